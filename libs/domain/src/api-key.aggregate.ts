@@ -1,0 +1,234 @@
+import { KEY_CREATED, KeyCreated, KeyCreatedData } from './creating/key-created.event';
+import { KEY_DISABLED, KeyDisabled } from './disabling/key-disabled.event';
+import { KEY_ENABLED, KeyEnabled } from './enabling/key-enabled.event';
+import { KeyDomainError } from './key-domain.error';
+import { KeyEvent } from './key-event';
+import { StoredKeyStatus } from './key-status';
+import { RateLimit, UsageQuota } from './limits';
+import { KEY_REVOKED, KeyRevoked } from './revoking/key-revoked.event';
+import { KEY_ROTATED, KeyRotated } from './rotating/key-rotated.event';
+import { KEY_UPDATED, KeyUpdated, KeyUpdatedData } from './updating/key-updated.event';
+import { KEY_USED, KeyUsed } from './using/key-used.event';
+
+/** A secret hash that still verifies after a rotation, until `validUntil` (null: no end set). */
+export interface GraceHash {
+  readonly hash: string;
+  readonly validUntil: string | null;
+}
+
+export interface ApiKeyState {
+  readonly keyId: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly hash: string;
+  readonly prefix: string;
+  readonly start: string;
+  readonly roles: readonly string[];
+  readonly owner: string | null;
+  readonly environment: string | null;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly expiresAt: string | null;
+  readonly rateLimit: RateLimit | null;
+  readonly quota: UsageQuota | null;
+  readonly status: StoredKeyStatus;
+  readonly graceHashes: readonly GraceHash[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastUsedAt: string | null;
+  readonly usageCount: number;
+  readonly revokedAt: string | null;
+  readonly revokeReason: string | null;
+}
+
+/** What the aggregate needs to know of an event besides the event itself. */
+export interface AppliedEvent {
+  readonly occurredAt: string;
+}
+
+export type CreateKeyInput = KeyCreatedData;
+export type UpdateKeyInput = KeyUpdatedData;
+
+export interface RotateKeyInput {
+  readonly hash: string;
+  readonly prefix: string;
+  readonly start: string;
+  readonly gracePeriodSeconds: number;
+}
+
+/**
+ * The ApiKey aggregate. Command methods check the rules against the current state and return the
+ * events that record the decision (the caller appends them); `evolve` only folds events into state.
+ */
+export class ApiKey {
+  private constructor(
+    private stateValue: ApiKeyState | null,
+    private versionValue: number,
+  ) {}
+
+  static empty(): ApiKey {
+    return new ApiKey(null, 0);
+  }
+
+  static rehydrate(events: ReadonlyArray<KeyEvent & AppliedEvent>): ApiKey {
+    const key = ApiKey.empty();
+    for (const event of events) key.apply(event);
+    return key;
+  }
+
+  get exists(): boolean {
+    return this.stateValue !== null;
+  }
+
+  /** Number of events folded in: the expected version for the next append. */
+  get version(): number {
+    return this.versionValue;
+  }
+
+  get state(): ApiKeyState {
+    if (!this.stateValue) throw new KeyDomainError('KEY_NOT_FOUND', 'Key does not exist');
+    return this.stateValue;
+  }
+
+  apply(event: KeyEvent & AppliedEvent): void {
+    this.stateValue = evolve(this.stateValue, event);
+    this.versionValue += 1;
+  }
+
+  create(input: CreateKeyInput, now: Date): KeyCreated[] {
+    if (this.stateValue) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${input.keyId}' already exists`);
+    assertFutureExpiry(input.expiresAt, now);
+    return [{ type: KEY_CREATED, data: input }];
+  }
+
+  update(input: UpdateKeyInput, now: Date): KeyUpdated[] {
+    const state = this.state;
+    this.assertNotRevoked('update');
+    if (input.expiresAt !== undefined) assertFutureExpiry(input.expiresAt, now);
+    const changes = changedFields(state, input);
+    if (Object.keys(changes).length === 0) return [];
+    return [{ type: KEY_UPDATED, data: changes }];
+  }
+
+  recordUsage(count: number, firstUsedAt: string, lastUsedAt: string): KeyUsed[] {
+    void this.state;
+    if (!Number.isInteger(count) || count < 1) throw new KeyDomainError('INVALID_USAGE', 'Usage count must be a positive integer');
+    return [{ type: KEY_USED, data: { count, firstUsedAt, lastUsedAt } }];
+  }
+
+  revoke(reason: string | null): KeyRevoked[] {
+    this.assertNotRevoked('revoke');
+    return [{ type: KEY_REVOKED, data: { reason } }];
+  }
+
+  disable(reason: string | null): KeyDisabled[] {
+    this.assertNotRevoked('disable');
+    if (this.state.status === 'DISABLED')
+      throw new KeyDomainError('KEY_ALREADY_DISABLED', `Key '${this.state.keyId}' is already disabled`);
+    return [{ type: KEY_DISABLED, data: { reason } }];
+  }
+
+  enable(reason: string | null): KeyEnabled[] {
+    this.assertNotRevoked('enable');
+    if (this.state.status !== 'DISABLED')
+      throw new KeyDomainError('KEY_NOT_DISABLED', `Key '${this.state.keyId}' is not disabled`);
+    return [{ type: KEY_ENABLED, data: { reason } }];
+  }
+
+  rotate(input: RotateKeyInput, now: Date): KeyRotated[] {
+    this.assertNotRevoked('rotate');
+    if (!Number.isInteger(input.gracePeriodSeconds) || input.gracePeriodSeconds < 0)
+      throw new KeyDomainError('INVALID_GRACE_PERIOD', 'gracePeriodSeconds must be a non-negative integer');
+    const previousValidUntil =
+      input.gracePeriodSeconds > 0 ? new Date(now.getTime() + input.gracePeriodSeconds * 1000).toISOString() : null;
+    return [
+      {
+        type: KEY_ROTATED,
+        data: {
+          hash: input.hash,
+          prefix: input.prefix,
+          start: input.start,
+          previousHash: this.state.hash,
+          previousValidUntil,
+        },
+      },
+    ];
+  }
+
+  private assertNotRevoked(action: string): void {
+    const { keyId, status } = this.state;
+    if (status !== 'REVOKED') return;
+    const message = action === 'revoke' ? `Key '${keyId}' is already revoked` : `Key '${keyId}' is revoked; cannot ${action} it`;
+    throw new KeyDomainError('KEY_REVOKED', message);
+  }
+}
+
+function assertFutureExpiry(expiresAt: string | null, now: Date): void {
+  if (expiresAt !== null && Date.parse(expiresAt) <= now.getTime())
+    throw new KeyDomainError('INVALID_EXPIRY', `expiresAt must be in the future (got ${expiresAt})`);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function changedFields(state: ApiKeyState, input: UpdateKeyInput): KeyUpdatedData {
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!sameJson(state[field as keyof ApiKeyState], value)) changes[field] = value;
+  }
+  return changes as KeyUpdatedData;
+}
+
+/** Folds one event into the state. No rules here: events are facts. */
+export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent): ApiKeyState | null {
+  const at = event.occurredAt;
+  if (event.type === KEY_CREATED) {
+    const { keyId: _keyId, ...data } = event.data;
+    return {
+      ...data,
+      keyId: event.data.keyId,
+      status: 'ACTIVE',
+      graceHashes: [],
+      createdAt: at,
+      updatedAt: at,
+      lastUsedAt: null,
+      usageCount: 0,
+      revokedAt: null,
+      revokeReason: null,
+    };
+  }
+  if (!state) return state;
+  switch (event.type) {
+    case KEY_UPDATED:
+      return { ...state, ...event.data, updatedAt: at } as ApiKeyState;
+    case KEY_USED:
+      return {
+        ...state,
+        usageCount: state.usageCount + event.data.count,
+        lastUsedAt:
+          state.lastUsedAt && state.lastUsedAt > event.data.lastUsedAt ? state.lastUsedAt : event.data.lastUsedAt,
+      };
+    case KEY_REVOKED:
+      return { ...state, status: 'REVOKED', revokedAt: at, revokeReason: event.data.reason, graceHashes: [], updatedAt: at };
+    case KEY_DISABLED:
+      return { ...state, status: 'DISABLED', updatedAt: at };
+    case KEY_ENABLED:
+      return { ...state, status: 'ACTIVE', updatedAt: at };
+    case KEY_ROTATED:
+      return {
+        ...state,
+        hash: event.data.hash,
+        prefix: event.data.prefix,
+        start: event.data.start,
+        graceHashes:
+          event.data.previousValidUntil === null
+            ? state.graceHashes
+            : [...state.graceHashes, { hash: event.data.previousHash, validUntil: event.data.previousValidUntil }],
+        updatedAt: at,
+      };
+    default:
+      return state;
+  }
+}
