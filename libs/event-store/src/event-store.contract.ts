@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { EventStore, NewEvent } from './event-store.port';
+import { SqlClient } from './sql-client';
+import { WrongExpectedVersionError } from './wrong-expected-version.error';
+
+export const newEvent = (type: string, data: object = {}): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  data,
+  schemaVersion: 1,
+  occurredAt: new Date().toISOString(),
+  actor: { type: 'root', id: 'root' },
+  correlationId: randomUUID(),
+});
+
+export interface ContractSubject {
+  store: EventStore;
+  sql: SqlClient;
+}
+
+async function readEverything(store: EventStore, after = 0) {
+  const all = [];
+  let cursor = after;
+  for (;;) {
+    const batch = await store.readAll({ after: cursor, limit: 7 });
+    if (batch.length === 0) return all;
+    all.push(...batch);
+    cursor = batch[batch.length - 1].position;
+  }
+}
+
+/**
+ * The guarantees every EventStore adapter keeps, run against each real database it supports
+ * (PostgreSQL and PGlite), so the embedded mode cannot drift from the distributed one.
+ */
+export function eventStoreContract(name: string, setup: () => Promise<ContractSubject & { teardown: () => Promise<void> }>) {
+  describe(`${name} event store contract`, () => {
+    let subject: ContractSubject & { teardown: () => Promise<void> };
+    beforeAll(async () => {
+      subject = await setup();
+    });
+    afterAll(async () => subject.teardown());
+
+    it('appends to a new stream and reads it back in version order with the envelope', async () => {
+      const stream = `key-${randomUUID()}`;
+      const first = newEvent('KeyCreated', { name: 'a' });
+      const result = await subject.store.appendToStream(stream, 'acme', 0, [first, newEvent('KeyUpdated', { name: 'b' })]);
+      expect(result.nextVersion).toBe(2);
+      expect(result.positions).toHaveLength(2);
+      expect(result.positions[1]).toBeGreaterThan(result.positions[0]);
+
+      const events = await subject.store.readStream(stream);
+      expect(events.map((e) => [e.type, e.version])).toEqual([
+        ['KeyCreated', 1],
+        ['KeyUpdated', 2],
+      ]);
+      expect(events[0]).toEqual({
+        eventId: first.eventId,
+        streamId: stream,
+        tenant: 'acme',
+        type: 'KeyCreated',
+        version: 1,
+        position: result.positions[0],
+        occurredAt: first.occurredAt,
+        actor: { type: 'root', id: 'root' },
+        correlationId: first.correlationId,
+        schemaVersion: 1,
+        data: { name: 'a' },
+      });
+    });
+
+    it('rejects an append whose expected version is stale, and stores nothing of it', async () => {
+      const stream = `key-${randomUUID()}`;
+      await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')]);
+      await expect(subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')])).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
+      await expect(subject.store.appendToStream(stream, 'acme', 5, [newEvent('KeyUpdated')])).rejects.toThrow(
+        `Stream '${stream}' is at version 1, expected 5`,
+      );
+      expect(await subject.store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('lets exactly one of many concurrent appends at the same expected version win', async () => {
+      const stream = `key-${randomUUID()}`;
+      await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')]);
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => subject.store.appendToStream(stream, 'acme', 1, [newEvent('KeyUpdated', { i })])),
+      );
+      const won = attempts.filter((a) => a.status === 'fulfilled');
+      const lost = attempts.filter((a) => a.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(9);
+      for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+      expect((await subject.store.readStream(stream)).map((e) => e.version)).toEqual([1, 2]);
+    });
+
+    it('reads all streams by global position from a checkpoint, each event once', async () => {
+      const head = await subject.store.headPosition();
+      const streams = [`key-${randomUUID()}`, `key-${randomUUID()}`];
+      await subject.store.appendToStream(streams[0], 'acme', 0, [newEvent('KeyCreated')]);
+      await subject.store.appendToStream(streams[1], 'beta', 0, [newEvent('KeyCreated')]);
+      await subject.store.appendToStream(streams[0], 'acme', 1, [newEvent('KeyRevoked')]);
+
+      const after = (await readEverything(subject.store)).filter((e) => streams.includes(e.streamId));
+      expect(after.map((e) => [e.streamId, e.type])).toEqual([
+        [streams[0], 'KeyCreated'],
+        [streams[1], 'KeyCreated'],
+        [streams[0], 'KeyRevoked'],
+      ]);
+      // Rolled-back appends consume sequence values, so positions may have gaps: only order is promised.
+      expect(after[0].position).toBeGreaterThan(head);
+      expect(await subject.store.headPosition()).toBe(after[2].position);
+      const fromMiddle = await readEverything(subject.store, after[1].position);
+      expect(fromMiddle.map((e) => e.eventId)).toEqual([after[2].eventId]);
+    });
+
+    it('delivers every event to a reader polling while many writers append concurrently', async () => {
+      const start = await readEverything(subject.store);
+      const checkpoint = start.length ? start[start.length - 1].position : 0;
+      const seen: string[] = [];
+      let cursor = checkpoint;
+      let writing = true;
+      const reader = (async () => {
+        while (writing || (await subject.store.readAll({ after: cursor, limit: 1 })).length) {
+          const batch = await subject.store.readAll({ after: cursor, limit: 5 });
+          for (const e of batch) seen.push(e.eventId);
+          if (batch.length) cursor = batch[batch.length - 1].position;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      })();
+      const written = await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          const ids: string[] = [];
+          const stream = `key-${randomUUID()}`;
+          for (let v = 0; v < 15; v++) {
+            const e = newEvent(v === 0 ? 'KeyCreated' : 'KeyUsed', { w, v });
+            await subject.store.appendToStream(stream, 'acme', v, [e]);
+            ids.push(e.eventId);
+          }
+          return ids;
+        }),
+      );
+      writing = false;
+      await reader;
+      const expected = written.flat();
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.sort()).toEqual(expected.sort());
+    });
+
+    it('filters the log for audits by tenant, stream, type, actor and time', async () => {
+      const stream = `key-${randomUUID()}`;
+      const tenant = `t-${randomUUID()}`;
+      await subject.store.appendToStream(stream, tenant, 0, [newEvent('KeyCreated'), newEvent('KeyRevoked')]);
+      const byType = await subject.store.queryEvents({ tenant, type: 'KeyRevoked', limit: 10 });
+      expect(byType.map((e) => e.streamId)).toEqual([stream]);
+      const page1 = await subject.store.queryEvents({ tenant, limit: 1 });
+      const page2 = await subject.store.queryEvents({ tenant, limit: 10, afterPosition: page1[0].position });
+      expect([...page1, ...page2].map((e) => e.type)).toEqual(['KeyCreated', 'KeyRevoked']);
+      expect(await subject.store.queryEvents({ tenant, actorId: 'nobody', limit: 10 })).toEqual([]);
+      expect(await subject.store.queryEvents({ tenant, from: '2999-01-01T00:00:00Z', limit: 10 })).toEqual([]);
+    });
+  });
+}

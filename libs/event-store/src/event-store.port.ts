@@ -1,0 +1,73 @@
+/** Who caused an event; mirrors the domain's Actor without depending on it. */
+export interface EventActor {
+  readonly type: string;
+  readonly id: string;
+}
+
+/** An event to append; the store assigns its stream version and global position. */
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: object;
+  readonly schemaVersion: number;
+  readonly occurredAt: string;
+  readonly actor: EventActor;
+  readonly correlationId: string;
+}
+
+export interface StoredEvent {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly tenant: string;
+  readonly type: string;
+  /** 1-based position in its stream. */
+  readonly version: number;
+  /** Global position: unique, increasing within a stream; the feed's cursor. */
+  readonly position: number;
+  readonly occurredAt: string;
+  readonly actor: EventActor;
+  readonly correlationId: string;
+  readonly schemaVersion: number;
+  readonly data: Record<string, unknown>;
+}
+
+export interface AppendResult {
+  /** Stream version after the append. */
+  readonly nextVersion: number;
+  readonly positions: readonly number[];
+}
+
+export interface ReadAllOptions {
+  /** Read events after this position (a checkpoint); 0 reads from the start. */
+  readonly after: number;
+  readonly limit: number;
+}
+
+export interface EventQuery {
+  readonly tenant?: string;
+  readonly streamId?: string;
+  readonly type?: string;
+  readonly actorId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** Cursor: only events with a greater global position. */
+  readonly afterPosition?: number;
+  readonly limit: number;
+}
+
+/**
+ * The event store: the only source of truth. Appends are optimistic (expected stream version);
+ * `readAll` is the position feed for projections and the relay, and never skips an event that a
+ * transaction still in flight will commit later.
+ */
+export interface EventStore {
+  /** `expectedVersion` 0 means the stream must not exist yet. */
+  appendToStream(streamId: string, tenant: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult>;
+  readStream(streamId: string): Promise<StoredEvent[]>;
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Highest position appended so far (committed or not yet visible), for lag measurements. */
+  headPosition(): Promise<number>;
+  queryEvents(query: EventQuery): Promise<StoredEvent[]>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

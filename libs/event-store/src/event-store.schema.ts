@@ -1,0 +1,27 @@
+/**
+ * The event log. `transaction_id` orders the feed: a global sequence value is taken when a row is
+ * inserted, not when it commits, so positions can become visible out of order. Readers follow
+ * (transaction_id, global_position) and stop below the oldest transaction still in flight, as
+ * Emmett's PostgreSQL store does.
+ */
+export const EVENT_STORE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  global_position  BIGSERIAL PRIMARY KEY,
+  transaction_id   XID8 NOT NULL DEFAULT pg_current_xact_id(),
+  event_id         UUID NOT NULL UNIQUE,
+  stream_id        TEXT NOT NULL,
+  stream_version   INTEGER NOT NULL,
+  tenant           TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  schema_version   INTEGER NOT NULL,
+  data             JSONB NOT NULL,
+  actor_type       TEXT NOT NULL,
+  actor_id         TEXT NOT NULL,
+  correlation_id   TEXT NOT NULL,
+  occurred_at      TIMESTAMPTZ NOT NULL,
+  CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)
+);
+CREATE INDEX IF NOT EXISTS events_feed_order ON events (transaction_id, global_position);
+CREATE INDEX IF NOT EXISTS events_tenant_position ON events (tenant, global_position);
+CREATE INDEX IF NOT EXISTS events_actor ON events (actor_id, global_position);
+`;

@@ -1,0 +1,56 @@
+import { Pool, PoolConfig } from 'pg';
+import { SqlClient, SqlQueryable } from './sql-client';
+
+export interface PgSqlClientOptions {
+  connectionString: string;
+  /** Schema put first on the search path of every connection (tests isolate themselves this way). */
+  schema?: string;
+  max?: number;
+}
+
+/** SqlClient over a `pg` connection pool: the distributed mode's store. */
+export class PgSqlClient implements SqlClient {
+  readonly kind = 'postgres' as const;
+  readonly pool: Pool;
+
+  constructor(options: PgSqlClientOptions) {
+    const config: PoolConfig = { connectionString: options.connectionString, max: options.max ?? 10 };
+    if (options.schema) config.options = `-c search_path=${options.schema}`;
+    this.pool = new Pool(config);
+    // An idle client that loses its connection emits 'error'; without a listener that would crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }> {
+    const result = await this.pool.query(sql, params);
+    return { rows: result.rows as Row[] };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: SqlQueryable = {
+        query: async <Row extends object>(sql: string, params?: unknown[]) => ({
+          rows: (await client.query(sql, params)).rows as Row[],
+        }),
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,186 @@
+import {
+  AppendResult,
+  EventQuery,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  StoredEvent,
+} from './event-store.port';
+import { SqlClient, SqlQueryable, sqlState, UNIQUE_VIOLATION } from './sql-client';
+import { EVENT_STORE_SCHEMA } from './event-store.schema';
+import { WrongExpectedVersionError } from './wrong-expected-version.error';
+
+interface EventRow {
+  global_position: string | number;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  tenant: string;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  actor_type: string;
+  actor_id: string;
+  correlation_id: string;
+  occurred_at: Date | string;
+}
+
+const COLUMNS = `global_position, event_id, stream_id, stream_version, tenant, type, schema_version, data,
+  actor_type, actor_id, correlation_id, occurred_at`;
+
+/** Held while DDL runs so that replicas starting together do not race on CREATE IF NOT EXISTS. */
+const MIGRATION_LOCK = 7_316_001;
+
+export async function migrate(sql: SqlClient, ddl: string): Promise<void> {
+  if (sql.kind === 'pglite') return sql.exec(ddl);
+  await sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(ddl);
+  });
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    tenant: row.tenant,
+    type: row.type,
+    version: row.stream_version,
+    position: Number(row.global_position),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    actor: { type: row.actor_type, id: row.actor_id },
+    correlationId: row.correlation_id,
+    schemaVersion: row.schema_version,
+    data: row.data,
+  };
+}
+
+/** The event store on PostgreSQL, over `pg` (distributed mode) or PGlite (embedded mode). */
+export class PostgresEventStore implements EventStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async init(): Promise<void> {
+    await migrate(this.sql, EVENT_STORE_SCHEMA);
+  }
+
+  async appendToStream(
+    streamId: string,
+    tenant: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
+    if (events.length === 0) return { nextVersion: expectedVersion, positions: [] };
+    try {
+      return await this.sql.transaction((tx) => this.appendInTransaction(tx, streamId, tenant, expectedVersion, events));
+    } catch (error) {
+      // Two writers that both read the same version race on the unique (stream, version) index: the loser lands here.
+      if (sqlState(error) === UNIQUE_VIOLATION && String((error as Error).message).includes('events_stream_version_unique'))
+        throw new WrongExpectedVersionError(streamId, expectedVersion, null);
+      throw error;
+    }
+  }
+
+  private async appendInTransaction(
+    tx: SqlQueryable,
+    streamId: string,
+    tenant: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
+    const current = await tx.query<{ version: number | null }>(
+      'SELECT max(stream_version) AS version FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    const actual = Number(current.rows[0]?.version ?? 0);
+    if (actual !== expectedVersion) throw new WrongExpectedVersionError(streamId, expectedVersion, actual);
+
+    const params: unknown[] = [];
+    const tuples = events.map((event, i) => {
+      const base = params.length;
+      params.push(
+        event.eventId,
+        streamId,
+        expectedVersion + i + 1,
+        tenant,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data),
+        event.actor.type,
+        event.actor.id,
+        event.correlationId,
+        event.occurredAt,
+      );
+      return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
+    });
+    const inserted = await tx.query<{ global_position: string | number }>(
+      `INSERT INTO events (event_id, stream_id, stream_version, tenant, type, schema_version, data,
+         actor_type, actor_id, correlation_id, occurred_at)
+       VALUES ${tuples.join(', ')}
+       RETURNING global_position`,
+      params,
+    );
+    return {
+      nextVersion: expectedVersion + events.length,
+      positions: inserted.rows.map((r) => Number(r.global_position)),
+    };
+  }
+
+  async readStream(streamId: string): Promise<StoredEvent[]> {
+    const result = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    return result.rows.map(toStoredEvent);
+  }
+
+  /**
+   * Events after the checkpoint, in commit-safe order. Only transactions older than every one
+   * still in flight are read (`pg_snapshot_xmin`), so an event whose position is lower than one
+   * already read, but whose transaction commits later, is still delivered: it sorts after the
+   * checkpoint because its transaction id does.
+   */
+  async readAll({ after, limit }: ReadAllOptions): Promise<StoredEvent[]> {
+    const result = await this.sql.query<EventRow>(
+      `WITH checkpoint AS (
+         SELECT COALESCE((SELECT transaction_id FROM events WHERE global_position = $1), '0'::xid8) AS tx
+       )
+       SELECT ${COLUMNS} FROM events, checkpoint
+       WHERE (transaction_id, global_position) > (checkpoint.tx, $1::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $2`,
+      [after, limit],
+    );
+    return result.rows.map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    const result = await this.sql.query<{ head: string | number | null }>(
+      'SELECT max(global_position) AS head FROM events',
+    );
+    return Number(result.rows[0]?.head ?? 0);
+  }
+
+  async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (query.tenant !== undefined) add('tenant = ?', query.tenant);
+    if (query.streamId !== undefined) add('stream_id = ?', query.streamId);
+    if (query.type !== undefined) add('type = ?', query.type);
+    if (query.actorId !== undefined) add('actor_id = ?', query.actorId);
+    if (query.from !== undefined) add('occurred_at >= ?', query.from);
+    if (query.to !== undefined) add('occurred_at <= ?', query.to);
+    if (query.afterPosition !== undefined) add('global_position > ?', query.afterPosition);
+    params.push(query.limit);
+    const result = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY global_position LIMIT $${params.length}`,
+      params,
+    );
+    return result.rows.map(toStoredEvent);
+  }
+}
