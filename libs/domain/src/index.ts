@@ -11,3 +11,4 @@ export * from './revoking/key-revoked.event';
 export * from './disabling/key-disabled.event';
 export * from './enabling/key-enabled.event';
 export * from './rotating/key-rotated.event';
+export * from './key-event.upcaster';

@@ -1,0 +1,50 @@
+import { Actor } from './actor';
+import { isKeyEventType, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent } from './key-event';
+
+/** An event as any store or transport carries it (event store row, Kafka envelope). */
+export interface KeyEventEnvelope {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly tenant: string;
+  readonly type: string;
+  readonly version: number;
+  readonly position: number;
+  readonly occurredAt: string;
+  readonly actor: { readonly type: string; readonly id: string };
+  readonly correlationId: string;
+  readonly schemaVersion: number;
+  readonly data: Record<string, unknown>;
+}
+
+type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Old schema versions are upcast on read, one step at a time, so stored events are never
+ * rewritten and every reader sees the current shape. Register `[type][fromVersion]` here when a
+ * payload changes (docs/events.md).
+ */
+const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {};
+
+export function upcastKeyEvent(envelope: KeyEventEnvelope): RecordedKeyEvent {
+  if (!isKeyEventType(envelope.type)) throw new Error(`Unknown key event type '${envelope.type}'`);
+  let data = envelope.data;
+  const target = KEY_EVENT_SCHEMA_VERSION[envelope.type];
+  for (let v = envelope.schemaVersion; v < target; v++) {
+    const step = UPCASTERS[envelope.type]?.[v];
+    if (!step) throw new Error(`No upcaster for ${envelope.type} from schema version ${v}`);
+    data = step(data);
+  }
+  return {
+    type: envelope.type,
+    data,
+    eventId: envelope.eventId,
+    keyId: envelope.streamId,
+    tenant: envelope.tenant,
+    version: envelope.version,
+    position: envelope.position,
+    occurredAt: envelope.occurredAt,
+    actor: envelope.actor as Actor,
+    correlationId: envelope.correlationId,
+    schemaVersion: target,
+  } as RecordedKeyEvent<KeyEvent>;
+}

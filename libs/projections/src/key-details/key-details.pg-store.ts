@@ -1,0 +1,145 @@
+import { KeyStatus, RecordedKeyEvent } from '@keys/domain';
+import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
+import { CHECKPOINT_SCHEMA } from '../feed/checkpoint.schema';
+import { ProjectionSink } from '../feed/projection-sink';
+import { foldKeyEvents } from '../key-projection';
+import { keyDetailsProjection } from './key-details.projection';
+import { KEY_DETAILS_SCHEMA } from './key-details.schema';
+import { KeyDetailsView } from './key-details.view';
+
+export interface KeyListFilter {
+  /** Undefined: every tenant (the root key's view). */
+  readonly tenant?: string;
+  readonly status?: KeyStatus;
+  readonly role?: string;
+  readonly owner?: string;
+  readonly environment?: string;
+  /** created position of the last key of the previous page */
+  readonly after?: number;
+  readonly limit: number;
+}
+
+export interface KeyListPage {
+  readonly items: KeyDetailsView[];
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly next: number | null;
+}
+
+/**
+ * The query read model in PostgreSQL (PGlite when embedded). Writes and the checkpoint commit in
+ * one transaction, so a crash never leaves the model ahead of or behind its checkpoint.
+ */
+export class KeyDetailsPgStore implements ProjectionSink {
+  readonly name = keyDetailsProjection.name;
+
+  constructor(private readonly sql: SqlClient) {}
+
+  async init(): Promise<void> {
+    await migrate(this.sql, CHECKPOINT_SCHEMA + KEY_DETAILS_SCHEMA);
+  }
+
+  async checkpoint(): Promise<number> {
+    const r = await this.sql.query<{ position: string | number }>(
+      'SELECT position FROM projection_checkpoints WHERE name = $1',
+      [this.name],
+    );
+    return Number(r.rows[0]?.position ?? 0);
+  }
+
+  async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
+    if (events.length === 0 && checkpoint === undefined) return;
+    await this.sql.transaction(async (tx) => {
+      const byKey = new Map<string, RecordedKeyEvent[]>();
+      for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
+      for (const [keyId, keyEvents] of byKey) await this.applyToKey(tx, keyId, keyEvents);
+      if (checkpoint !== undefined)
+        await tx.query(
+          `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+          [this.name, checkpoint],
+        );
+    });
+  }
+
+  private async applyToKey(tx: SqlQueryable, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
+    const current = await tx.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE key_id = $1 FOR UPDATE', [
+      keyId,
+    ]);
+    const { document, applied } = foldKeyEvents(keyDetailsProjection, current.rows[0]?.doc ?? null, events);
+    if (applied === 0 || !document) return;
+    await tx.query(
+      `INSERT INTO key_details (key_id, tenant, version, status, owner, environment, roles, expires_at, created_position, doc)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (key_id) DO UPDATE SET tenant = EXCLUDED.tenant, version = EXCLUDED.version, status = EXCLUDED.status,
+         owner = EXCLUDED.owner, environment = EXCLUDED.environment, roles = EXCLUDED.roles,
+         expires_at = EXCLUDED.expires_at, doc = EXCLUDED.doc`,
+      [
+        document.keyId,
+        document.tenant,
+        document.version,
+        document.status,
+        document.owner,
+        document.environment,
+        document.roles,
+        document.expiresAt,
+        document.createdPosition,
+        JSON.stringify(document),
+      ],
+    );
+  }
+
+  async reset(): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query('DELETE FROM key_details');
+      await tx.query('DELETE FROM projection_checkpoints WHERE name = $1', [this.name]);
+    });
+  }
+
+  async get(keyId: string): Promise<KeyDetailsView | null> {
+    const r = await this.sql.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE key_id = $1', [keyId]);
+    return r.rows[0]?.doc ?? null;
+  }
+
+  async list(filter: KeyListFilter, now: Date = new Date()): Promise<KeyListPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replaceAll('?', `$${params.length}`));
+    };
+    if (filter.tenant !== undefined) add('tenant = ?', filter.tenant);
+    if (filter.role !== undefined) add('roles @> ARRAY[?]::text[]', filter.role);
+    if (filter.owner !== undefined) add('owner = ?', filter.owner);
+    if (filter.environment !== undefined) add('environment = ?', filter.environment);
+    if (filter.after !== undefined) add('created_position > ?', filter.after);
+    if (filter.status === 'EXPIRED') add(`status = 'ACTIVE' AND expires_at <= ?`, now.toISOString());
+    else if (filter.status === 'ACTIVE') add(`status = 'ACTIVE' AND (expires_at IS NULL OR expires_at > ?)`, now.toISOString());
+    else if (filter.status !== undefined) add('status = ?', filter.status);
+    params.push(filter.limit + 1);
+    const r = await this.sql.query<{ doc: KeyDetailsView }>(
+      `SELECT doc FROM key_details ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_position LIMIT $${params.length}`,
+      params,
+    );
+    const docs = r.rows.map((row) => row.doc);
+    const items = docs.slice(0, filter.limit);
+    const more = docs.length > filter.limit;
+    return { items, next: more ? items[items.length - 1].createdPosition : null };
+  }
+
+  /** Every document, in creation order: for comparing a live model with a rebuilt one. */
+  async dump(): Promise<KeyDetailsView[]> {
+    const r = await this.sql.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details ORDER BY created_position');
+    return r.rows.map((row) => row.doc);
+  }
+
+  /** Distinct roles in use in a tenant (for the Fusion-style GET /api/roles). */
+  async roles(tenant?: string): Promise<string[]> {
+    const r = await this.sql.query<{ role: string }>(
+      `SELECT DISTINCT unnest(roles) AS role FROM key_details ${tenant !== undefined ? 'WHERE tenant = $1' : ''} ORDER BY role`,
+      tenant !== undefined ? [tenant] : [],
+    );
+    return r.rows.map((row) => row.role);
+  }
+}
+

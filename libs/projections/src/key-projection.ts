@@ -1,0 +1,49 @@
+import { RecordedKeyEvent } from '@keys/domain';
+
+/** Every read-model document carries the version of the last event folded into it. */
+export interface Versioned {
+  readonly version: number;
+}
+
+/**
+ * A projection: a pure function from (current document of a key, next event) to the new
+ * document, null when the key has no document. No I/O: stores and feeds live elsewhere.
+ */
+export interface KeyProjection<V extends Versioned> {
+  readonly name: string;
+  evolve(current: V | null, event: RecordedKeyEvent): V | null;
+}
+
+export type ApplyDecision = 'apply' | 'duplicate' | 'gap';
+
+/**
+ * Idempotency by stream version: an event is applied only when it is the next one for its key.
+ * A redelivered event (at or below the stored version) is a duplicate and changes nothing.
+ */
+export function decide(current: Versioned | null, event: RecordedKeyEvent): ApplyDecision {
+  const stored = current?.version ?? 0;
+  if (event.version <= stored) return 'duplicate';
+  if (event.version === stored + 1) return 'apply';
+  return 'gap';
+}
+
+/** Folds a batch of one key's events into its document, skipping duplicates. */
+export function foldKeyEvents<V extends Versioned>(
+  projection: KeyProjection<V>,
+  current: V | null,
+  events: readonly RecordedKeyEvent[],
+): { document: V | null; applied: number } {
+  let document = current;
+  let applied = 0;
+  for (const event of events) {
+    const decision = decide(document, event);
+    if (decision === 'duplicate') continue;
+    if (decision === 'gap')
+      throw new Error(
+        `Projection ${projection.name}: key '${event.keyId}' is at version ${document?.version ?? 0}, got event version ${event.version}`,
+      );
+    document = projection.evolve(document, event);
+    applied++;
+  }
+  return { document, applied };
+}

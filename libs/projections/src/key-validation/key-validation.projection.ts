@@ -1,0 +1,60 @@
+import { RecordedKeyEvent } from '@keys/domain';
+import { KeyProjection } from '../key-projection';
+import { KeyValidationView } from './key-validation.view';
+
+function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyValidationView | null {
+  const version = event.version;
+  if (event.type === 'KeyCreated') {
+    const d = event.data;
+    return {
+      keyId: d.keyId,
+      tenant: d.tenant,
+      name: d.name,
+      status: 'ACTIVE',
+      roles: d.roles,
+      expiresAt: d.expiresAt,
+      rateLimit: d.rateLimit,
+      quota: d.quota,
+      hash: d.hash,
+      graceSecrets: [],
+      version,
+    };
+  }
+  if (!view) return null;
+  switch (event.type) {
+    case 'KeyUpdated': {
+      const d = event.data;
+      return {
+        ...view,
+        name: d.name ?? view.name,
+        roles: d.roles ?? view.roles,
+        expiresAt: d.expiresAt !== undefined ? d.expiresAt : view.expiresAt,
+        rateLimit: d.rateLimit !== undefined ? d.rateLimit : view.rateLimit,
+        quota: d.quota !== undefined ? d.quota : view.quota,
+        version,
+      };
+    }
+    case 'KeyRevoked':
+      // A revoked key keeps its current hash so verify can answer REVOKED rather than NOT_FOUND; grace secrets end.
+      return { ...view, status: 'REVOKED', graceSecrets: [], version };
+    case 'KeyDisabled':
+      return { ...view, status: 'DISABLED', version };
+    case 'KeyEnabled':
+      return { ...view, status: 'ACTIVE', version };
+    case 'KeyRotated': {
+      const until = event.data.previousValidUntil;
+      const stillValid = view.graceSecrets.filter((g) => Date.parse(g.validUntil) > Date.parse(event.occurredAt));
+      return {
+        ...view,
+        hash: event.data.hash,
+        graceSecrets: until ? [...stillValid, { hash: event.data.previousHash, validUntil: until }] : stillValid,
+        version,
+      };
+    }
+    default:
+      return { ...view, version };
+  }
+}
+
+/** The validation read model: key hash → the compact record the verify path needs. */
+export const keyValidationProjection: KeyProjection<KeyValidationView> = { name: 'key-validation', evolve };

@@ -1,0 +1,65 @@
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+
+/** A hash that still verifies after a rotation, until `validUntil`. */
+export interface GraceSecret {
+  readonly hash: string;
+  readonly validUntil: string;
+}
+
+/** Per key: what verify needs, and every hash that leads to it. */
+export interface KeyValidationView {
+  readonly keyId: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly status: StoredKeyStatus;
+  readonly roles: readonly string[];
+  readonly expiresAt: string | null;
+  readonly rateLimit: RateLimit | null;
+  readonly quota: UsageQuota | null;
+  readonly hash: string;
+  readonly graceSecrets: readonly GraceSecret[];
+  readonly version: number;
+}
+
+/** The compact record stored under one hash (Redis value, in-process cache entry). */
+export interface ValidationRecord {
+  readonly keyId: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly status: StoredKeyStatus;
+  readonly roles: readonly string[];
+  readonly expiresAt: string | null;
+  /** Set for a rotated-out secret: the end of its grace period. */
+  readonly validUntil: string | null;
+  readonly rateLimit: RateLimit | null;
+  readonly quota: UsageQuota | null;
+  readonly version: number;
+}
+
+/** The records to store under each hash for a key's view (the current and every grace secret). */
+export function validationRecords(view: KeyValidationView): Array<[hash: string, record: ValidationRecord]> {
+  const base = {
+    keyId: view.keyId,
+    tenant: view.tenant,
+    name: view.name,
+    status: view.status,
+    roles: view.roles,
+    expiresAt: view.expiresAt,
+    rateLimit: view.rateLimit,
+    quota: view.quota,
+    version: view.version,
+  };
+  return [
+    [view.hash, { ...base, validUntil: null }],
+    ...view.graceSecrets.map((g): [string, ValidationRecord] => [g.hash, { ...base, validUntil: g.validUntil }]),
+  ];
+}
+
+/** Hashes a new view no longer carries: their records must be removed. */
+export function droppedHashes(before: KeyValidationView | null, after: KeyValidationView | null): string[] {
+  if (!before) return [];
+  const kept = new Set(after ? validationRecords(after).map(([h]) => h) : []);
+  return validationRecords(before)
+    .map(([h]) => h)
+    .filter((h) => !kept.has(h));
+}
