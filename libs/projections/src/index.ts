@@ -10,3 +10,4 @@ export * from './key-validation/key-validation.view';
 export * from './key-validation/key-validation.projection';
 export * from './key-validation/key-validation.store';
 export * from './key-validation/in-memory-key-validation.store';
+export * from './key-validation/redis-key-validation.store';

@@ -1,0 +1,4 @@
+/** The KeyHasher (HMAC under the pepper). */
+export const KEY_HASHER = Symbol('KEY_HASHER');
+/** The ResolvedSecrets: root key hash and, on first embedded start, the generated root key. */
+export const RESOLVED_SECRETS = Symbol('RESOLVED_SECRETS');

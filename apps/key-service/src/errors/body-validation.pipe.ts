@@ -1,0 +1,26 @@
+import { ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } from '@nestjs/common';
+import { validationExceptionFactory } from './validation-exception.factory';
+
+/**
+ * Nest's ValidationPipe, strict: unknown fields are errors, the first broken rule per field is
+ * reported, and a body that is not a JSON object (an array, a string) is refused outright.
+ */
+@Injectable()
+export class BodyValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value)))
+      throw new BadRequestException('Request body must be a JSON object');
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,12 @@
+import { Actor } from '@keys/domain';
+import { Principal } from '../auth/principal';
+
+/** Carried by every command: who acts, and the id that ties its events to the request. */
+export interface CommandContext {
+  readonly principal: Principal;
+  readonly correlationId: string;
+}
+
+export function actorOf(context: CommandContext): Actor {
+  return context.principal.actor;
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { IsAnnotations } from '../annotations.validator';
+import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
+
+export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const ROLE_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export class CreateKeyRequestDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'ci deploys' })
+  @IsString() @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional() @IsString() @MaxLength(255)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Only the root key may set it; defaults to the caller\'s tenant, or "default"' })
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'tenant must be 1-64 characters of A-Z a-z 0-9 . _ -' })
+  tenant?: string;
+
+  @ApiPropertyOptional({ description: 'Caller-chosen id, unique; a UUID is generated otherwise', pattern: KEY_ID_PATTERN.source })
+  @IsOptional() @IsString() @Matches(KEY_ID_PATTERN, { message: 'id must be 1-128 characters of A-Z a-z 0-9 . _ -' })
+  id?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['deploy'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @Matches(ROLE_PATTERN, { each: true, message: 'each role must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  roles?: string[];
+
+  @ApiPropertyOptional({ description: 'Who the key belongs to (user, team, service)' })
+  @IsOptional() @IsString() @Length(1, 128)
+  owner?: string;
+
+  @ApiPropertyOptional({ example: 'production' })
+  @IsOptional() @IsString() @Length(1, 64)
+  environment?: string;
+
+  @ApiPropertyOptional({ description: 'Key prefix, 1-16 lowercase letters or digits', example: 'sk' })
+  @IsOptional() @Matches(/^[a-z][a-z0-9]{0,15}$/, { message: 'prefix must be 1-16 lowercase letters or digits, starting with a letter' })
+  prefix?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Must be in the future' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional() @IsAnnotations()
+  annotations?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: RateLimitInputDto })
+  @IsOptional() @ValidateNested() @Type(() => RateLimitInputDto)
+  rateLimit?: RateLimitInputDto;
+
+  @ApiPropertyOptional({ type: QuotaInputDto })
+  @IsOptional() @ValidateNested() @Type(() => QuotaInputDto)
+  quota?: QuotaInputDto;
+}

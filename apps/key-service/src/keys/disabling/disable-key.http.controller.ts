@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RequireAccess } from '../../auth/access.decorator';
+import { Ctx } from '../../auth/command-context.decorator';
+import { CommandContext } from '../command-context';
+import { EnableKeyCommand } from '../enabling/enable-key.command';
+import { KeyIdPipe } from '../key-id.pipe';
+import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
+import { ReasonRequestDto } from '../reason.request.dto';
+import { DisableKeyCommand } from './disable-key.command';
+
+@ApiTags('keys')
+@ApiSecurity('apiKey')
+@Controller('v1/keys')
+@RequireAccess('manage')
+export class DisableKeyHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend a key until it is enabled again' })
+  @ApiOkResponse({ type: KeyRecordDto })
+  async disable(@Param('id', KeyIdPipe) id: string, @Body() body: ReasonRequestDto, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
+    return toKeyRecord(await this.commandBus.execute(new DisableKeyCommand(id, body?.reason ?? null, context)));
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift a suspension' })
+  @ApiOkResponse({ type: KeyRecordDto })
+  async enable(@Param('id', KeyIdPipe) id: string, @Body() body: ReasonRequestDto, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
+    return toKeyRecord(await this.commandBus.execute(new EnableKeyCommand(id, body?.reason ?? null, context)));
+  }
+}

@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { effectiveStatus, KeyStatus } from '@keys/domain';
+import { KeyDetailsView } from '@keys/projections';
+
+export class RateLimitDto {
+  @ApiProperty({ example: 100 }) limit!: number;
+  @ApiProperty({ example: 60000 }) durationMs!: number;
+}
+
+export class QuotaDto {
+  @ApiProperty({ example: 1000 }) remaining!: number;
+  @ApiProperty({ enum: ['daily', 'monthly'], nullable: true }) refill!: 'daily' | 'monthly' | null;
+  @ApiProperty({ nullable: true, type: Number }) refillAmount!: number | null;
+}
+
+/** A key as management routes show it: never the secret, never its hash. */
+export class KeyRecordDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() tenant!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ example: 'sk' }) prefix!: string;
+  @ApiProperty({ description: 'Display hint: prefix and last four characters', example: 'sk_…a1B2' }) start!: string;
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty({ nullable: true, type: String }) owner!: string | null;
+  @ApiProperty({ nullable: true, type: String }) environment!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) annotations!: Record<string, string>;
+  @ApiProperty({ enum: ['ACTIVE', 'EXPIRED', 'REVOKED', 'DISABLED'] }) status!: KeyStatus;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+  @ApiProperty({ description: 'Successful verifications recorded so far' }) usageCount!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokeReason!: string | null;
+  @ApiProperty({ type: RateLimitDto, nullable: true }) rateLimit!: RateLimitDto | null;
+  @ApiProperty({ type: QuotaDto, nullable: true }) quota!: QuotaDto | null;
+  @ApiProperty({ description: 'Stream version: send it back in If-Match to update safely' }) version!: number;
+}
+
+export class CreatedKeyDto extends KeyRecordDto {
+  @ApiProperty({ description: 'The plaintext key. Shown only in this response: store it now.' }) key!: string;
+}
+
+export class KeyListDto {
+  @ApiProperty({ type: [KeyRecordDto] }) items!: KeyRecordDto[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page' })
+  nextCursor!: string | null;
+}
+
+export function toKeyRecord(view: KeyDetailsView, now: Date = new Date()): KeyRecordDto {
+  return {
+    id: view.keyId,
+    tenant: view.tenant,
+    name: view.name,
+    description: view.description,
+    prefix: view.prefix,
+    start: view.start,
+    roles: [...view.roles],
+    owner: view.owner,
+    environment: view.environment,
+    annotations: { ...view.annotations },
+    status: effectiveStatus(view.status, view.expiresAt, now),
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
+    expiresAt: view.expiresAt,
+    lastUsedAt: view.lastUsedAt,
+    usageCount: view.usageCount,
+    revokedAt: view.revokedAt,
+    revokeReason: view.revokeReason,
+    rateLimit: view.rateLimit,
+    quota: view.quota,
+    version: view.version,
+  };
+}

@@ -1,0 +1,60 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditHttpController } from './auditing/audit.http.controller';
+import { AuditHandler } from './auditing/audit.handler';
+import { KeyHistoryHandler } from './auditing/key-history.handler';
+import { CreateKeyHandler } from './creating/create-key.handler';
+import { CreateKeyHttpController } from './creating/create-key.http.controller';
+import { DisableKeyHandler } from './disabling/disable-key.handler';
+import { DisableKeyHttpController } from './disabling/disable-key.http.controller';
+import { EnableKeyHandler } from './enabling/enable-key.handler';
+import { GetKeyHandler } from './getting/get-key.handler';
+import { GetKeyHttpController } from './getting/get-key.http.controller';
+import { KeyRepository } from './key.repository';
+import { ListKeysHandler } from './listing/list-keys.handler';
+import { ListKeysHttpController } from './listing/list-keys.http.controller';
+import { RevokeKeyHandler } from './revoking/revoke-key.handler';
+import { RevokeKeyHttpController } from './revoking/revoke-key.http.controller';
+import { RotateKeyHandler } from './rotating/rotate-key.handler';
+import { RotateKeyHttpController } from './rotating/rotate-key.http.controller';
+import { UpdateKeyHandler } from './updating/update-key.handler';
+import { UpdateKeyHttpController } from './updating/update-key.http.controller';
+import { RecordKeyUsageHandler } from './using/record-key-usage.handler';
+import { UsageFlusher } from './using/usage-flusher.service';
+import { KeyVerifier } from './verifying/key-verifier.service';
+import { VerifyKeyHttpController } from './verifying/verify-key.http.controller';
+
+/** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
+@Module({
+  imports: [CqrsModule],
+  controllers: [
+    // Static paths before :id routes so /v1/keys/verify is never read as a key id.
+    VerifyKeyHttpController,
+    CreateKeyHttpController,
+    ListKeysHttpController,
+    GetKeyHttpController,
+    UpdateKeyHttpController,
+    RevokeKeyHttpController,
+    DisableKeyHttpController,
+    RotateKeyHttpController,
+    AuditHttpController,
+  ],
+  providers: [
+    KeyRepository,
+    KeyVerifier,
+    UsageFlusher,
+    CreateKeyHandler,
+    UpdateKeyHandler,
+    RevokeKeyHandler,
+    DisableKeyHandler,
+    EnableKeyHandler,
+    RotateKeyHandler,
+    RecordKeyUsageHandler,
+    GetKeyHandler,
+    ListKeysHandler,
+    KeyHistoryHandler,
+    AuditHandler,
+  ],
+  exports: [KeyRepository, KeyVerifier, UsageFlusher, CqrsModule],
+})
+export class KeysModule {}

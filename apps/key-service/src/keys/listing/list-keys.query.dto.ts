@@ -1,0 +1,28 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { KeyStatus } from '@keys/domain';
+
+export class ListKeysQueryDto {
+  @ApiPropertyOptional({ enum: ['ACTIVE', 'EXPIRED', 'REVOKED', 'DISABLED'] })
+  @IsOptional() @IsIn(['ACTIVE', 'EXPIRED', 'REVOKED', 'DISABLED'], { message: 'status must be one of ACTIVE, EXPIRED, REVOKED, DISABLED' })
+  status?: KeyStatus;
+
+  @ApiPropertyOptional() @IsOptional() @IsString()
+  role?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString()
+  owner?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString()
+  environment?: string;
+
+  @ApiPropertyOptional({ description: 'Root key only: narrow to one tenant' }) @IsOptional() @IsString()
+  tenant?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString()
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+}

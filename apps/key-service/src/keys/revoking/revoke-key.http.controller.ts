@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RequireAccess } from '../../auth/access.decorator';
+import { Ctx } from '../../auth/command-context.decorator';
+import { CommandContext } from '../command-context';
+import { KeyIdPipe } from '../key-id.pipe';
+import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
+import { ReasonRequestDto } from '../reason.request.dto';
+import { RevokeKeyCommand } from './revoke-key.command';
+
+@ApiTags('keys')
+@ApiSecurity('apiKey')
+@Controller('v1/keys')
+@RequireAccess('manage')
+export class RevokeKeyHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a key for good; effective before this call returns' })
+  @ApiOkResponse({ type: KeyRecordDto })
+  async revoke(@Param('id', KeyIdPipe) id: string, @Body() body: ReasonRequestDto, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
+    return toKeyRecord(await this.commandBus.execute(new RevokeKeyCommand(id, body?.reason ?? null, context)));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Same as revoke: the key and its history are kept, it never verifies again' })
+  @ApiOkResponse({ type: KeyRecordDto })
+  async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
+    return toKeyRecord(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
+  }
+}

@@ -1,0 +1,40 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { generateSecret, KeyHasher } from '@keys/secrets';
+import { KEY_HASHER } from '../../config/secrets.tokens';
+import { viewAfter } from '../key-change.result';
+import { requireVisibleKey } from '../key-visibility';
+import { KeyRepository } from '../key.repository';
+import { RotateKeyCommand, RotatedKey } from './rotate-key.command';
+
+@CommandHandler(RotateKeyCommand)
+export class RotateKeyHandler implements ICommandHandler<RotateKeyCommand, RotatedKey> {
+  constructor(
+    private readonly keys: KeyRepository,
+    @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
+  ) {}
+
+  async execute({ keyId, gracePeriodSeconds, context }: RotateKeyCommand): Promise<RotatedKey> {
+    let plaintext = '';
+    const { loaded, recorded } = await this.keys.execute(
+      keyId,
+      (current) => {
+        const tenant = requireVisibleKey(current, keyId, context.principal);
+        const secret = generateSecret(current.key.state.prefix);
+        plaintext = secret.plaintext;
+        const events = current.key.rotate(
+          { hash: this.hasher.hash(secret.plaintext), prefix: secret.prefix, start: secret.start, gracePeriodSeconds },
+          new Date(),
+        );
+        return { tenant, events };
+      },
+      context,
+    );
+    const rotated = recorded.find((e) => e.type === 'KeyRotated');
+    return {
+      view: viewAfter(loaded, recorded),
+      plaintext,
+      previousValidUntil: rotated?.type === 'KeyRotated' ? rotated.data.previousValidUntil : null,
+    };
+  }
+}

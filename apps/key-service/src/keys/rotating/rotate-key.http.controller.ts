@@ -1,0 +1,32 @@
+import { ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RequireAccess } from '../../auth/access.decorator';
+import { Ctx } from '../../auth/command-context.decorator';
+import { CommandContext } from '../command-context';
+import { KeyIdPipe } from '../key-id.pipe';
+import { CreatedKeyDto, toKeyRecord } from '../key-record.dto';
+import { RotateKeyCommand } from './rotate-key.command';
+import { RotateKeyRequestDto } from './rotate-key.request.dto';
+
+export class RotatedKeyDto extends CreatedKeyDto {
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Until when the previous secret still verifies' })
+  previousKeyValidUntil!: string | null;
+}
+
+@ApiTags('keys')
+@ApiSecurity('apiKey')
+@Controller('v1/keys')
+@RequireAccess('manage')
+export class RotateKeyHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a new secret for the same key; the new plaintext is in this response only' })
+  @ApiOkResponse({ type: RotatedKeyDto })
+  async rotate(@Param('id', KeyIdPipe) id: string, @Body() body: RotateKeyRequestDto, @Ctx() context: CommandContext): Promise<RotatedKeyDto> {
+    const rotated = await this.commandBus.execute(new RotateKeyCommand(id, body?.gracePeriodSeconds ?? 0, context));
+    return { ...toKeyRecord(rotated.view), key: rotated.plaintext, previousKeyValidUntil: rotated.previousValidUntil };
+  }
+}

@@ -1,0 +1,31 @@
+import { PreconditionFailedException } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { WrongExpectedVersionError } from '@keys/event-store';
+import { KeyDetailsView } from '@keys/projections';
+import { viewAfter } from '../key-change.result';
+import { requireVisibleKey } from '../key-visibility';
+import { KeyRepository } from '../key.repository';
+import { UpdateKeyCommand } from './update-key.command';
+
+@CommandHandler(UpdateKeyCommand)
+export class UpdateKeyHandler implements ICommandHandler<UpdateKeyCommand, KeyDetailsView> {
+  constructor(private readonly keys: KeyRepository) {}
+
+  async execute({ keyId, changes, expectedVersion, context }: UpdateKeyCommand): Promise<KeyDetailsView> {
+    try {
+      const { loaded, recorded } = await this.keys.execute(
+        keyId,
+        (current) => ({ tenant: requireVisibleKey(current, keyId, context.principal), events: current.key.update(changes, new Date()) }),
+        context,
+        { expectedVersion },
+      );
+      return viewAfter(loaded, recorded);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError && expectedVersion !== undefined)
+        throw new PreconditionFailedException(
+          `Key '${keyId}' has changed: If-Match names version ${expectedVersion}${error.actualVersion !== null ? `, the key is at version ${error.actualVersion}` : ''}`,
+        );
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsAnnotations } from '../annotations.validator';
+import { ROLE_PATTERN } from '../creating/create-key.request.dto';
+import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
+
+/** Every field optional; `null` clears description, expiresAt, owner, environment, rateLimit and quota. */
+export class UpdateKeyRequestDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @IsOptional() @IsString() @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 255, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(255)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @Matches(ROLE_PATTERN, { each: true, message: 'each role must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  roles?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional() @IsAnnotations()
+  annotations?: Record<string, string>;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time or null' })
+  expiresAt?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @Length(1, 128)
+  owner?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @Length(1, 64)
+  environment?: string | null;
+
+  @ApiPropertyOptional({ type: RateLimitInputDto, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @ValidateNested() @Type(() => RateLimitInputDto)
+  rateLimit?: RateLimitInputDto | null;
+
+  @ApiPropertyOptional({ type: QuotaInputDto, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @ValidateNested() @Type(() => QuotaInputDto)
+  quota?: QuotaInputDto | null;
+}

@@ -1,0 +1,25 @@
+export { MalformedKeyEventError } from './malformed-key-event.error';
+export {
+  KEY_EVENTS_TOPIC,
+  EVENT_TYPE_HEADER,
+  SCHEMA_VERSION_HEADER,
+  envelopeFromStoredEvent,
+  envelopeFromRecordedEvent,
+  toKafkaMessage,
+  parseKeyEventEnvelope,
+  toRecordedKeyEvent,
+} from './key-event.envelope';
+export type { KafkaKeyEventEnvelope, KeyEventKafkaMessage } from './key-event.envelope';
+export { consoleMessagingLogger, silentMessagingLogger } from './kafka/messaging.logger';
+export type { MessagingLogger } from './kafka/messaging.logger';
+export { createKafkaClient, parseBrokerList } from './kafka/kafka-client.factory';
+export type { KafkaClientOptions } from './kafka/kafka-client.factory';
+export { RELAY_CHECKPOINT_SCHEMA } from './relaying/relay-checkpoint.schema';
+export { PgAdvisoryLeaderLock } from './relaying/pg-advisory.leader-lock';
+export type { PgAdvisoryLeaderLockOptions, PgConnectionOptions } from './relaying/pg-advisory.leader-lock';
+export type { RelayLag } from './relaying/relay.lag';
+export { KafkaEventRelay } from './relaying/kafka-event.relay';
+export type { KafkaEventRelayOptions } from './relaying/kafka-event.relay';
+export type { ProjectionProgress } from './projecting/projection.progress';
+export { KafkaProjectionConsumer } from './projecting/kafka-projection.consumer';
+export type { KafkaProjectionConsumerOptions } from './projecting/kafka-projection.consumer';

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { RecordedKeyEvent } from '@keys/domain';
+import { ProjectionSink } from '@keys/projections';
+import { KEY_EVENTS_TOPIC, parseKeyEventEnvelope, toRecordedKeyEvent } from '../key-event.envelope';
+import { createKafkaClient } from '../kafka/kafka-client.factory';
+import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';
+import { ProjectionProgress } from './projection.progress';
+
+export interface KafkaProjectionConsumerOptions {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly sinks: readonly ProjectionSink[];
+  readonly topic?: string;
+  readonly clientId?: string;
+  /** Where a new group starts; default true, so a fresh read model is built from the whole topic. */
+  readonly fromBeginning?: boolean;
+  readonly logger?: MessagingLogger;
+}
+
+/**
+ * Feeds projection sinks from the key events topic in a consumer group.
+ *
+ * Offsets are committed only after every sink applied the batch, so a consumer killed mid-batch
+ * re-reads it from the last committed offset. Re-applying is harmless: sinks apply an event only
+ * when it is the next version of its key, so redeliveries and the relay's duplicates change
+ * nothing. A batch that fails is retried, never skipped: skipping would leave a version gap that
+ * blocks its key for good.
+ */
+export class KafkaProjectionConsumer {
+  readonly topic: string;
+  readonly groupId: string;
+  private readonly kafka: Kafka;
+  private readonly logger: MessagingLogger;
+  private consumer: Consumer | null = null;
+  private applied = 0;
+  private last: ProjectionProgress | null = null;
+
+  constructor(private readonly options: KafkaProjectionConsumerOptions) {
+    this.topic = options.topic ?? KEY_EVENTS_TOPIC;
+    this.groupId = options.groupId;
+    this.logger = options.logger ?? consoleMessagingLogger;
+    this.kafka = createKafkaClient({
+      brokers: options.brokers,
+      clientId: options.clientId ?? `key-projector-${randomUUID()}`,
+      logger: this.logger,
+    });
+  }
+
+  /** Joins the group and starts consuming in the background; resolves once subscribed. */
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      allowAutoTopicCreation: true,
+      // kafkajs restarts a crashed consumer only when told so; a projector must always come back.
+      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8, restartOnFailure: async () => true },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.applyBatch(payload),
+    });
+  }
+
+  /** Leaves the group after the batch in flight; what it applied is committed. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = null;
+    if (consumer) await consumer.disconnect();
+  }
+
+  /** Events applied (duplicates included) since start. */
+  get appliedCount(): number {
+    return this.applied;
+  }
+
+  /** The last event applied, for lag: compare its position with the store's head. */
+  get progress(): ProjectionProgress | null {
+    return this.last;
+  }
+
+  private async applyBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    uncommittedOffsets,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const events: RecordedKeyEvent[] = batch.messages.map((message) =>
+      toRecordedKeyEvent(parseKeyEventEnvelope(message.value, `${batch.topic}/${batch.partition}@${message.offset}`)),
+    );
+    try {
+      for (const sink of this.options.sinks) {
+        await sink.handle(events);
+        await heartbeat();
+      }
+    } catch (error) {
+      this.logger.error('projection batch failed; it will be retried from the last committed offset', {
+        topic: batch.topic,
+        partition: batch.partition,
+        firstOffset: batch.firstOffset(),
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary(uncommittedOffsets());
+    this.applied += events.length;
+    const lastEvent = events[events.length - 1];
+    this.last = { position: lastEvent.position, occurredAt: lastEvent.occurredAt, appliedAt: new Date().toISOString() };
+  }
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { PostgresEventStore, StoredEvent } from '@keys/event-store';
+import { createTestSchema, TEST_DATABASE_URL } from '../../../../test/support/postgres';
+import { startKafkaBroker, stopKafkaBroker } from '../../../../test/support/kafka-broker';
+import { KeyEventWriter, writeLifecycles } from '../../../../test/support/key-event.fixtures';
+import { CollectedMessage, TopicCollector, waitUntil } from '../../../../test/support/kafka-topic.collector';
+import { envelopeFromStoredEvent, EVENT_TYPE_HEADER, KafkaKeyEventEnvelope, parseKeyEventEnvelope, SCHEMA_VERSION_HEADER } from '../key-event.envelope';
+import { silentMessagingLogger } from '../kafka/messaging.logger';
+import { KafkaEventRelay, KafkaEventRelayOptions } from './kafka-event.relay';
+
+jest.setTimeout(180_000);
+
+const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+
+async function everyStoredEvent(store: PostgresEventStore): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  for (let after = 0; ; ) {
+    const batch = await store.readAll({ after, limit: 1000 });
+    if (batch.length === 0) return all;
+    all.push(...batch);
+    after = batch[batch.length - 1].position;
+  }
+}
+
+/** First delivery of each event, as a consumer deduplicating by eventId sees the topic. */
+function firstDeliveries(messages: readonly CollectedMessage[]): KafkaKeyEventEnvelope[] {
+  const seen = new Set<string>();
+  const out: KafkaKeyEventEnvelope[] = [];
+  for (const m of messages) {
+    const envelope = parseKeyEventEnvelope(m.value);
+    if (seen.has(envelope.eventId)) continue;
+    seen.add(envelope.eventId);
+    out.push(envelope);
+  }
+  return out;
+}
+
+function containsAll(messages: readonly CollectedMessage[], events: readonly StoredEvent[]): boolean {
+  const ids = new Set(firstDeliveries(messages).map((e) => e.eventId));
+  return events.every((e) => ids.has(e.eventId));
+}
+
+/** Per key, the first deliveries come in stream order 1, 2, 3… with nothing skipped. */
+function expectPerKeyOrder(messages: readonly CollectedMessage[]): void {
+  const byKey = new Map<string, number[]>();
+  for (const m of messages) {
+    const e = parseKeyEventEnvelope(m.value);
+    expect(m.key).toBe(e.keyId);
+  }
+  for (const e of firstDeliveries(messages)) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e.version]);
+  for (const versions of byKey.values()) expect(versions).toEqual(versions.map((_, i) => i + 1));
+}
+
+describe('Kafka event relay', () => {
+  let schema: string;
+  let store: PostgresEventStore;
+  let drop: () => Promise<void>;
+  let sql: Awaited<ReturnType<typeof createTestSchema>>['sql'];
+  const running: KafkaEventRelay[] = [];
+  const collectors: TopicCollector[] = [];
+
+  beforeAll(async () => {
+    ({ schema, sql, drop } = await createTestSchema('relay'));
+    store = new PostgresEventStore(sql);
+    await store.init();
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+    await Promise.all(collectors.splice(0).map((c) => c.stop()));
+  });
+
+  afterAll(async () => drop());
+
+  async function relay(topic: string, options: Partial<KafkaEventRelayOptions> = {}): Promise<KafkaEventRelay> {
+    const r = new KafkaEventRelay({
+      store,
+      sql,
+      lockConnection: { connectionString: TEST_DATABASE_URL, schema },
+      brokers: brokers(),
+      topic,
+      name: `relay-${topic}`,
+      pollIntervalMs: 50,
+      lockRetryMs: 300,
+      batchSize: 50,
+      logger: silentMessagingLogger,
+      ...options,
+    });
+    await r.init();
+    running.push(r);
+    return r;
+  }
+
+  async function collect(topic: string): Promise<TopicCollector> {
+    const c = new TopicCollector(brokers(), topic);
+    collectors.push(c);
+    await c.start();
+    return c;
+  }
+
+  it('publishes created, updated, used and revoked keys in order per key, with the documented envelope and no secret', async () => {
+    const topic = `key-events-${randomUUID()}`;
+    const before = await everyStoredEvent(store);
+    const writer = new KeyEventWriter(store);
+    const issued = await writeLifecycles(writer, 6);
+    const stored = (await everyStoredEvent(store)).slice(before.length);
+    expect(new Set(stored.map((e) => e.type))).toEqual(new Set(['KeyCreated', 'KeyUpdated', 'KeyUsed', 'KeyRevoked', 'KeyRotated']));
+
+    // The relay publishes the whole store; this test looks at its own keys.
+    const r = await relay(topic);
+    r.start();
+    const topicReader = await collect(topic);
+    await topicReader.waitFor((m) => containsAll(m, stored));
+
+    const ours = new Set(issued.map((k) => k.keyId));
+    const mine = topicReader.messages.filter((m) => ours.has(m.key));
+    expect(mine).toHaveLength(stored.length);
+    for (const message of mine) {
+      const envelope = JSON.parse(message.value) as KafkaKeyEventEnvelope;
+      const original = stored.find((e) => e.eventId === envelope.eventId);
+      expect(original).toBeDefined();
+      expect(envelope).toEqual(envelopeFromStoredEvent(original as StoredEvent));
+      expect(Object.keys(envelope).sort()).toEqual(
+        ['actor', 'correlationId', 'data', 'eventId', 'keyId', 'occurredAt', 'position', 'schemaVersion', 'tenant', 'type', 'version'],
+      );
+      expect(message.key).toBe(envelope.keyId);
+      expect(message.headers[EVENT_TYPE_HEADER]).toBe(envelope.type);
+      expect(message.headers[SCHEMA_VERSION_HEADER]).toBe('1');
+      for (const key of issued) expect(message.value).not.toContain(key.plaintext);
+    }
+    expectPerKeyOrder(mine);
+    await waitUntil(async () => (await r.lag()).events === 0, 30_000, () => 'relay lag to reach 0');
+    expect(await r.lag()).toEqual(expect.objectContaining({ events: 0, ms: 0, checkpoint: stored[stored.length - 1].position }));
+  });
+
+  it('loses no event when the broker is stopped and restarted mid-stream', async () => {
+    const topic = `key-events-${randomUUID()}`;
+    const writer = new KeyEventWriter(store);
+    const r = await relay(topic);
+    r.start();
+    await writeLifecycles(writer, 5);
+    await waitUntil(async () => (await r.lag()).events === 0, 60_000, () => 'first events published');
+
+    await stopKafkaBroker();
+    try {
+      // Appends go on while the broker is down; the relay keeps them as lag and retries.
+      await writeLifecycles(writer, 5);
+      await waitUntil(() => r.lastError !== null, 60_000, () => 'relay to notice the outage');
+      expect((await r.lag()).events).toBeGreaterThan(0);
+    } finally {
+      await startKafkaBroker({ keepData: true });
+    }
+    await writeLifecycles(writer, 5);
+
+    const stored = await everyStoredEvent(store);
+    const topicReader = await collect(topic);
+    await topicReader.waitFor((m) => containsAll(m, stored), 120_000);
+    expect(new Set(firstDeliveries(topicReader.messages).map((e) => e.eventId))).toEqual(new Set(stored.map((e) => e.eventId)));
+    expectPerKeyOrder(topicReader.messages);
+  });
+
+  it('resumes from its checkpoint after it went down, publishing what was appended meanwhile', async () => {
+    const topic = `key-events-${randomUUID()}`;
+    const writer = new KeyEventWriter(store);
+    const first = await relay(topic, { instanceId: `first-${randomUUID()}` });
+    first.start();
+    await writeLifecycles(writer, 3);
+    await waitUntil(async () => (await first.lag()).events === 0, 60_000, () => 'first events published');
+    const publishedBefore = first.publishedCount;
+    await first.stop();
+
+    const headBefore = await everyStoredEvent(store);
+    await writeLifecycles(writer, 3);
+    const stored = await everyStoredEvent(store);
+    const appendedWhileDown = stored.length - headBefore.length;
+    expect((await first.lag()).events).toBe(appendedWhileDown);
+
+    const second = await relay(topic, { instanceId: `second-${randomUUID()}` });
+    second.start();
+    const topicReader = await collect(topic);
+    await topicReader.waitFor((m) => containsAll(m, stored), 60_000);
+    // It started from the checkpoint, not from position 0.
+    expect(second.publishedCount).toBe(appendedWhileDown);
+    expect(topicReader.messages).toHaveLength(publishedBefore + appendedWhileDown);
+    expectPerKeyOrder(topicReader.messages);
+  });
+
+  it('lets one replica relay at a time and hands over when its database session is terminated', async () => {
+    const topic = `key-events-${randomUUID()}`;
+    const writer = new KeyEventWriter(store);
+    const a = await relay(topic, { instanceId: `a-${randomUUID()}` });
+    const b = await relay(topic, { instanceId: `b-${randomUUID()}` });
+    let bothActive = 0;
+    const sampler = setInterval(() => {
+      if (a.active && b.active) bothActive++;
+    }, 10);
+    try {
+      a.start();
+      b.start();
+      await waitUntil(() => a.active || b.active, 30_000, () => 'a leader');
+      await writeLifecycles(writer, 3);
+      await waitUntil(async () => (await a.lag()).events === 0, 60_000, () => 'events published by the leader');
+      const [leader, standby] = a.active ? [a, b] : [b, a];
+      expect(standby.active).toBe(false);
+      expect(standby.publishedCount).toBe(0);
+
+      const admin = new Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      const terminated = await admin.query(
+        'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+        [`key-relay ${leader.instanceId}`],
+      );
+      await admin.end();
+      expect(terminated.rows).toEqual([{ ok: true }]);
+
+      await waitUntil(() => standby.active, 30_000, () => 'the standby to take over');
+      await writeLifecycles(writer, 3);
+      const stored = await everyStoredEvent(store);
+      const topicReader = await collect(topic);
+      await topicReader.waitFor((m) => containsAll(m, stored), 60_000);
+      expect(standby.publishedCount).toBeGreaterThan(0);
+      expect(leader.active).toBe(false);
+      expectPerKeyOrder(topicReader.messages);
+      expect(bothActive).toBe(0);
+    } finally {
+      clearInterval(sampler);
+    }
+  });
+});

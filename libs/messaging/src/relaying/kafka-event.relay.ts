@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, Producer } from 'kafkajs';
+import { EventStore, migrate, SqlClient } from '@keys/event-store';
+import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '../key-event.envelope';
+import { createKafkaClient } from '../kafka/kafka-client.factory';
+import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';
+import { PgAdvisoryLeaderLock, PgConnectionOptions } from './pg-advisory.leader-lock';
+import { RELAY_CHECKPOINT_SCHEMA } from './relay-checkpoint.schema';
+import { RelayLag } from './relay.lag';
+
+export interface KafkaEventRelayOptions {
+  /** The event store to read by position feed. */
+  readonly store: EventStore;
+  /** A client of the event store's database: the checkpoint table lives there. */
+  readonly sql: SqlClient;
+  /** The same database, for the dedicated leadership session. */
+  readonly lockConnection: PgConnectionOptions;
+  readonly brokers: readonly string[];
+  readonly topic?: string;
+  /** Identifies the relay's checkpoint and leadership; replicas of one deployment share it. Default `kafka:<topic>`. */
+  readonly name?: string;
+  /** This replica, in logs and in pg_stat_activity. Default: a random id. */
+  readonly instanceId?: string;
+  readonly batchSize?: number;
+  /** How often to look for new events when nobody pokes the relay. */
+  readonly pollIntervalMs?: number;
+  /** How often a standby replica tries to take over. */
+  readonly lockRetryMs?: number;
+  readonly initialBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly logger?: MessagingLogger;
+}
+
+/**
+ * Publishes every event of the event store to Kafka, in feed order, at least once.
+ *
+ * The checkpoint (last position the broker acknowledged) moves only after `acks: all`, so a crash
+ * or an outage re-publishes from the last acknowledged event instead of losing any: consumers
+ * dedupe by eventId or version. Among replicas only the holder of the advisory lock publishes; the
+ * checkpoint is written on the lock's own session, so a replica that lost the lock mid-batch can
+ * no longer move it.
+ */
+export class KafkaEventRelay {
+  readonly topic: string;
+  readonly name: string;
+  readonly instanceId: string;
+  private readonly kafka: Kafka;
+  private readonly lock: PgAdvisoryLeaderLock;
+  private readonly logger: MessagingLogger;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly lockRetryMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private producer: Producer | null = null;
+  private topicReady = false;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private poked = false;
+  private leading = false;
+  private published = 0;
+  private failure: unknown = null;
+
+  constructor(private readonly options: KafkaEventRelayOptions) {
+    this.topic = options.topic ?? KEY_EVENTS_TOPIC;
+    this.name = options.name ?? `kafka:${this.topic}`;
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.logger = options.logger ?? consoleMessagingLogger;
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.lockRetryMs = options.lockRetryMs ?? 2000;
+    this.initialBackoffMs = options.initialBackoffMs ?? 200;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.kafka = createKafkaClient({ brokers: options.brokers, clientId: `key-relay-${this.instanceId}`, logger: this.logger });
+    this.lock = new PgAdvisoryLeaderLock({
+      ...options.lockConnection,
+      name: this.name,
+      applicationName: `key-relay ${this.instanceId}`,
+    });
+  }
+
+  /** Creates the checkpoint table; call once before `start`. */
+  async init(): Promise<void> {
+    await migrate(this.options.sql, RELAY_CHECKPOINT_SCHEMA);
+  }
+
+  /** Starts competing for leadership and relaying in the background; returns at once. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  /** Stops after the batch in flight, then gives up leadership. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.disconnectProducer();
+    await this.lock.release();
+  }
+
+  /** Publishes new events now instead of at the next poll: appenders in this process call it after a commit. */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  /** True while this replica holds leadership and so is the one publishing. */
+  get active(): boolean {
+    return this.lock.held;
+  }
+
+  /** Events this instance has published (with the broker's acknowledgement) since it started. */
+  get publishedCount(): number {
+    return this.published;
+  }
+
+  /** The last error of the relay loop, null once a pass succeeds again. */
+  get lastError(): unknown {
+    return this.failure;
+  }
+
+  /** Events stored but not yet acknowledged by the broker, from any replica's point of view. */
+  async lag(now: Date = new Date()): Promise<RelayLag> {
+    const { rows } = await this.options.sql.query<{ checkpoint: string | number; events: string | number; oldest: Date | string | null }>(
+      `WITH cp AS (
+         SELECT COALESCE((SELECT position FROM relay_checkpoints WHERE name = $1), 0) AS position
+       ), cp_tx AS (
+         SELECT cp.position, COALESCE((SELECT transaction_id FROM events WHERE global_position = cp.position), '0'::xid8) AS tx
+         FROM cp
+       )
+       SELECT cp_tx.position AS checkpoint, count(e.global_position) AS events, min(e.occurred_at) AS oldest
+       FROM cp_tx LEFT JOIN events e ON (e.transaction_id, e.global_position) > (cp_tx.tx, cp_tx.position)
+       GROUP BY cp_tx.position`,
+      [this.name],
+    );
+    const row = rows[0];
+    const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
+    return {
+      checkpoint: Number(row?.checkpoint ?? 0),
+      events: Number(row?.events ?? 0),
+      ms: oldest === null ? 0 : Math.max(0, now.getTime() - oldest),
+    };
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        if (!this.lock.held) {
+          if (this.leading) {
+            // Deposed (our session died): let a healthy standby, which retries every lockRetryMs, take over first.
+            this.leading = false;
+            this.logger.warn('relay leadership lost', { relay: this.name, instance: this.instanceId });
+            await this.sleep(this.lockRetryMs * 2);
+            continue;
+          }
+          if (!(await this.lock.tryAcquire())) {
+            await this.sleep(this.lockRetryMs);
+            continue;
+          }
+          this.leading = true;
+          this.logger.info('relay leadership acquired', { relay: this.name, instance: this.instanceId });
+        }
+        const count = await this.relayBatch();
+        failures = 0;
+        this.failure = null;
+        if (count < this.batchSize) await this.sleep(this.pollIntervalMs);
+      } catch (error) {
+        failures++;
+        this.failure = error;
+        const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(failures - 1, 10));
+        this.logger.warn('relay pass failed; retrying', {
+          relay: this.name,
+          instance: this.instanceId,
+          error: (error as Error).message,
+          retryInMs: delay,
+        });
+        // A producer that saw the broker go away is rebuilt rather than trusted to recover.
+        await this.disconnectProducer();
+        await this.sleep(delay * (0.8 + Math.random() * 0.4));
+      }
+    }
+  }
+
+  /** One read–publish–checkpoint step; returns how many events it published. */
+  private async relayBatch(): Promise<number> {
+    const checkpoint = await this.readCheckpoint();
+    const events = await this.options.store.readAll({ after: checkpoint, limit: this.batchSize });
+    if (events.length === 0) return 0;
+    const messages = events.map((e) => toKafkaMessage(envelopeFromStoredEvent(e)));
+    const producer = await this.connectedProducer();
+    if (!this.lock.held) return 0;
+    await producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+    });
+    await this.lock.query(
+      `INSERT INTO relay_checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      [this.name, events[events.length - 1].position],
+    );
+    this.published += events.length;
+    return events.length;
+  }
+
+  private async readCheckpoint(): Promise<number> {
+    // Read on the leadership session: it doubles as a heartbeat that notices a dead connection.
+    const rows = await this.lock.query<{ position: string | number }>('SELECT position FROM relay_checkpoints WHERE name = $1', [
+      this.name,
+    ]);
+    return Number(rows[0]?.position ?? 0);
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.topicReady) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: [{ topic: this.topic }], waitForLeaders: true });
+      } finally {
+        await admin.disconnect();
+      }
+      this.topicReady = true;
+    }
+    if (this.producer) return this.producer;
+    // Idempotent with one request in flight: broker-side retries neither duplicate nor reorder a batch.
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async disconnectProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    if (producer) await producer.disconnect().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    // A poke during the pass means events may be waiting that the pass did not see.
+    if (this.stopping || this.poked) {
+      this.poked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import type { Redis } from 'ioredis';
+import { RecordedKeyEvent } from '@keys/domain';
+import { foldKeyEvents } from '../key-projection';
+import { keyValidationProjection } from './key-validation.projection';
+import { KeyValidationStore } from './key-validation.store';
+import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
+
+export interface RedisKeyValidationStoreOptions {
+  /** Namespace of every key this store writes, e.g. `keys:validation:`; reset empties exactly this. */
+  readonly prefix?: string;
+}
+
+/**
+ * Compare-and-set of one key's documents: applies only when the stored view is still at the
+ * version the caller folded from, so two projectors racing on one key can never move it back.
+ * KEYS: view, then hashes to delete, then hashes to set. ARGV: expected version, view JSON,
+ * number of deletes, then one record JSON per hash to set.
+ */
+const APPLY_KEY_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+local stored = 0
+if current then stored = tonumber(cjson.decode(current).version) end
+if stored ~= tonumber(ARGV[1]) then return stored end
+redis.call('SET', KEYS[1], ARGV[2])
+local deletes = tonumber(ARGV[3])
+for i = 1, deletes do redis.call('DEL', KEYS[1 + i]) end
+for i = 1, #KEYS - 1 - deletes do redis.call('SET', KEYS[1 + deletes + i], ARGV[3 + i]) end
+return -1
+`;
+
+const APPLIED = -1;
+/** A CAS loses only to a projector that moved the key meanwhile; a few tries always suffice. */
+const MAX_ATTEMPTS = 10;
+
+/**
+ * The distributed validation model on Redis: `<prefix>hash:<hash>` → ValidationRecord JSON for the
+ * verify path, and `<prefix>key:<keyId>` → KeyValidationView JSON, which the store folds from so it
+ * knows which hashes a change drops and which version it is at.
+ */
+export class RedisKeyValidationStore implements KeyValidationStore {
+  readonly name = keyValidationProjection.name;
+  readonly prefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisKeyValidationStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'keys:validation:';
+  }
+
+  async checkpoint(): Promise<number> {
+    return Number((await this.redis.get(this.checkpointKey())) ?? 0);
+  }
+
+  async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
+    const byKey = new Map<string, RecordedKeyEvent[]>();
+    for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
+    await Promise.all([...byKey].map(([keyId, keyEvents]) => this.applyToKey(keyId, keyEvents)));
+    if (checkpoint !== undefined) await this.redis.set(this.checkpointKey(), String(checkpoint));
+  }
+
+  async lookup(hash: string): Promise<ValidationRecord | null> {
+    const json = await this.redis.get(this.hashKey(hash));
+    return json ? (JSON.parse(json) as ValidationRecord) : null;
+  }
+
+  /** The per-key view (what the store folds from), for diagnostics and tests. */
+  async view(keyId: string): Promise<KeyValidationView | null> {
+    const json = await this.redis.get(this.viewKey(keyId));
+    return json ? (JSON.parse(json) as KeyValidationView) : null;
+  }
+
+  /** Every record by hash, sorted: for comparing a live model with a rebuilt one. */
+  async dump(): Promise<Array<[hash: string, record: ValidationRecord]>> {
+    const keys = (await this.scan(`${this.escapedPrefix()}hash:*`)).sort();
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(...keys);
+    const hashStart = `${this.prefix}hash:`.length;
+    return keys.flatMap((key, i): Array<[string, ValidationRecord]> => {
+      const json = values[i];
+      return json ? [[key.slice(hashStart), JSON.parse(json) as ValidationRecord]] : [];
+    });
+  }
+
+  async reset(): Promise<void> {
+    const keys = await this.scan(`${this.escapedPrefix()}*`);
+    for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
+  }
+
+  private async applyToKey(keyId: string, events: readonly RecordedKeyEvent[]): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const before = await this.view(keyId);
+      const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
+      if (applied === 0 || !document) return;
+      const dropped = droppedHashes(before, document);
+      const records = validationRecords(document);
+      const result = await this.redis.eval(
+        APPLY_KEY_SCRIPT,
+        1 + dropped.length + records.length,
+        this.viewKey(keyId),
+        ...dropped.map((h) => this.hashKey(h)),
+        ...records.map(([h]) => this.hashKey(h)),
+        String(before?.version ?? 0),
+        JSON.stringify(document),
+        String(dropped.length),
+        ...records.map(([, record]) => JSON.stringify(record)),
+      );
+      if (Number(result) === APPLIED) return;
+      // Another projector moved this key since we read it: fold again from what it stored.
+    }
+    throw new Error(`Key '${keyId}': validation model kept changing under ${MAX_ATTEMPTS} attempts to apply`);
+  }
+
+  private async scan(pattern: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+    return [...new Set(found)];
+  }
+
+  /** SCAN patterns are globs: a prefix with `*`, `?` or `[` must not widen what reset deletes. */
+  private escapedPrefix(): string {
+    return this.prefix.replace(/[*?[\]\\]/g, '\\$&');
+  }
+
+  private hashKey(hash: string): string {
+    return `${this.prefix}hash:${hash}`;
+  }
+
+  private viewKey(keyId: string): string {
+    return `${this.prefix}key:${keyId}`;
+  }
+
+  private checkpointKey(): string {
+    return `${this.prefix}checkpoint`;
+  }
+}
