@@ -9,7 +9,7 @@ import { BodyValidationPipe } from './errors/body-validation.pipe';
 /** Builds the HTTP application; main.ts listens on it, the e2e tests too. */
 export async function createApp(env: Record<string, string | undefined> = process.env): Promise<NestFastifyApplication> {
   const config = loadAppConfig(env);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, maxParamLength: 256 });
   // JSON only: a text/plain body would otherwise arrive as a string and fail validation obscurely (415 instead).
   adapter.getInstance().removeContentTypeParser('text/plain');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, { bufferLogs: true });

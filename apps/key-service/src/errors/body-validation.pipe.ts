@@ -2,8 +2,7 @@ import { ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } fro
 import { validationExceptionFactory } from './validation-exception.factory';
 
 /**
- * Nest's ValidationPipe, strict: unknown fields are errors, the first broken rule per field is
- * reported, and a body that is not a JSON object (an array, a string) is refused outright.
+ * Nest's ValidationPipe, strict: unknown fields are errors, every broken rule is reported, and a body that is not a JSON object (an array, a string) is refused outright.
  */
 @Injectable()
 export class BodyValidationPipe extends ValidationPipe {
@@ -12,7 +11,6 @@ export class BodyValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
-      stopAtFirstError: true,
       transform: true,
       exceptionFactory: validationExceptionFactory,
     });
