@@ -11,3 +11,5 @@ export * from './key-validation/key-validation.projection';
 export * from './key-validation/key-validation.store';
 export * from './key-validation/in-memory-key-validation.store';
 export * from './key-validation/redis-key-validation.store';
+export * from './key-validation/key-validation.schema';
+export * from './key-validation/key-validation.pg-store';

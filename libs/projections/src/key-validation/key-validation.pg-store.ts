@@ -1,0 +1,85 @@
+import { RecordedKeyEvent } from '@keys/domain';
+import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
+import { CHECKPOINT_SCHEMA } from '../feed/checkpoint.schema';
+import { foldKeyEvents } from '../key-projection';
+import { keyValidationProjection } from './key-validation.projection';
+import { KEY_VALIDATION_SCHEMA } from './key-validation.schema';
+import { KeyValidationStore } from './key-validation.store';
+import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
+
+/**
+ * The validation model in PostgreSQL: what verify falls back to when Redis is unreachable. Same
+ * projection as the Redis model; documents, hash rows and checkpoint commit in one transaction.
+ */
+export class KeyValidationPgStore implements KeyValidationStore {
+  readonly name = 'key-validation-pg';
+
+  constructor(private readonly sql: SqlClient) {}
+
+  async init(): Promise<void> {
+    await migrate(this.sql, CHECKPOINT_SCHEMA + KEY_VALIDATION_SCHEMA);
+  }
+
+  async checkpoint(): Promise<number> {
+    const r = await this.sql.query<{ position: string | number }>('SELECT position FROM projection_checkpoints WHERE name = $1', [
+      this.name,
+    ]);
+    return Number(r.rows[0]?.position ?? 0);
+  }
+
+  async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
+    if (events.length === 0 && checkpoint === undefined) return;
+    await this.sql.transaction(async (tx) => {
+      const byKey = new Map<string, RecordedKeyEvent[]>();
+      for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
+      for (const [keyId, keyEvents] of byKey) await this.applyToKey(tx, keyId, keyEvents);
+      if (checkpoint !== undefined)
+        await tx.query(
+          `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+          [this.name, checkpoint],
+        );
+    });
+  }
+
+  private async applyToKey(tx: SqlQueryable, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
+    const current = await tx.query<{ doc: KeyValidationView }>('SELECT doc FROM key_validation_views WHERE key_id = $1 FOR UPDATE', [
+      keyId,
+    ]);
+    const before = current.rows[0]?.doc ?? null;
+    const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
+    if (applied === 0 || !document) return;
+    const dropped = droppedHashes(before, document);
+    if (dropped.length) await tx.query('DELETE FROM key_validation_hashes WHERE hash = ANY($1::text[])', [dropped]);
+    for (const [hash, record] of validationRecords(document))
+      await tx.query(
+        `INSERT INTO key_validation_hashes (hash, key_id, record) VALUES ($1, $2, $3)
+         ON CONFLICT (hash) DO UPDATE SET key_id = EXCLUDED.key_id, record = EXCLUDED.record`,
+        [hash, keyId, JSON.stringify(record)],
+      );
+    await tx.query(
+      `INSERT INTO key_validation_views (key_id, version, doc) VALUES ($1, $2, $3)
+       ON CONFLICT (key_id) DO UPDATE SET version = EXCLUDED.version, doc = EXCLUDED.doc`,
+      [keyId, document.version, JSON.stringify(document)],
+    );
+  }
+
+  async lookup(hash: string): Promise<ValidationRecord | null> {
+    const r = await this.sql.query<{ record: ValidationRecord }>('SELECT record FROM key_validation_hashes WHERE hash = $1', [hash]);
+    return r.rows[0]?.record ?? null;
+  }
+
+  async reset(): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query('DELETE FROM key_validation_hashes');
+      await tx.query('DELETE FROM key_validation_views');
+      await tx.query('DELETE FROM projection_checkpoints WHERE name = $1', [this.name]);
+    });
+  }
+
+  /** Every record by hash, sorted: for comparing a live model with a rebuilt one. */
+  async dump(): Promise<Array<[hash: string, record: ValidationRecord]>> {
+    const r = await this.sql.query<{ hash: string; record: ValidationRecord }>('SELECT hash, record FROM key_validation_hashes ORDER BY hash');
+    return r.rows.map((row) => [row.hash, row.record]);
+  }
+}

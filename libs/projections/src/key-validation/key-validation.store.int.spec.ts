@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { KeyEvent, RecordedKeyEvent } from '@keys/domain';
+import { createTestSchema } from '../../../../test/support/postgres';
+import { InMemoryKeyValidationStore } from './in-memory-key-validation.store';
+import { KeyValidationPgStore } from './key-validation.pg-store';
+import { KeyValidationStore } from './key-validation.store';
+import { RedisKeyValidationStore } from './redis-key-validation.store';
+
+let position = 0;
+function recorded(keyId: string, version: number, event: KeyEvent, occurredAt = new Date().toISOString()): RecordedKeyEvent {
+  return {
+    ...event,
+    eventId: randomUUID(),
+    keyId,
+    tenant: 'acme',
+    version,
+    position: ++position,
+    occurredAt,
+    actor: { type: 'root', id: 'root' },
+    correlationId: 'c',
+    schemaVersion: 1,
+  } as RecordedKeyEvent;
+}
+
+const created = (keyId: string, hash: string): KeyEvent => ({
+  type: 'KeyCreated',
+  data: {
+    keyId,
+    tenant: 'acme',
+    name: 'svc',
+    description: null,
+    hash,
+    prefix: 'sk',
+    start: 'sk_…abcd',
+    roles: ['read'],
+    owner: null,
+    environment: null,
+    expiresAt: null,
+    annotations: {},
+    rateLimit: null,
+    quota: null,
+  },
+});
+
+/** The same guarantees from each validation store verify may read: in-process, PostgreSQL, Redis. */
+function validationStoreContract(name: string, setup: () => Promise<{ store: KeyValidationStore; teardown: () => Promise<void> }>) {
+  describe(`${name} validation store`, () => {
+    let store: KeyValidationStore;
+    let teardown: () => Promise<void>;
+    beforeAll(async () => ({ store, teardown } = await setup()));
+    afterAll(async () => teardown());
+
+    it('finds a created key by its hash and nothing by another', async () => {
+      const keyId = randomUUID();
+      await store.handle([recorded(keyId, 1, created(keyId, `h-${keyId}`))]);
+      expect(await store.lookup(`h-${keyId}`)).toMatchObject({ keyId, tenant: 'acme', status: 'ACTIVE', roles: ['read'], validUntil: null, version: 1 });
+      expect(await store.lookup('no-such-hash')).toBeNull();
+    });
+
+    it('ignores a redelivered event and applies the next one', async () => {
+      const keyId = randomUUID();
+      const first = recorded(keyId, 1, created(keyId, `h-${keyId}`));
+      const revoke = recorded(keyId, 2, { type: 'KeyRevoked', data: { reason: null } });
+      await store.handle([first]);
+      await store.handle([first, revoke]);
+      await store.handle([revoke]);
+      expect(await store.lookup(`h-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 2 });
+    });
+
+    it('keeps a rotated-out secret for its grace period, and drops it on revoke', async () => {
+      const keyId = randomUUID();
+      const until = new Date(Date.now() + 60_000).toISOString();
+      await store.handle([
+        recorded(keyId, 1, created(keyId, `old-${keyId}`)),
+        recorded(keyId, 2, { type: 'KeyRotated', data: { hash: `new-${keyId}`, prefix: 'sk', start: 's', previousHash: `old-${keyId}`, previousValidUntil: until } }),
+      ]);
+      expect(await store.lookup(`old-${keyId}`)).toMatchObject({ status: 'ACTIVE', validUntil: until });
+      expect(await store.lookup(`new-${keyId}`)).toMatchObject({ status: 'ACTIVE', validUntil: null });
+      await store.handle([recorded(keyId, 3, { type: 'KeyRevoked', data: { reason: null } })]);
+      expect(await store.lookup(`old-${keyId}`)).toBeNull();
+      expect(await store.lookup(`new-${keyId}`)).toMatchObject({ status: 'REVOKED' });
+    });
+
+    it('drops the previous secret at once when a rotation has no grace period', async () => {
+      const keyId = randomUUID();
+      await store.handle([
+        recorded(keyId, 1, created(keyId, `a-${keyId}`)),
+        recorded(keyId, 2, { type: 'KeyRotated', data: { hash: `b-${keyId}`, prefix: 'sk', start: 's', previousHash: `a-${keyId}`, previousValidUntil: null } }),
+      ]);
+      expect(await store.lookup(`a-${keyId}`)).toBeNull();
+      expect(await store.lookup(`b-${keyId}`)).toMatchObject({ keyId });
+    });
+
+    it('refuses to skip a version', async () => {
+      const keyId = randomUUID();
+      await store.handle([recorded(keyId, 1, created(keyId, `g-${keyId}`))]);
+      await expect(store.handle([recorded(keyId, 3, { type: 'KeyDisabled', data: { reason: null } })])).rejects.toThrow(
+        `key '${keyId}' is at version 1, got event version 3`,
+      );
+    });
+
+    it('stores its checkpoint with what it applied', async () => {
+      const keyId = randomUUID();
+      await store.handle([recorded(keyId, 1, created(keyId, `c-${keyId}`))], 4242);
+      expect(await store.checkpoint()).toBe(4242);
+    });
+  });
+}
+
+validationStoreContract('In-process', async () => ({ store: new InMemoryKeyValidationStore(), teardown: async () => undefined }));
+
+validationStoreContract('PostgreSQL', async () => {
+  const { sql, drop } = await createTestSchema('validation');
+  const store = new KeyValidationPgStore(sql);
+  await store.init();
+  return { store, teardown: drop };
+});
+
+validationStoreContract('Redis', async () => {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const store = new RedisKeyValidationStore(redis, { prefix: `test:${randomUUID()}:` });
+  return {
+    store,
+    teardown: async () => {
+      await store.reset();
+      redis.disconnect();
+    },
+  };
+});
