@@ -15,6 +15,7 @@ function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyVal
       expiresAt: d.expiresAt,
       rateLimit: d.rateLimit,
       quota: d.quota,
+      quotaSetAt: d.quota ? event.occurredAt : null,
       hash: d.hash,
       graceSecrets: [],
       version,
@@ -31,6 +32,7 @@ function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyVal
         expiresAt: d.expiresAt !== undefined ? d.expiresAt : view.expiresAt,
         rateLimit: d.rateLimit !== undefined ? d.rateLimit : view.rateLimit,
         quota: d.quota !== undefined ? d.quota : view.quota,
+        quotaSetAt: d.quota !== undefined ? (d.quota ? event.occurredAt : null) : view.quotaSetAt,
         version,
       };
     }

@@ -16,6 +16,8 @@ export interface KeyValidationView {
   readonly expiresAt: string | null;
   readonly rateLimit: RateLimit | null;
   readonly quota: UsageQuota | null;
+  /** When the quota was last set: its counters start afresh from then. */
+  readonly quotaSetAt: string | null;
   readonly hash: string;
   readonly graceSecrets: readonly GraceSecret[];
   readonly version: number;
@@ -33,6 +35,7 @@ export interface ValidationRecord {
   readonly validUntil: string | null;
   readonly rateLimit: RateLimit | null;
   readonly quota: UsageQuota | null;
+  readonly quotaSetAt: string | null;
   readonly version: number;
 }
 
@@ -47,6 +50,7 @@ export function validationRecords(view: KeyValidationView): Array<[hash: string,
     expiresAt: view.expiresAt,
     rateLimit: view.rateLimit,
     quota: view.quota,
+    quotaSetAt: view.quotaSetAt,
     version: view.version,
   };
   return [

@@ -1,0 +1,90 @@
+import { ValidationRecord } from '@keys/projections';
+import { ValidationLookup } from '../verifying/validation-lookup.port';
+
+export interface CacheOptions {
+  /** Longest a hit is trusted without a word from the invalidation bus: a backstop, not the mechanism. */
+  readonly ttlMs?: number;
+  /** Unknown hashes are cached briefly too, so a flood of guesses that pass the checksum spares Redis. */
+  readonly negativeTtlMs?: number;
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+interface Entry {
+  readonly record: ValidationRecord | null;
+  readonly expiresAt: number;
+}
+
+/**
+ * A small in-process cache in front of the validation model. Every command that changes a key
+ * invalidates it here and, through the invalidation bus, on every other instance before the
+ * command returns; the TTL only bounds what a lost message could leave behind.
+ */
+export class CachedValidationLookup implements ValidationLookup {
+  private readonly entries = new Map<string, Entry>();
+  private readonly hashesByKey = new Map<string, Set<string>>();
+  private readonly ttlMs: number;
+  private readonly negativeTtlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly source: ValidationLookup,
+    options: CacheOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 30_000;
+    this.negativeTtlMs = options.negativeTtlMs ?? 2_000;
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async lookup(hash: string): Promise<ValidationRecord | null> {
+    const now = this.now();
+    const cached = this.entries.get(hash);
+    if (cached && cached.expiresAt > now) {
+      this.hits++;
+      return cached.record;
+    }
+    this.misses++;
+    const generation = this.generation;
+    const record = await this.source.lookup(hash);
+    // An invalidation that arrived while we were reading may concern this very record: don't cache it.
+    if (generation === this.generation) this.store(hash, record, now);
+    return record;
+  }
+
+  private generation = 0;
+
+  /** Drops every cached hash of a key (its current and grace secrets). */
+  invalidateKey(keyId: string): void {
+    this.generation++;
+    for (const hash of this.hashesByKey.get(keyId) ?? []) this.entries.delete(hash);
+    this.hashesByKey.delete(keyId);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.hashesByKey.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private store(hash: string, record: ValidationRecord | null, now: number): void {
+    if (this.entries.size >= this.maxEntries) {
+      // Maps iterate in insertion order: dropping the first entries evicts the oldest.
+      const drop = Math.ceil(this.maxEntries / 10);
+      for (const key of [...this.entries.keys()].slice(0, drop)) this.entries.delete(key);
+    }
+    this.entries.set(hash, { record, expiresAt: now + (record ? this.ttlMs : this.negativeTtlMs) });
+    if (record) {
+      const set = this.hashesByKey.get(record.keyId) ?? new Set<string>();
+      set.add(hash);
+      this.hashesByKey.set(record.keyId, set);
+    }
+  }
+}

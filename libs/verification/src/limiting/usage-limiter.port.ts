@@ -1,0 +1,21 @@
+import { RateLimit, UsageQuota } from '@keys/domain';
+
+export interface LimitCheck {
+  readonly keyId: string;
+  readonly rateLimit: RateLimit | null;
+  readonly quota: UsageQuota | null;
+  readonly quotaSetAt: string | null;
+}
+
+export type LimitOutcome =
+  | { readonly admitted: true; readonly ratelimit?: { limit: number; remaining: number; reset: number }; readonly remaining?: number }
+  | { readonly admitted: false; readonly code: 'RATE_LIMITED' | 'USAGE_EXCEEDED'; readonly ratelimit?: { limit: number; remaining: number; reset: number }; readonly remaining?: number };
+
+/**
+ * Checks and consumes a key's rate limit and quota in one atomic step, so concurrent verifies
+ * (on any number of instances sharing the limiter) never admit more than the limits allow.
+ * A rate-limited verify consumes no quota.
+ */
+export interface UsageLimiter {
+  admit(check: LimitCheck, now: number): Promise<LimitOutcome>;
+}
