@@ -223,6 +223,34 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
     expect(used[0]).toMatchObject({ actor: { type: 'system', id: 'key-service' }, data: { count: 5 } });
   });
 
+  it('enforces a rate limit and a quota set at create time, and a new quota set by update', async () => {
+    const limited = (await create({ name: 'limited', rateLimit: { limit: 3, durationMs: 60_000 } })).body;
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await verify(limited.key)).body);
+    expect(codes.map((c) => c.code)).toEqual(['VALID', 'VALID', 'VALID', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(codes[0].ratelimit).toMatchObject({ limit: 3, remaining: 2 });
+    expect(codes[3]).toMatchObject({ valid: false, ratelimit: { limit: 3, remaining: 0 } });
+
+    const metered = (await create({ name: 'metered', quota: { remaining: 2 } })).body;
+    expect(metered.quota).toEqual({ remaining: 2, refill: null, refillAmount: null });
+    const used = [];
+    for (let i = 0; i < 3; i++) used.push((await verify(metered.key)).body);
+    expect(used.map((u) => [u.code, u.remaining])).toEqual([
+      ['VALID', 1],
+      ['VALID', 0],
+      ['USAGE_EXCEEDED', 0],
+    ]);
+    await svc.request('PATCH', `/v1/keys/${metered.id}`, { body: { quota: { remaining: 1, refill: 'daily', refillAmount: 10 } } });
+    expect((await verify(metered.key)).body).toMatchObject({ code: 'VALID', remaining: 0 });
+    await svc.request('PATCH', `/v1/keys/${metered.id}`, { body: { quota: null } });
+    expect((await verify(metered.key)).body.code).toBe('VALID');
+    const history = (await svc.request('GET', `/v1/keys/${metered.id}/events`)).body;
+    expect(history.filter((e: { type: string }) => e.type === 'KeyUpdated').map((e: { data: unknown }) => e.data)).toEqual([
+      { quota: { remaining: 1, refill: 'daily', refillAmount: 10 } },
+      { quota: null },
+    ]);
+  });
+
   it('serves its health and its OpenAPI document', async () => {
     const health = await svc.request('GET', '/health', { key: null });
     expect(health.status).toBe(200);

@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { KeyHasher } from '@keys/secrets';
 import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
 import { ResolvedSecrets } from '../config/local-secrets';
-import { KeyVerifier } from '../keys/verifying/key-verifier.service';
+import { KeyVerifier } from '@keys/verification';
 import { Access, ACCESS_METADATA } from './access.decorator';
 import { presentedKey } from './presented-key';
 import { canManage, canRead, Principal } from './principal';

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { KeyDomainError, KeyDomainErrorCode } from '@keys/domain';
 import { WrongExpectedVersionError } from '@keys/event-store';
+import { VerificationUnavailableError } from '@keys/verification';
 
 /** The one error shape of the native API. */
 export interface ErrorBody {
@@ -45,6 +46,10 @@ export function describeError(exception: unknown): ErrorBody {
   } else if (exception instanceof WrongExpectedVersionError) {
     statusCode = 409;
     message = `Key '${exception.streamId}' was changed concurrently; retry`;
+  } else if (exception instanceof VerificationUnavailableError) {
+    // Fail closed: when nothing can decide whether a key is valid, say so; never guess VALID.
+    statusCode = 503;
+    message = 'Key verification is temporarily unavailable; retry shortly';
   } else if (isClientError(exception)) {
     // Fastify's own rejections: malformed JSON, oversize body, unsupported media type.
     statusCode = exception.statusCode;

@@ -21,7 +21,8 @@ import { UpdateKeyHandler } from './updating/update-key.handler';
 import { UpdateKeyHttpController } from './updating/update-key.http.controller';
 import { RecordKeyUsageHandler } from './using/record-key-usage.handler';
 import { UsageFlusher } from './using/usage-flusher.service';
-import { KeyVerifier } from './verifying/key-verifier.service';
+import { KeyVerifier } from '@keys/verification';
+import { keyVerifierProvider } from './verifying/key-verifier.provider';
 import { VerifyKeyHttpController } from './verifying/verify-key.http.controller';
 
 /** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
@@ -41,7 +42,7 @@ import { VerifyKeyHttpController } from './verifying/verify-key.http.controller'
   ],
   providers: [
     KeyRepository,
-    KeyVerifier,
+    keyVerifierProvider,
     UsageFlusher,
     CreateKeyHandler,
     UpdateKeyHandler,

@@ -11,7 +11,8 @@ import {
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { READ_MODEL_SYNC } from '../keys/read-model-sync.port';
 import { InProcessReadModelSync } from './embedded-read-model.sync';
-import { POSITION_FEED, SQL_CLIENT } from './tokens';
+import { InMemoryUsageLimiter, UsageLimiter, ValidationLookup } from '@keys/verification';
+import { POSITION_FEED, SQL_CLIENT, USAGE_LIMITER, VALIDATION_LOOKUP } from './tokens';
 
 class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Persistence');
@@ -71,6 +72,8 @@ export class PersistenceModule {
           },
         },
         { provide: KEY_VALIDATION_STORE, useFactory: (): KeyValidationStore => new InMemoryKeyValidationStore() },
+        { provide: VALIDATION_LOOKUP, inject: [KEY_VALIDATION_STORE], useFactory: (store: KeyValidationStore): ValidationLookup => store },
+        { provide: USAGE_LIMITER, useFactory: (): UsageLimiter => new InMemoryUsageLimiter() },
         {
           provide: POSITION_FEED,
           inject: [EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE],
@@ -82,7 +85,7 @@ export class PersistenceModule {
         { provide: READ_MODEL_SYNC, inject: [POSITION_FEED], useFactory: (feed: PositionFeedRunner) => new InProcessReadModelSync(feed) },
         PersistenceLifecycle,
       ],
-      exports: [SQL_CLIENT, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, POSITION_FEED, READ_MODEL_SYNC],
+      exports: [SQL_CLIENT, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, VALIDATION_LOOKUP, USAGE_LIMITER, POSITION_FEED, READ_MODEL_SYNC],
     };
   }
 }

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { GetKeyQuery } from '../getting/get-key.query';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
-import { KeyVerifier } from './key-verifier.service';
+import { KeyVerifier } from '@keys/verification';
 import { VerifyKeyRequestDto, WhoamiRequestDto } from './verify-key.request.dto';
 import { VerifyKeyResponseDto } from './verify-key.response.dto';
 

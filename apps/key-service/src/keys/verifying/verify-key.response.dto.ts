@@ -1,13 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { VerifyCode } from './verify-code';
+import { VERIFY_CODES, VerifyCode } from '@keys/verification';
+
+export class RateLimitStateDto {
+  @ApiProperty() limit!: number;
+  @ApiProperty({ description: 'Verifications left in the current window' }) remaining!: number;
+  @ApiProperty({ description: 'End of the current window, epoch milliseconds' }) reset!: number;
+}
 
 export class VerifyKeyResponseDto {
   @ApiProperty() valid!: boolean;
-  @ApiProperty({ enum: ['VALID', 'NOT_FOUND', 'EXPIRED', 'REVOKED', 'DISABLED', 'INSUFFICIENT_ROLES', 'RATE_LIMITED', 'USAGE_EXCEEDED'] })
+  @ApiProperty({ enum: VERIFY_CODES })
   code!: VerifyCode;
   @ApiPropertyOptional() keyId?: string;
   @ApiPropertyOptional() tenant?: string;
   @ApiPropertyOptional() name?: string;
   @ApiPropertyOptional({ type: [String] }) roles?: string[];
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) expiresAt?: string | null;
+  @ApiPropertyOptional({ type: RateLimitStateDto }) ratelimit?: RateLimitStateDto;
+  @ApiPropertyOptional({ description: 'Quota left after this verification' }) remaining?: number;
 }

@@ -1,0 +1,13 @@
+import { Provider } from '@nestjs/common';
+import { KeyHasher } from '@keys/secrets';
+import { KeyVerifier, UsageLimiter, ValidationLookup } from '@keys/verification';
+import { KEY_HASHER } from '../../config/secrets.tokens';
+import { USAGE_LIMITER, VALIDATION_LOOKUP } from '../../persistence/tokens';
+import { UsageFlusher } from '../using/usage-flusher.service';
+
+export const keyVerifierProvider: Provider = {
+  provide: KeyVerifier,
+  inject: [KEY_HASHER, VALIDATION_LOOKUP, USAGE_LIMITER, UsageFlusher],
+  useFactory: (hasher: KeyHasher, lookup: ValidationLookup, limiter: UsageLimiter, usage: UsageFlusher) =>
+    new KeyVerifier({ hasher, lookup, limiter, onValid: (keyId) => usage.record(keyId) }),
+};
