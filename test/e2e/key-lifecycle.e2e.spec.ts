@@ -262,4 +262,17 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
     );
     expect((await svc.request('GET', '/docs', { key: null })).status).toBe(200);
   });
+
+  it('exposes Prometheus metrics with bounded labels and no secrets', async () => {
+    const k = (await create({ name: 'metered by prometheus' })).body;
+    await verify(k.key);
+    const metrics = await svc.request('GET', '/metrics', { key: null });
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.body).toMatch(/key_verify_duration_seconds_count\{code="VALID"\} \d+/);
+    expect(metrics.body).toMatch(/key_events_appended_total\{type="KeyCreated"\} \d+/);
+    expect(metrics.body).toMatch(/key_projection_lag_events\{model="key-details"\} 0/);
+    expect(metrics.body).not.toContain(k.key);
+    expect(metrics.body).not.toContain(k.id);
+  });
 });

@@ -9,6 +9,8 @@ import { resolveSecrets, ResolvedSecrets } from './config/local-secrets';
 import { KEY_HASHER, RESOLVED_SECRETS } from './config/secrets.tokens';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
+import { KeyServiceMetrics } from './metrics/key-service.metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { KeysModule } from './keys/keys.module';
 import { PersistenceModule } from './persistence/persistence.module';
 
@@ -31,7 +33,7 @@ export class AppModule {
               redact: { paths: REDACTED, censor: '[redacted]' },
               // Bodies are never logged: they carry plaintext keys on verify and in create responses.
               serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
-              autoLogging: { ignore: (req: { url?: string }) => req.url === '/v1/keys/verify' || req.url === '/health' },
+              autoLogging: { ignore: (req: { url?: string }) => req.url === '/v1/keys/verify' || req.url === '/health' || req.url === '/metrics' },
             },
           }),
         }),
@@ -39,7 +41,7 @@ export class AppModule {
         PersistenceModule.forRoot(),
         KeysModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, inject: [ConfigService], useFactory: (c: ConfigService) => c.getOrThrow<AppConfig>('app') },
         {
@@ -60,8 +62,9 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ManagementAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         Logger,
+        KeyServiceMetrics,
       ],
-      exports: [APP_CONFIG, RESOLVED_SECRETS, KEY_HASHER],
+      exports: [APP_CONFIG, RESOLVED_SECRETS, KEY_HASHER, KeyServiceMetrics],
       global: true,
     };
   }

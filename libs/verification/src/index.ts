@@ -9,3 +9,8 @@ export * from './limiting/redis-usage.limiter';
 export * from './limiting/fallback-usage.limiter';
 export * from './caching/cached-validation.lookup';
 export * from './caching/redis-invalidation.bus';
+export * from './guarding/presented-key';
+export * from './guarding/require-key-roles.decorator';
+export * from './guarding/api-key.guard';
+export * from './guarding/redis-usage.queue';
+export * from './guarding/key-verification.module';

@@ -7,7 +7,7 @@ import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
 import { ResolvedSecrets } from '../config/local-secrets';
 import { KeyVerifier } from '@keys/verification';
 import { Access, ACCESS_METADATA } from './access.decorator';
-import { presentedKey } from './presented-key';
+import { presentedKey } from '@keys/verification';
 import { canManage, canRead, Principal } from './principal';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };

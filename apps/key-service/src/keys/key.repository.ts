@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKey, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
 import { EVENT_STORE, EventStore, WrongExpectedVersionError } from '@keys/event-store';
+import { KeyServiceMetrics } from '../metrics/key-service.metrics';
 import { CommandContext } from './command-context';
 import { READ_MODEL_SYNC, ReadModelSync } from './read-model-sync.port';
 
@@ -16,6 +17,7 @@ export class KeyRepository {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
+    private readonly metrics: KeyServiceMetrics,
   ) {}
 
   async load(keyId: string): Promise<LoadedKey> {
@@ -42,6 +44,7 @@ export class KeyRepository {
       correlationId: context.correlationId,
     }));
     const result = await this.store.appendToStream(keyId, tenant, expectedVersion, newEvents);
+    for (const e of newEvents) this.metrics.eventsAppended.inc({ type: e.type });
     const recorded = newEvents.map((e, i) =>
       upcastKeyEvent({ ...e, streamId: keyId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, NotFoundException, Post } from '@nestjs/com
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
+import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
 import { GetKeyQuery } from '../getting/get-key.query';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
 import { KeyVerifier } from '@keys/verification';
@@ -15,6 +16,7 @@ export class VerifyKeyHttpController {
   constructor(
     private readonly verifier: KeyVerifier,
     private readonly queryBus: QueryBus,
+    private readonly metrics: KeyServiceMetrics,
   ) {}
 
   @Post('verify')
@@ -22,7 +24,9 @@ export class VerifyKeyHttpController {
   @ApiOperation({ summary: 'Is this key valid? Always 200; the answer is in `valid` and `code`' })
   @ApiOkResponse({ type: VerifyKeyResponseDto })
   async verify(@Body() body: VerifyKeyRequestDto): Promise<VerifyKeyResponseDto> {
+    const stop = this.metrics.verifyDuration.startTimer();
     const result = await this.verifier.verify(body.key, body.roles ?? []);
+    stop({ code: result.code });
     return { ...result, roles: result.roles ? [...result.roles] : undefined };
   }
 

@@ -1,0 +1,29 @@
+import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { EVENT_STORE, EventStore } from '@keys/event-store';
+import { KeyDetailsPgStore } from '@keys/projections';
+import { RequireAccess } from '../auth/access.decorator';
+import { LAG_SOURCES, LagSource } from './lag-source';
+import { KeyServiceMetrics } from './key-service.metrics';
+
+@ApiExcludeController()
+@Controller('metrics')
+@RequireAccess('public')
+export class MetricsController {
+  constructor(
+    private readonly metrics: KeyServiceMetrics,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly details: KeyDetailsPgStore,
+    @Optional() @Inject(LAG_SOURCES) private readonly lagSources: LagSource[] | null,
+  ) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    // Lag is read at scrape time: it is only as fresh as the scrape anyway.
+    const head = await this.store.headPosition();
+    this.metrics.projectionLag.set({ model: this.details.name }, Math.max(0, head - (await this.details.checkpoint())));
+    for (const source of this.lagSources ?? []) await source.collect(this.metrics, head);
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Usage seen by services that verify keys themselves (through ApiKeyGuard) has no event store to
+ * write to: they add their counts to a Redis hash, and the key service drains it into coalesced
+ * KeyUsed events. Counts are summed locally and pushed once a second, off the request path.
+ */
+export class RedisUsageQueue {
+  private counts = new Map<string, { count: number; first: number; last: number }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'keys:usage:',
+  ) {}
+
+  start(intervalMs = 1000): void {
+    this.timer = setInterval(() => void this.push().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.push().catch(() => undefined);
+  }
+
+  record(keyId: string, at = Date.now()): void {
+    const e = this.counts.get(keyId);
+    if (e) {
+      e.count++;
+      e.last = Math.max(e.last, at);
+    } else this.counts.set(keyId, { count: 1, first: at, last: at });
+  }
+
+  async push(): Promise<void> {
+    if (this.counts.size === 0) return;
+    const batch = this.counts;
+    this.counts = new Map();
+    const pipeline = this.redis.multi();
+    for (const [keyId, e] of batch) {
+      pipeline.hincrby(`${this.prefix}count`, keyId, e.count);
+      pipeline.eval(
+        "local f = redis.call('HGET', KEYS[1], ARGV[1]); if (not f) or tonumber(f) > tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end; local l = redis.call('HGET', KEYS[2], ARGV[1]); if (not l) or tonumber(l) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
+        2,
+        `${this.prefix}first`,
+        `${this.prefix}last`,
+        keyId,
+        String(e.first),
+        String(e.last),
+      );
+    }
+    await pipeline.exec();
+  }
+
+  /** Takes everything queued, atomically, so two draining key-service replicas never count twice. */
+  async drain(): Promise<Array<{ keyId: string; count: number; firstUsedAt: string; lastUsedAt: string }>> {
+    const [counts, firsts, lasts] = (await this.redis.eval(
+      "local c = redis.call('HGETALL', KEYS[1]); local f = redis.call('HGETALL', KEYS[2]); local l = redis.call('HGETALL', KEYS[3]); redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]); return {c, f, l}",
+      3,
+      `${this.prefix}count`,
+      `${this.prefix}first`,
+      `${this.prefix}last`,
+    )) as [string[], string[], string[]];
+    const pairs = (flat: string[]) => new Map(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], Number(flat[2 * i + 1])]));
+    const first = pairs(firsts);
+    const last = pairs(lasts);
+    return [...pairs(counts)].map(([keyId, count]) => ({
+      keyId,
+      count,
+      firstUsedAt: new Date(first.get(keyId) ?? Date.now()).toISOString(),
+      lastUsedAt: new Date(last.get(keyId) ?? Date.now()).toISOString(),
+    }));
+  }
+}
