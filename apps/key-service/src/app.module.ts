@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
+import { CompatModule } from './compat/compat.module';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app.config';
 import { resolveSecrets, ResolvedSecrets } from './config/local-secrets';
 import { KEY_HASHER, RESOLVED_SECRETS } from './config/secrets.tokens';
@@ -40,6 +41,7 @@ export class AppModule {
         TerminusModule,
         PersistenceModule.forRoot(),
         KeysModule,
+        CompatModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -1,0 +1,32 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { FastifyInstance, FastifyRequest } from 'fastify';
+
+const FORM = /^application\/x-www-form-urlencoded\b/i;
+const FUSION_ROUTES = /^\/api\/api-key(\/|$)/;
+
+/** True for a Fusion route whose JSON body was sent the way Fusion's own curl examples send it. */
+export function isCurlJsonToFusion(request: Pick<FastifyRequest, 'headers' | 'routeOptions'>): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && FORM.test(type) && FUSION_ROUTES.test(request.routeOptions.url ?? '');
+}
+
+/**
+ * Fusion's guide creates keys with `curl -X POST … -d '{"name": …}'`, and `curl -d` labels the
+ * JSON `application/x-www-form-urlencoded`. Fusion reads it as JSON; so do we, on Fusion's routes
+ * only: this preParsing hook relabels such a body `application/json` before Fastify picks a
+ * parser (preParsing runs after routing, before parsing). Every other route parses form bodies as
+ * it always did.
+ */
+@Injectable()
+export class FusionCurlBodyHook implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('preParsing', async (request, _reply, payload) => {
+      if (isCurlJsonToFusion(request)) request.headers['content-type'] = 'application/json';
+      return payload;
+    });
+  }
+}

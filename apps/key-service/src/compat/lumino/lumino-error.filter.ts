@@ -1,0 +1,14 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { describeCompatError } from '../compat-error';
+import { LuminoErrorResponseDto } from './lumino-error.response.dto';
+
+/** Lumino's routes answer every error as `{status, message}`, its documented `ErrorResponse`. */
+@Catch()
+export class LuminoErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { statusCode, message } = describeCompatError(exception);
+    const body: LuminoErrorResponseDto = { status: statusCode, message };
+    void host.switchToHttp().getResponse<FastifyReply>().status(statusCode).send(body);
+  }
+}
