@@ -43,12 +43,29 @@ export class KeyValidationPgStore implements KeyValidationStore {
   }
 
   private async applyToKey(tx: SqlQueryable, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
+    const before = await this.lockedView(tx, keyId);
+    const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
+    if (applied === 0 || !document) return;
+    await this.write(tx, keyId, before, document);
+  }
+
+  /** As RedisKeyValidationStore.upsertView: a command's own write, skipped when the model is already there. */
+  async upsertView(view: KeyValidationView): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const before = await this.lockedView(tx, view.keyId);
+      if (before && before.version >= view.version) return;
+      await this.write(tx, view.keyId, before, view);
+    });
+  }
+
+  private async lockedView(tx: SqlQueryable, keyId: string): Promise<KeyValidationView | null> {
     const current = await tx.query<{ doc: KeyValidationView }>('SELECT doc FROM key_validation_views WHERE key_id = $1 FOR UPDATE', [
       keyId,
     ]);
-    const before = current.rows[0]?.doc ?? null;
-    const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
-    if (applied === 0 || !document) return;
+    return current.rows[0]?.doc ?? null;
+  }
+
+  private async write(tx: SqlQueryable, keyId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<void> {
     const dropped = droppedHashes(before, document);
     if (dropped.length) await tx.query('DELETE FROM key_validation_hashes WHERE hash = ANY($1::text[])', [dropped]);
     for (const [hash, record] of validationRecords(document))

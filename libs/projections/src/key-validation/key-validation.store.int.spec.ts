@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { KeyEvent, RecordedKeyEvent } from '@keys/domain';
 import { createTestSchema } from '../../../../test/support/postgres';
+import { foldKeyEvents } from '../key-projection';
 import { InMemoryKeyValidationStore } from './in-memory-key-validation.store';
+import { keyValidationProjection } from './key-validation.projection';
+import { KeyValidationView } from './key-validation.view';
 import { KeyValidationPgStore } from './key-validation.pg-store';
 import { KeyValidationStore } from './key-validation.store';
 import { RedisKeyValidationStore } from './redis-key-validation.store';
@@ -41,6 +44,71 @@ const created = (keyId: string, hash: string): KeyEvent => ({
     rateLimit: null,
     quota: null,
   },
+});
+
+interface UpsertingStore extends KeyValidationStore {
+  upsertView(view: KeyValidationView): Promise<void>;
+}
+
+/** A command writes the view it folded from the whole stream; the projector catches up later. */
+function upsertContract(name: string, setup: () => Promise<{ store: UpsertingStore; teardown: () => Promise<void> }>) {
+  describe(`${name} validation store, written ahead of the projector`, () => {
+    let store: UpsertingStore;
+    let teardown: () => Promise<void>;
+    beforeAll(async () => ({ store, teardown } = await setup()));
+    afterAll(async () => teardown());
+
+    it('takes a revoke before the projector has even seen the key, and keeps it', async () => {
+      const keyId = randomUUID();
+      const events = [
+        recorded(keyId, 1, created(keyId, `u-${keyId}`)),
+        recorded(keyId, 2, { type: 'KeyRevoked', data: { reason: null } }),
+      ];
+      const view = foldKeyEvents(keyValidationProjection, null, events).document!;
+      await store.upsertView(view);
+      expect(await store.lookup(`u-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 2 });
+      await store.handle([events[0]]);
+      await store.handle(events);
+      expect(await store.lookup(`u-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 2 });
+      const stale = foldKeyEvents(keyValidationProjection, null, [events[0]]).document!;
+      await store.upsertView(stale);
+      expect(await store.lookup(`u-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 2 });
+      await store.handle([recorded(keyId, 3, { type: 'KeyUsed', data: { count: 1, firstUsedAt: 'a', lastUsedAt: 'b' } })]);
+      expect(await store.lookup(`u-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 3 });
+    });
+
+    it('drops a rotated-out secret it wrote earlier', async () => {
+      const keyId = randomUUID();
+      const first = [recorded(keyId, 1, created(keyId, `r1-${keyId}`))];
+      await store.upsertView(foldKeyEvents(keyValidationProjection, null, first).document!);
+      const rotated = [
+        ...first,
+        recorded(keyId, 2, { type: 'KeyRotated', data: { hash: `r2-${keyId}`, prefix: 'sk', start: 's', previousHash: `r1-${keyId}`, previousValidUntil: null } }),
+      ];
+      await store.upsertView(foldKeyEvents(keyValidationProjection, null, rotated).document!);
+      expect(await store.lookup(`r1-${keyId}`)).toBeNull();
+      expect(await store.lookup(`r2-${keyId}`)).toMatchObject({ keyId, version: 2 });
+    });
+  });
+}
+
+upsertContract('PostgreSQL', async () => {
+  const { sql, drop } = await createTestSchema('validation_upsert');
+  const store = new KeyValidationPgStore(sql);
+  await store.init();
+  return { store, teardown: drop };
+});
+
+upsertContract('Redis', async () => {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const store = new RedisKeyValidationStore(redis, { prefix: `test:${randomUUID()}:` });
+  return {
+    store,
+    teardown: async () => {
+      await store.reset();
+      redis.disconnect();
+    },
+  };
 });
 
 /** The same guarantees from each validation store verify may read: in-process, PostgreSQL, Redis. */

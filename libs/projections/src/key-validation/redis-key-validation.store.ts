@@ -87,25 +87,44 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
   }
 
+  /**
+   * Writes a key's view folded from its whole stream, unless the store already holds that version
+   * or a later one: what a command does right after its append, so a revoke is in Redis before the
+   * command returns, however far the projector lags. The projector then finds those events
+   * already applied and skips them.
+   */
+  async upsertView(view: KeyValidationView): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const before = await this.view(view.keyId);
+      if (before && before.version >= view.version) return;
+      if (await this.compareAndSet(view.keyId, before, view)) return;
+    }
+    throw new Error(`Key '${view.keyId}': validation model kept changing under ${MAX_ATTEMPTS} attempts to write`);
+  }
+
+  private async compareAndSet(keyId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<boolean> {
+    const dropped = droppedHashes(before, document);
+    const records = validationRecords(document);
+    const result = await this.redis.eval(
+      APPLY_KEY_SCRIPT,
+      1 + dropped.length + records.length,
+      this.viewKey(keyId),
+      ...dropped.map((h) => this.hashKey(h)),
+      ...records.map(([h]) => this.hashKey(h)),
+      String(before?.version ?? 0),
+      JSON.stringify(document),
+      String(dropped.length),
+      ...records.map(([, record]) => JSON.stringify(record)),
+    );
+    return Number(result) === APPLIED;
+  }
+
   private async applyToKey(keyId: string, events: readonly RecordedKeyEvent[]): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const before = await this.view(keyId);
       const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
       if (applied === 0 || !document) return;
-      const dropped = droppedHashes(before, document);
-      const records = validationRecords(document);
-      const result = await this.redis.eval(
-        APPLY_KEY_SCRIPT,
-        1 + dropped.length + records.length,
-        this.viewKey(keyId),
-        ...dropped.map((h) => this.hashKey(h)),
-        ...records.map(([h]) => this.hashKey(h)),
-        String(before?.version ?? 0),
-        JSON.stringify(document),
-        String(dropped.length),
-        ...records.map(([, record]) => JSON.stringify(record)),
-      );
-      if (Number(result) === APPLIED) return;
+      if (await this.compareAndSet(keyId, before, document)) return;
       // Another projector moved this key since we read it: fold again from what it stored.
     }
     throw new Error(`Key '${keyId}': validation model kept changing under ${MAX_ATTEMPTS} attempts to apply`);
