@@ -19,6 +19,7 @@
  * broker, e.g. a test can call restartKafkaBroker() to simulate an outage.
  */
 import { execFile } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 
 const KAFKA_SH = path.resolve(__dirname, '../../tools/kafka/kafka.sh');
@@ -58,12 +59,12 @@ interface ScriptResult {
   stderr: string;
 }
 
-function runKafkaSh(args: string[], timeoutMs: number): Promise<ScriptResult> {
+function runKafkaSh(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<ScriptResult> {
   return new Promise<ScriptResult>((resolve, reject) => {
     execFile(
       'bash',
       [KAFKA_SH, ...args],
-      { env: process.env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (process.env.KAFKA_BROKER_DEBUG) {
           process.stderr.write(stderr);
@@ -138,4 +139,36 @@ export async function stopKafkaBroker(): Promise<void> {
 export async function restartKafkaBroker(): Promise<void> {
   const { stdout } = await runKafkaSh(['restart'], STOP_TIMEOUT_MS + START_TIMEOUT_MS);
   publishBrokers(parseBrokers(stdout));
+}
+
+export interface DedicatedKafkaBroker {
+  readonly brokers: string[];
+  /** Stops it, keeping its data: the first half of an outage. */
+  stop(): Promise<void>;
+  /** Starts it again on the same data: the end of an outage. */
+  start(): Promise<void>;
+  /** Stops it and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A second broker of the test's own, on its own ports and data dir, for tests that take a broker
+ * down: stopping the shared one would fail every other test file running at the same time.
+ * It leaves process.env alone, so the rest of the file keeps talking to the shared broker.
+ */
+export async function startDedicatedKafkaBroker(port: number, label: string): Promise<DedicatedKafkaBroker> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(port + 1),
+    KAFKA_DATA_DIR: path.join(os.tmpdir(), `keyservice-kafka-${label}`),
+  };
+  await ensureKafkaFetched();
+  const brokers = parseBrokers((await runKafkaSh(['start'], START_TIMEOUT_MS, env)).stdout);
+  return {
+    brokers,
+    stop: async () => void (await runKafkaSh(['stop'], STOP_TIMEOUT_MS, env)),
+    start: async () => void (await runKafkaSh(['start', '--keep-data'], START_TIMEOUT_MS, env)),
+    destroy: async () => void (await runKafkaSh(['clean'], STOP_TIMEOUT_MS, env)),
+  };
 }

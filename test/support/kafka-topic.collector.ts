@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Kafka, logLevel } from 'kafkajs';
+import { ensureTopic } from '@keys/messaging';
 
 export interface CollectedMessage {
   readonly key: string;
@@ -30,10 +31,7 @@ export class TopicCollector {
   async start(): Promise<void> {
     const kafka = new Kafka({ clientId: 'test-collector', brokers: this.brokers, logLevel: logLevel.NOTHING });
     // Subscribing to a topic that does not exist yet fails; creating it is a no-op when it does.
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: this.topic }], waitForLeaders: true });
-    await admin.disconnect();
+    await ensureTopic(kafka, this.topic);
     this.consumer = kafka.consumer({
       groupId: `test-collector-${randomUUID()}`,
       retry: { retries: 10, restartOnFailure: async () => true },

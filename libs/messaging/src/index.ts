@@ -13,6 +13,7 @@ export type { KafkaKeyEventEnvelope, KeyEventKafkaMessage } from './key-event.en
 export { consoleMessagingLogger, silentMessagingLogger } from './kafka/messaging.logger';
 export type { MessagingLogger } from './kafka/messaging.logger';
 export { createKafkaClient, parseBrokerList } from './kafka/kafka-client.factory';
+export { ensureTopic } from './kafka/kafka-topic.ensure';
 export type { KafkaClientOptions } from './kafka/kafka-client.factory';
 export { RELAY_CHECKPOINT_SCHEMA } from './relaying/relay-checkpoint.schema';
 export { PgAdvisoryLeaderLock } from './relaying/pg-advisory.leader-lock';

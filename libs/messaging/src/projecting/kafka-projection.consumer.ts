@@ -4,6 +4,7 @@ import { RecordedKeyEvent } from '@keys/domain';
 import { ProjectionSink } from '@keys/projections';
 import { KEY_EVENTS_TOPIC, parseKeyEventEnvelope, toRecordedKeyEvent } from '../key-event.envelope';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
+import { ensureTopic } from '../kafka/kafka-topic.ensure';
 import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';
 import { ProjectionProgress } from './projection.progress';
 
@@ -50,6 +51,8 @@ export class KafkaProjectionConsumer {
   /** Joins the group and starts consuming in the background; resolves once subscribed. */
   async start(): Promise<void> {
     if (this.consumer) return;
+    // A projector may start before anything was relayed; subscribing to a missing topic fails.
+    await ensureTopic(this.kafka, this.topic);
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: true,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { EventStore, migrate, SqlClient } from '@keys/event-store';
 import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '../key-event.envelope';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
+import { ensureTopic } from '../kafka/kafka-topic.ensure';
 import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';
 import { PgAdvisoryLeaderLock, PgConnectionOptions } from './pg-advisory.leader-lock';
 import { RELAY_CHECKPOINT_SCHEMA } from './relay-checkpoint.schema';
@@ -101,6 +102,7 @@ export class KafkaEventRelay {
     await this.loop;
     await this.disconnectProducer();
     await this.lock.release();
+    this.leading = false;
   }
 
   /** Publishes new events now instead of at the next poll: appenders in this process call it after a commit. */
@@ -219,18 +221,18 @@ export class KafkaEventRelay {
 
   private async connectedProducer(): Promise<Producer> {
     if (!this.topicReady) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        await admin.createTopics({ topics: [{ topic: this.topic }], waitForLeaders: true });
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopic(this.kafka, this.topic, 1);
       this.topicReady = true;
     }
     if (this.producer) return this.producer;
     // Idempotent with one request in flight: broker-side retries neither duplicate nor reorder a batch.
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      // murmur2 on the key, as Java clients partition: consumers in any language agree on key → partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     this.producer = producer;
     return producer;
