@@ -1,0 +1,29 @@
+import { KEY_EVENTS_TOPIC, parseBrokerList } from '@keys/messaging';
+
+export interface ProjectorConfig {
+  readonly databaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaTopic: string;
+  readonly kafkaGroupId: string;
+  readonly redisUrl: string;
+  /** Must match the key service's: both read and write `<prefix>validation:*`. */
+  readonly redisKeyPrefix: string;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The projector only runs distributed, so every connection is required; defaults cover the names. */
+export function loadProjectorConfig(env: Environment = process.env): ProjectorConfig {
+  const missing = ['DATABASE_URL', 'KAFKA_BROKERS', 'REDIS_URL'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`The projector needs ${missing.join(', ')} to be set`);
+  const brokers = parseBrokerList(env.KAFKA_BROKERS as string);
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS lists no broker');
+  return {
+    databaseUrl: env.DATABASE_URL as string,
+    kafkaBrokers: brokers,
+    kafkaTopic: env.KAFKA_TOPIC || KEY_EVENTS_TOPIC,
+    kafkaGroupId: env.KAFKA_GROUP_ID || 'key-projector',
+    redisUrl: env.REDIS_URL as string,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'keys:',
+  };
+}

@@ -1,0 +1,60 @@
+import { Redis } from 'ioredis';
+import { PgSqlClient } from '@keys/event-store';
+import { KafkaProjectionConsumer, MessagingLogger } from '@keys/messaging';
+import { KeyDetailsPgStore, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
+import { ProjectorConfig } from './projector.config';
+
+/**
+ * The distributed mode's projector: one consumer group member feeding the query model
+ * (PostgreSQL), the validation model (Redis) and verify's fallback copy of it (PostgreSQL, read
+ * when Redis is down) from the key events topic.
+ */
+export class Projector {
+  private constructor(
+    private readonly sql: PgSqlClient,
+    private readonly redis: Redis,
+    readonly keyDetails: KeyDetailsPgStore,
+    readonly keyValidation: RedisKeyValidationStore,
+    readonly keyValidationFallback: KeyValidationPgStore,
+    readonly consumer: KafkaProjectionConsumer,
+  ) {}
+
+  static async create(config: ProjectorConfig, logger: MessagingLogger): Promise<Projector> {
+    const sql = new PgSqlClient({ connectionString: config.databaseUrl });
+    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    try {
+      await redis.connect();
+      const keyDetails = new KeyDetailsPgStore(sql);
+      await keyDetails.init();
+      const keyValidation = new RedisKeyValidationStore(redis, { prefix: validationPrefix(config.redisKeyPrefix) });
+      const keyValidationFallback = new KeyValidationPgStore(sql);
+      await keyValidationFallback.init();
+      const consumer = new KafkaProjectionConsumer({
+        brokers: config.kafkaBrokers,
+        topic: config.kafkaTopic,
+        groupId: config.kafkaGroupId,
+        sinks: [keyDetails, keyValidation, keyValidationFallback],
+        logger,
+      });
+      return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, consumer);
+    } catch (error) {
+      redis.disconnect();
+      await sql.close();
+      throw error;
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  /** Finishes the batch in flight (its offsets are committed), then closes every connection. */
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.sql.close();
+  }
+}
+
+/** The key service reads the validation model under the same name (its persistence module). */
+export const validationPrefix = (redisKeyPrefix: string): string => `${redisKeyPrefix}validation:`;
