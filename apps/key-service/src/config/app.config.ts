@@ -44,6 +44,15 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString()
   KAFKA_TOPIC?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ . -' })
+  REDIS_KEY_PREFIX?: string;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(3_600_000)
+  VERIFY_CACHE_TTL_MS?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(60_000)
+  READ_YOUR_WRITES_TIMEOUT_MS?: number;
 }
 
 export type StoreMode = 'embedded' | 'distributed';
@@ -56,6 +65,14 @@ export interface AppConfig {
   readonly kafkaBrokers: readonly string[];
   readonly kafkaTopic: string;
   readonly redisUrl: string | null;
+  /** Namespace of everything the service keeps in Redis; the projector must use the same. */
+  readonly redisKeyPrefix: string;
+  /** How long verify trusts an in-process cache hit without word from the invalidation bus. */
+  readonly verifyCacheTtlMs: number;
+  /** How long a command waits for the projector to show its write in the query model. */
+  readonly readYourWritesTimeoutMs: number;
+  /** Where projections are fed from: the event store in-process, or Kafka (the projector app). */
+  readonly projectionFeed: 'in-process' | 'kafka';
   readonly rootApiKey: string | null;
   readonly keyPepper: string | null;
   readonly keyPrefix: string;
@@ -84,6 +101,10 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   }
   const databaseUrl = vars.DATABASE_URL ?? null;
   const mode: StoreMode = databaseUrl ? 'distributed' : 'embedded';
+  if (vars.KAFKA_BROKERS && (!databaseUrl || !vars.REDIS_URL))
+    throw new ConfigurationError(
+      'Invalid configuration: KAFKA_BROKERS needs DATABASE_URL and REDIS_URL too (the projector builds the read models in them)',
+    );
   if (mode === 'distributed' && !vars.KEY_PEPPER)
     throw new ConfigurationError('Invalid configuration: KEY_PEPPER is required when DATABASE_URL is set');
   if (mode === 'distributed' && !vars.ROOT_API_KEY)
@@ -96,6 +117,10 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     kafkaBrokers: (vars.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaTopic: vars.KAFKA_TOPIC ?? 'api-key-events',
     redisUrl: vars.REDIS_URL ?? null,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'keys:',
+    verifyCacheTtlMs: vars.VERIFY_CACHE_TTL_MS ?? 30_000,
+    readYourWritesTimeoutMs: vars.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000,
+    projectionFeed: vars.KAFKA_BROKERS ? 'kafka' : 'in-process',
     rootApiKey: vars.ROOT_API_KEY ?? null,
     keyPepper: vars.KEY_PEPPER ?? null,
     keyPrefix: vars.KEY_PREFIX ?? 'sk',

@@ -33,7 +33,7 @@ export class KeyServiceMetrics {
 
   readonly projectionLag = new Gauge({
     name: 'key_projection_lag_events',
-    help: 'Global positions between the event store head and each read model checkpoint',
+    help: 'Events appended but not yet applied to each read model',
     labelNames: ['model'] as const,
     registers: [this.registry],
   });

@@ -22,7 +22,7 @@ export class MetricsController {
   async scrape(): Promise<string> {
     // Lag is read at scrape time: it is only as fresh as the scrape anyway.
     const head = await this.store.headPosition();
-    this.metrics.projectionLag.set({ model: this.details.name }, Math.max(0, head - (await this.details.checkpoint())));
+    this.metrics.projectionLag.set({ model: this.details.name }, (await this.details.lag()).events);
     for (const source of this.lagSources ?? []) await source.collect(this.metrics, head);
     return this.metrics.registry.metrics();
   }

@@ -1,42 +1,256 @@
 import { join } from 'node:path';
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { EVENT_STORE, PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
+import { KafkaEventRelay } from '@keys/messaging';
 import {
   InMemoryKeyValidationStore,
   KEY_VALIDATION_STORE,
   KeyDetailsPgStore,
+  KeyValidationPgStore,
   KeyValidationStore,
   PositionFeedRunner,
+  ProjectionSink,
+  RedisKeyValidationStore,
 } from '@keys/projections';
+import {
+  CachedValidationLookup,
+  FallbackUsageLimiter,
+  FallbackValidationLookup,
+  InMemoryUsageLimiter,
+  RedisInvalidationBus,
+  RedisUsageLimiter,
+  RedisUsageQueue,
+  UsageLimiter,
+  ValidationLookup,
+} from '@keys/verification';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
-import { READ_MODEL_SYNC } from '../keys/read-model-sync.port';
-import { InProcessReadModelSync } from './embedded-read-model.sync';
-import { InMemoryUsageLimiter, UsageLimiter, ValidationLookup } from '@keys/verification';
-import { POSITION_FEED, SQL_CLIENT, USAGE_LIMITER, VALIDATION_LOOKUP } from './tokens';
+import { READ_MODEL_SYNC, ReadModelSync } from '../keys/read-model-sync.port';
+import { LAG_SOURCES, LagSource } from '../metrics/lag-source';
+import { DistributedReadModelSync } from './distributed-read-model.sync';
+import { InProcessReadModelSync } from './in-process-read-model.sync';
+import { connectRedis } from './redis.connection';
+import {
+  INVALIDATION_BUS,
+  KAFKA_RELAY,
+  PG_VALIDATION_STORE,
+  POSITION_FEED,
+  REDIS,
+  REDIS_SUBSCRIBER,
+  SQL_CLIENT,
+  USAGE_LIMITER,
+  USAGE_QUEUE,
+  VALIDATION_LOOKUP,
+} from './tokens';
 
 class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Persistence');
 
   constructor(
-    @Inject(POSITION_FEED) private readonly feed: PositionFeedRunner,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Optional() @Inject(POSITION_FEED) private readonly feed: PositionFeedRunner | null,
+    @Optional() @Inject(KAFKA_RELAY) private readonly relay: KafkaEventRelay | null,
+    @Optional() @Inject(INVALIDATION_BUS) private readonly bus: RedisInvalidationBus | null,
+    @Optional() @Inject(REDIS) private readonly redis: Redis | null,
+    @Optional() @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Serve nothing until the read models have caught up with the store.
-    await this.feed.catchUp();
-    this.feed.start();
+    if (this.feed) {
+      // Serve nothing until the in-process read models have caught up with the store.
+      await this.feed.catchUp();
+      this.feed.start();
+    }
+    if (this.relay) {
+      await this.relay.init();
+      this.relay.start();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.feed.stop();
+    await this.relay?.stop().catch((e: unknown) => this.logger.warn(`Stopping the relay: ${String(e)}`));
+    await this.feed?.stop();
+    await this.bus?.close();
+    this.subscriber?.disconnect();
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
     await this.sql.close().catch((e: unknown) => this.logger.warn(`Closing the store: ${String(e)}`));
   }
 }
 
+const whenRedis = <T>(config: AppConfig, make: () => T | Promise<T>): T | Promise<T> | null => (config.redisUrl ? make() : null);
+
+const providers: Provider[] = [
+  {
+    provide: SQL_CLIENT,
+    inject: [APP_CONFIG],
+    useFactory: async (config: AppConfig): Promise<SqlClient> =>
+      config.databaseUrl ? new PgSqlClient({ connectionString: config.databaseUrl }) : PgliteSqlClient.open(join(config.dataDir, 'pglite')),
+  },
+  {
+    provide: EVENT_STORE,
+    inject: [SQL_CLIENT],
+    useFactory: async (sql: SqlClient) => {
+      const store = new PostgresEventStore(sql);
+      await store.init();
+      return store;
+    },
+  },
+  {
+    provide: KeyDetailsPgStore,
+    inject: [SQL_CLIENT],
+    useFactory: async (sql: SqlClient) => {
+      const store = new KeyDetailsPgStore(sql);
+      await store.init();
+      return store;
+    },
+  },
+  {
+    // Verify's fallback when Redis is down: only worth keeping when Redis is the primary model.
+    provide: PG_VALIDATION_STORE,
+    inject: [APP_CONFIG, SQL_CLIENT],
+    useFactory: async (config: AppConfig, sql: SqlClient) =>
+      whenRedis(config, async () => {
+        const store = new KeyValidationPgStore(sql);
+        await store.init();
+        return store;
+      }),
+  },
+  { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => whenRedis(config, () => connectRedis(config.redisUrl!, 'key-service')) },
+  {
+    provide: REDIS_SUBSCRIBER,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => whenRedis(config, () => connectRedis(config.redisUrl!, 'key-service-invalidations', { subscriber: true })),
+  },
+  {
+    provide: INVALIDATION_BUS,
+    inject: [APP_CONFIG, REDIS, REDIS_SUBSCRIBER],
+    useFactory: (config: AppConfig, redis: Redis | null, subscriber: Redis | null) =>
+      redis && subscriber
+        ? RedisInvalidationBus.connect(redis, subscriber, {
+            channel: `${config.redisKeyPrefix}invalidate`,
+            onTimeout: (keyId, acked, expected) =>
+              new Logger('Invalidation').warn(`Only ${acked} of ${expected} instances confirmed dropping key ${keyId} from their cache`),
+          })
+        : null,
+  },
+  {
+    provide: KEY_VALIDATION_STORE,
+    inject: [APP_CONFIG, REDIS],
+    useFactory: (config: AppConfig, redis: Redis | null): KeyValidationStore =>
+      redis ? new RedisKeyValidationStore(redis, { prefix: `${config.redisKeyPrefix}validation:` }) : new InMemoryKeyValidationStore(),
+  },
+  {
+    provide: VALIDATION_LOOKUP,
+    inject: [APP_CONFIG, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, REDIS_SUBSCRIBER],
+    useFactory: (
+      config: AppConfig,
+      store: KeyValidationStore,
+      fallback: KeyValidationPgStore | null,
+      bus: RedisInvalidationBus | null,
+      subscriber: Redis | null,
+    ): ValidationLookup => {
+      if (!fallback || !bus || !subscriber) return store;
+      const logger = new Logger('Verify');
+      const primary = new FallbackValidationLookup(store, fallback, (e) => logger.warn(`Redis unreachable, verifying from PostgreSQL: ${String(e)}`));
+      const cache = new CachedValidationLookup(primary, { ttlMs: config.verifyCacheTtlMs });
+      bus.onInvalidate((keyId) => cache.invalidateKey(keyId));
+      subscriber.on('ready', () => cache.setEnabled(true));
+      for (const event of ['close', 'reconnecting', 'end']) subscriber.on(event, () => cache.setEnabled(false));
+      return cache;
+    },
+  },
+  {
+    provide: USAGE_LIMITER,
+    inject: [APP_CONFIG, REDIS],
+    useFactory: (config: AppConfig, redis: Redis | null): UsageLimiter =>
+      redis ? new FallbackUsageLimiter(new RedisUsageLimiter(redis, `${config.redisKeyPrefix}limits:`)) : new InMemoryUsageLimiter(),
+  },
+  {
+    provide: USAGE_QUEUE,
+    inject: [APP_CONFIG, REDIS],
+    useFactory: (config: AppConfig, redis: Redis | null) => (redis ? new RedisUsageQueue(redis, `${config.redisKeyPrefix}usage:`) : null),
+  },
+  {
+    provide: POSITION_FEED,
+    inject: [APP_CONFIG, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE],
+    useFactory: (
+      config: AppConfig,
+      store: PostgresEventStore,
+      details: KeyDetailsPgStore,
+      validation: KeyValidationStore,
+      pgValidation: KeyValidationPgStore | null,
+    ) => {
+      if (config.projectionFeed !== 'in-process') return null;
+      const sinks: ProjectionSink[] = [details, validation, ...(pgValidation ? [pgValidation] : [])];
+      return new PositionFeedRunner(store, sinks, {
+        onError: (sink, error) => new Logger('Projections').error(`Projection ${sink} failed: ${String(error)}`),
+      });
+    },
+  },
+  {
+    provide: KAFKA_RELAY,
+    inject: [APP_CONFIG, EVENT_STORE, SQL_CLIENT],
+    useFactory: (config: AppConfig, store: PostgresEventStore, sql: SqlClient) =>
+      config.projectionFeed === 'kafka' && config.databaseUrl
+        ? new KafkaEventRelay({
+            store,
+            sql,
+            lockConnection: { connectionString: config.databaseUrl },
+            brokers: config.kafkaBrokers,
+            topic: config.kafkaTopic,
+          })
+        : null,
+  },
+  {
+    provide: READ_MODEL_SYNC,
+    inject: [APP_CONFIG, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, KAFKA_RELAY, POSITION_FEED],
+    useFactory: (
+      config: AppConfig,
+      store: PostgresEventStore,
+      details: KeyDetailsPgStore,
+      validation: KeyValidationStore,
+      pgValidation: KeyValidationPgStore | null,
+      bus: RedisInvalidationBus | null,
+      relay: KafkaEventRelay | null,
+      feed: PositionFeedRunner | null,
+    ): ReadModelSync => {
+      if (feed) return new InProcessReadModelSync(feed, bus);
+      if (!relay || !bus || !pgValidation || !(validation instanceof RedisKeyValidationStore))
+        throw new Error('The Kafka projection feed needs DATABASE_URL and REDIS_URL');
+      return new DistributedReadModelSync({
+        store,
+        details,
+        redisValidation: validation,
+        pgValidation,
+        bus,
+        relay,
+        readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+      });
+    },
+  },
+  {
+    provide: LAG_SOURCES,
+    inject: [KAFKA_RELAY],
+    useFactory: (relay: KafkaEventRelay | null): LagSource[] =>
+      relay
+        ? [
+            {
+              collect: async (metrics) => {
+                const lag = await relay.lag();
+                metrics.relayLag.set(lag.events);
+                metrics.relayLagSeconds.set(lag.ms / 1000);
+              },
+            },
+          ]
+        : [],
+  },
+  PersistenceLifecycle,
+];
+
 /**
- * The event store, the read models and the feed between them, chosen by configuration alone:
- * PGlite under DATA_DIR unless DATABASE_URL is set.
+ * The event store, the read models, the feeds between them and verify's sources, chosen by
+ * configuration alone (docs/architecture.md, "Modes"): PGlite and in-process everything unless
+ * DATABASE_URL, REDIS_URL and KAFKA_BROKERS say otherwise.
  */
 @Global()
 @Module({})
@@ -44,48 +258,22 @@ export class PersistenceModule {
   static forRoot(): DynamicModule {
     return {
       module: PersistenceModule,
-      providers: [
-        {
-          provide: SQL_CLIENT,
-          inject: [APP_CONFIG],
-          useFactory: async (config: AppConfig): Promise<SqlClient> =>
-            config.databaseUrl
-              ? new PgSqlClient({ connectionString: config.databaseUrl })
-              : PgliteSqlClient.open(join(config.dataDir, 'pglite')),
-        },
-        {
-          provide: EVENT_STORE,
-          inject: [SQL_CLIENT],
-          useFactory: async (sql: SqlClient) => {
-            const store = new PostgresEventStore(sql);
-            await store.init();
-            return store;
-          },
-        },
-        {
-          provide: KeyDetailsPgStore,
-          inject: [SQL_CLIENT],
-          useFactory: async (sql: SqlClient) => {
-            const store = new KeyDetailsPgStore(sql);
-            await store.init();
-            return store;
-          },
-        },
-        { provide: KEY_VALIDATION_STORE, useFactory: (): KeyValidationStore => new InMemoryKeyValidationStore() },
-        { provide: VALIDATION_LOOKUP, inject: [KEY_VALIDATION_STORE], useFactory: (store: KeyValidationStore): ValidationLookup => store },
-        { provide: USAGE_LIMITER, useFactory: (): UsageLimiter => new InMemoryUsageLimiter() },
-        {
-          provide: POSITION_FEED,
-          inject: [EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE],
-          useFactory: (store: PostgresEventStore, details: KeyDetailsPgStore, validation: KeyValidationStore) =>
-            new PositionFeedRunner(store, [details, validation], {
-              onError: (sink, error) => new Logger('Projections').error(`Projection ${sink} failed: ${String(error)}`),
-            }),
-        },
-        { provide: READ_MODEL_SYNC, inject: [POSITION_FEED], useFactory: (feed: PositionFeedRunner) => new InProcessReadModelSync(feed) },
-        PersistenceLifecycle,
+      providers,
+      exports: [
+        SQL_CLIENT,
+        EVENT_STORE,
+        KeyDetailsPgStore,
+        KEY_VALIDATION_STORE,
+        PG_VALIDATION_STORE,
+        VALIDATION_LOOKUP,
+        USAGE_LIMITER,
+        USAGE_QUEUE,
+        POSITION_FEED,
+        KAFKA_RELAY,
+        INVALIDATION_BUS,
+        READ_MODEL_SYNC,
+        LAG_SOURCES,
       ],
-      exports: [SQL_CLIENT, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, VALIDATION_LOOKUP, USAGE_LIMITER, POSITION_FEED, READ_MODEL_SYNC],
     };
   }
 }

@@ -127,6 +127,21 @@ export class KeyDetailsPgStore implements ProjectionSink {
     return { items, next: more ? items[items.length - 1].createdPosition : null };
   }
 
+  /**
+   * Events the model has not applied yet, whatever feeds it (in-process or Kafka, whose
+   * partitions give no single checkpoint): every event above its key's stored version. It scans
+   * the log, which is fine for a health probe and nothing hotter.
+   */
+  async lag(): Promise<{ events: number; oldestOccurredAt: string | null }> {
+    const r = await this.sql.query<{ events: string | number; oldest: Date | string | null }>(
+      `SELECT count(*) AS events, min(e.occurred_at) AS oldest
+       FROM events e LEFT JOIN key_details d ON d.key_id = e.stream_id
+       WHERE e.stream_version > COALESCE(d.version, 0)`,
+    );
+    const row = r.rows[0];
+    return { events: Number(row?.events ?? 0), oldestOccurredAt: row?.oldest ? new Date(row.oldest).toISOString() : null };
+  }
+
   /** Every document, in creation order: for comparing a live model with a rebuilt one. */
   async dump(): Promise<KeyDetailsView[]> {
     const r = await this.sql.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details ORDER BY created_position');

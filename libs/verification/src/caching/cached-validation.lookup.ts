@@ -40,7 +40,19 @@ export class CachedValidationLookup implements ValidationLookup {
     this.now = options.now ?? Date.now;
   }
 
+  private enabled = true;
+
+  /**
+   * Off while the invalidation bus is disconnected: without it an entry could outlive a revoke
+   * elsewhere, so every lookup goes to the source until the bus is back.
+   */
+  setEnabled(enabled: boolean): void {
+    if (!enabled) this.clear();
+    this.enabled = enabled;
+  }
+
   async lookup(hash: string): Promise<ValidationRecord | null> {
+    if (!this.enabled) return this.source.lookup(hash);
     const now = this.now();
     const cached = this.entries.get(hash);
     if (cached && cached.expiresAt > now) {

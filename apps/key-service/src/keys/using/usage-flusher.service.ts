@@ -1,4 +1,6 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { RedisUsageQueue } from '@keys/verification';
+import { USAGE_QUEUE } from '../../persistence/tokens';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { RecordKeyUsageCommand } from './record-key-usage.command';
@@ -15,6 +17,7 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(USAGE_QUEUE) private readonly queue: RedisUsageQueue | null,
   ) {}
 
   onModuleInit(): void {
@@ -36,6 +39,8 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     if (this.flushing) await this.flushing;
     this.flushing = (async () => {
       let written = 0;
+      // Usage that other services' guards saw arrives through Redis; it is coalesced with ours.
+      if (this.queue) for (const usage of await this.queue.drain().catch(() => [])) this.buffer.restore(usage);
       for (const usage of this.buffer.drain()) {
         try {
           await this.commandBus.execute(new RecordKeyUsageCommand(usage));

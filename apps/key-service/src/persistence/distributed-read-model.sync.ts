@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { EventStore } from '@keys/event-store';
+import { KafkaEventRelay } from '@keys/messaging';
+import { foldKeyEvents, KeyDetailsPgStore, keyValidationProjection, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
+import { RedisInvalidationBus } from '@keys/verification';
+import { ReadModelSync } from '../keys/read-model-sync.port';
+
+export interface DistributedReadModelSyncDeps {
+  readonly store: EventStore;
+  readonly details: KeyDetailsPgStore;
+  readonly redisValidation: RedisKeyValidationStore;
+  readonly pgValidation: KeyValidationPgStore;
+  readonly bus: RedisInvalidationBus;
+  readonly relay: KafkaEventRelay;
+  readonly readYourWritesTimeoutMs: number;
+}
+
+/**
+ * The distributed mode's part of a command, after its append and before its response:
+ * 1. the key's validation view, folded from its whole stream, goes to PostgreSQL (verify's
+ *    fallback) and Redis (verify's model), version-guarded so the projector never regresses it;
+ * 2. every instance drops the key from its in-process cache, and confirms;
+ * 3. the relay is woken, and the command waits (bounded) until the projector shows the write in
+ *    the query model, so the caller reads what it just wrote.
+ * Steps 1 and 2 are what make a revoke effective before its response, whatever Kafka's lag.
+ */
+export class DistributedReadModelSync implements ReadModelSync {
+  private readonly logger = new Logger(DistributedReadModelSync.name);
+
+  constructor(private readonly deps: DistributedReadModelSyncDeps) {}
+
+  async afterAppend(events: readonly RecordedKeyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.deps.relay.poke();
+    // Usage changes nothing verify decides on: the projector alone carries it.
+    if (events.every((e) => e.type === 'KeyUsed')) return;
+    const last = events[events.length - 1];
+    const stream = (await this.deps.store.readStream(last.keyId)).map((e) => upcastKeyEvent(e));
+    const view = foldKeyEvents(keyValidationProjection, null, stream).document;
+    if (view) {
+      await this.deps.pgValidation.upsertView(view);
+      try {
+        await this.deps.redisValidation.upsertView(view);
+      } catch (error) {
+        // Verifiers that cannot reach Redis read the PostgreSQL copy, which already has the change.
+        this.logger.error(`Could not write key ${last.keyId} to the Redis validation model: ${(error as Error).message}`);
+      }
+    }
+    await this.deps.bus.publish(last.keyId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
+    await this.waitForQueryModel(last.keyId, last.version);
+  }
+
+  private async waitForQueryModel(keyId: string, version: number): Promise<void> {
+    const deadline = Date.now() + this.deps.readYourWritesTimeoutMs;
+    let pause = 2;
+    while (Date.now() < deadline) {
+      const view = await this.deps.details.get(keyId);
+      if (view && view.version >= version) return;
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, 50);
+    }
+    this.logger.warn(`The query model has not shown key ${keyId} at version ${version} yet; is the projector running?`);
+  }
+}
