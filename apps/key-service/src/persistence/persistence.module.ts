@@ -29,6 +29,7 @@ import { READ_MODEL_SYNC, ReadModelSync } from '../keys/read-model-sync.port';
 import { LAG_SOURCES, LagSource } from '../metrics/lag-source';
 import { DistributedReadModelSync } from './distributed-read-model.sync';
 import { InProcessReadModelSync } from './in-process-read-model.sync';
+import { nestMessagingLogger } from './nest-messaging.logger';
 import { connectRedis } from './redis.connection';
 import {
   INVALIDATION_BUS,
@@ -198,6 +199,7 @@ const providers: Provider[] = [
             lockConnection: { connectionString: config.databaseUrl },
             brokers: config.kafkaBrokers,
             topic: config.kafkaTopic,
+            logger: nestMessagingLogger('Relay'),
           })
         : null,
   },
