@@ -50,6 +50,12 @@ export class KeyServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly verifyFallbacks = new Counter({
+    name: 'key_verify_fallbacks_total',
+    help: 'Validation lookups answered from PostgreSQL because Redis could not answer',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

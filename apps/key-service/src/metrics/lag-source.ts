@@ -1,6 +1,6 @@
 import { KeyServiceMetrics } from './key-service.metrics';
 
-/** Something whose lag behind the event store is worth a metric (the Kafka relay, in distributed mode). */
+/** Something read at scrape time for a metric: the Kafka relay's lag, verify's Redis fallbacks (distributed mode). */
 export interface LagSource {
   collect(metrics: KeyServiceMetrics, head: number): Promise<void>;
 }

@@ -42,6 +42,7 @@ import {
   USAGE_LIMITER,
   USAGE_QUEUE,
   VALIDATION_LOOKUP,
+  VERIFY_FALLBACK,
 } from './tokens';
 
 class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -141,18 +142,25 @@ const providers: Provider[] = [
       redis ? new RedisKeyValidationStore(redis, { prefix: `${config.redisKeyPrefix}validation:` }) : new InMemoryKeyValidationStore(),
   },
   {
+    provide: VERIFY_FALLBACK,
+    inject: [KEY_VALIDATION_STORE, PG_VALIDATION_STORE],
+    useFactory: (store: KeyValidationStore, fallback: KeyValidationPgStore | null) => {
+      if (!fallback) return null;
+      const logger = new Logger('Verify');
+      return new FallbackValidationLookup(store, fallback, (e) => logger.warn(`Redis unreachable, verifying from PostgreSQL: ${String(e)}`));
+    },
+  },
+  {
     provide: VALIDATION_LOOKUP,
-    inject: [APP_CONFIG, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, REDIS_SUBSCRIBER],
+    inject: [APP_CONFIG, KEY_VALIDATION_STORE, VERIFY_FALLBACK, INVALIDATION_BUS, REDIS_SUBSCRIBER],
     useFactory: (
       config: AppConfig,
       store: KeyValidationStore,
-      fallback: KeyValidationPgStore | null,
+      primary: FallbackValidationLookup | null,
       bus: RedisInvalidationBus | null,
       subscriber: Redis | null,
     ): ValidationLookup => {
-      if (!fallback || !bus || !subscriber) return store;
-      const logger = new Logger('Verify');
-      const primary = new FallbackValidationLookup(store, fallback, (e) => logger.warn(`Redis unreachable, verifying from PostgreSQL: ${String(e)}`));
+      if (!primary || !bus || !subscriber) return store;
       const cache = new CachedValidationLookup(primary, { ttlMs: config.verifyCacheTtlMs });
       bus.onInvalidate((keyId) => cache.invalidateKey(keyId));
       subscriber.on('ready', () => cache.setEnabled(true));
@@ -232,19 +240,28 @@ const providers: Provider[] = [
   },
   {
     provide: LAG_SOURCES,
-    inject: [KAFKA_RELAY],
-    useFactory: (relay: KafkaEventRelay | null): LagSource[] =>
-      relay
-        ? [
-            {
-              collect: async (metrics) => {
-                const lag = await relay.lag();
-                metrics.relayLag.set(lag.events);
-                metrics.relayLagSeconds.set(lag.ms / 1000);
-              },
-            },
-          ]
-        : [],
+    inject: [KAFKA_RELAY, VERIFY_FALLBACK],
+    useFactory: (relay: KafkaEventRelay | null, fallback: FallbackValidationLookup | null): LagSource[] => {
+      const sources: LagSource[] = [];
+      if (relay)
+        sources.push({
+          collect: async (metrics) => {
+            const lag = await relay.lag();
+            metrics.relayLag.set(lag.events);
+            metrics.relayLagSeconds.set(lag.ms / 1000);
+          },
+        });
+      if (fallback) {
+        let reported = 0;
+        sources.push({
+          collect: async (metrics) => {
+            metrics.verifyFallbacks.inc(fallback.fallbacks - reported);
+            reported = fallback.fallbacks;
+          },
+        });
+      }
+      return sources;
+    },
   },
   PersistenceLifecycle,
 ];

@@ -15,3 +15,5 @@ export const USAGE_QUEUE = Symbol('USAGE_QUEUE');
 export const VALIDATION_LOOKUP = Symbol('VALIDATION_LOOKUP');
 /** Where verify checks and consumes rate limits and quotas. */
 export const USAGE_LIMITER = Symbol('USAGE_LIMITER');
+/** Redis first, PostgreSQL when Redis cannot answer; null without Redis. */
+export const VERIFY_FALLBACK = Symbol('VERIFY_FALLBACK');

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
+import { silentMessagingLogger } from '@keys/messaging';
+import { generateSecret } from '@keys/secrets';
+import { Redis } from 'ioredis';
+import { RedisKeyValidationStore } from '@keys/projections';
+import { Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { replayReadModels } from '../../apps/projector/src/read-model.replay';
+import { createTestSchema, urlWithSchema } from '../support/postgres';
+import { DedicatedRedis, startDedicatedRedis } from '../support/redis-server';
+import { startTestApp, TestApp } from '../support/test-app';
+
+jest.setTimeout(180_000);
+
+const brokers = () => process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+
+/**
+ * Redis is verify's model; PostgreSQL holds a copy for when Redis is gone. This file takes its own
+ * Redis server down, as a crash would, and checks what verify answers meanwhile.
+ */
+describe('Verify while Redis is down (distributed mode)', () => {
+  let drop: () => Promise<void>;
+  let sql: PgSqlClient;
+  let redisServer: DedicatedRedis;
+  let projector: Projector;
+  let svc: TestApp;
+  const prefix = 'keys:';
+
+  beforeAll(async () => {
+    const schema = await createTestSchema('redis_outage');
+    ({ drop, sql } = schema);
+    redisServer = await startDedicatedRedis(26390);
+    const topic = `key-events-${randomUUID()}`;
+    const env = {
+      DATABASE_URL: urlWithSchema(schema.schema),
+      REDIS_URL: redisServer.url,
+      KAFKA_BROKERS: brokers(),
+      KAFKA_TOPIC: topic,
+      READ_YOUR_WRITES_TIMEOUT_MS: '1000',
+    };
+    svc = await startTestApp(env);
+    projector = await Projector.create(
+      { databaseUrl: env.DATABASE_URL, kafkaBrokers: brokers().split(','), kafkaTopic: topic, kafkaGroupId: `projector-${topic}`, redisUrl: env.REDIS_URL, redisKeyPrefix: prefix },
+      silentMessagingLogger,
+    );
+    await projector.start();
+  });
+
+  afterAll(async () => {
+    await projector?.stop();
+    await svc?.close();
+    await redisServer?.kill();
+    await drop?.();
+  });
+
+  const create = async (body: Record<string, unknown>) => (await svc.request('POST', '/v1/keys', { body })).body;
+  const verify = (key: string) => svc.request('POST', '/v1/keys/verify', { key: null, body: { key } });
+
+  it('answers from PostgreSQL, refuses quota keys with 503, and never says VALID for a revoked key', async () => {
+    const plain = await create({ name: 'plain' });
+    const metered = await create({ name: 'metered', quota: { remaining: 100 } });
+    const limited = await create({ name: 'limited', rateLimit: { limit: 100, durationMs: 60_000 } });
+    const revokedDuringOutage = await create({ name: 'revoked while Redis is down' });
+    for (const k of [plain, metered, limited, revokedDuringOutage]) expect((await verify(k.key)).body.code).toBe('VALID');
+
+    await redisServer.kill();
+
+    expect((await verify(plain.key)).body).toMatchObject({ valid: true, code: 'VALID', keyId: plain.id });
+    expect((await verify(generateSecret('sk').plaintext)).body).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+    // A quota needs the shared counter: without it nothing can decide, so no guess.
+    const quota = await verify(metered.key);
+    expect(quota.status).toBe(503);
+    expect(quota.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.stringContaining('unavailable') });
+    // A rate limit falls back to this instance's own counters.
+    expect((await verify(limited.key)).body.code).toBe('VALID');
+
+    expect((await svc.request('POST', `/v1/keys/${revokedDuringOutage.id}/revoke`, { body: {} })).status).toBe(200);
+    expect((await verify(revokedDuringOutage.key)).body.code).toBe('REVOKED');
+    expect((await svc.request('GET', '/metrics')).body).toMatch(/key_verify_fallbacks_total [1-9]/);
+  });
+
+  it('serves from Redis again once it is back and the validation model is replayed into it', async () => {
+    const plain = await create({ name: 'before the crash' });
+    await redisServer.kill();
+    await redisServer.start();
+    // This Redis keeps nothing on disk: it came back empty, and the replay command refills it.
+    const redis = new Redis(redisServer.url);
+    try {
+      const reports = await replayReadModels(new PostgresEventStore(sql), [new RedisKeyValidationStore(redis, { prefix: validationPrefix(prefix) })]);
+      expect(reports[0].keys).toBeGreaterThanOrEqual(5);
+    } finally {
+      redis.disconnect();
+    }
+    let answer = await verify(plain.key);
+    for (let i = 0; i < 50 && answer.body.code !== 'VALID'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      answer = await verify(plain.key);
+    }
+    expect(answer.body.code).toBe('VALID');
+    const after = await create({ name: 'after the crash' });
+    expect((await verify(after.key)).body.code).toBe('VALID');
+  });
+});
