@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { SqlClient, SqlQueryable } from './sql-client';
 
@@ -13,6 +14,8 @@ export class PgliteSqlClient implements SqlClient {
 
   /** `dataDir` undefined keeps the database in memory (unit and contract tests). */
   static async open(dataDir?: string): Promise<PgliteSqlClient> {
+    // PGlite creates only the last directory of the path; DATA_DIR itself may not exist yet.
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
     const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
     return new PgliteSqlClient(db);
   }
