@@ -18,8 +18,9 @@ export interface DistributedReadModelSyncDeps {
 
 /**
  * The distributed mode's part of a command, after its append and before its response:
- * 1. the key's validation view, folded from its whole stream, goes to PostgreSQL (verify's
- *    fallback) and Redis (verify's model), version-guarded so the projector never regresses it;
+ * 1. the key's validation view, folded from its whole stream, goes to Redis (verify's model)
+ *    and, at the same time, to PostgreSQL (verify's fallback), version-guarded so the projector
+ *    never regresses it;
  * 2. every instance drops the key from its in-process cache, and confirms;
  * 3. the relay is woken, and the command waits (bounded) until the projector shows the write in
  *    the query model, so the caller reads what it just wrote.
@@ -38,16 +39,18 @@ export class DistributedReadModelSync implements ReadModelSync {
     const last = events[events.length - 1];
     const stream = (await this.deps.store.readStream(last.keyId)).map((e) => upcastKeyEvent(e));
     const view = foldKeyEvents(keyValidationProjection, null, stream).document;
-    if (view) {
-      await this.deps.pgValidation.upsertView(view);
-      try {
-        await this.deps.redisValidation.upsertView(view);
-      } catch (error) {
-        // Verifiers that cannot reach Redis read the PostgreSQL copy, which already has the change.
-        this.logger.error(`Could not write key ${last.keyId} to the Redis validation model: ${(error as Error).message}`);
-      }
-    }
-    await this.deps.bus.publish(last.keyId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
+    // Verifiers read Redis, so Redis and the invalidation go first, while the PostgreSQL copy is
+    // written beside them; both are done before the response, so whichever a verifier reads
+    // (Redis, or PostgreSQL when Redis is down) already has the change once the call returns.
+    const toRedisAndCaches = (async () => {
+      if (view)
+        await this.deps.redisValidation.upsertView(view).catch((error: unknown) =>
+          // Verifiers that cannot reach Redis read the PostgreSQL copy, which gets the change too.
+          this.logger.error(`Could not write key ${last.keyId} to the Redis validation model: ${(error as Error).message}`),
+        );
+      await this.deps.bus.publish(last.keyId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
+    })();
+    await Promise.all([view ? this.deps.pgValidation.upsertView(view) : undefined, toRedisAndCaches]);
     await this.waitForQueryModel(last.keyId, last.version);
   }
 
