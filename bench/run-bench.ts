@@ -1,0 +1,331 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { generateSecret } from '@keys/secrets';
+import { BenchProcess, kafkaBroker, spawnNode, waitForHttp } from './bench-processes';
+import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
+
+/**
+ * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
+ * own, two key-service instances and the projector, each its own process), driven over loopback
+ * by autocannon, beside a bare Fastify baseline measured in the same run. Writes BENCHMARKS.md.
+ */
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
+const PORTS = { cached: 3191, uncached: 3192, baseline: 3199, kafka: 29292 };
+
+interface Row {
+  readonly scenario: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly requests: number;
+  /** Errors, timeouts, unexpected statuses and wrong answers. */
+  readonly failed: number;
+  readonly note?: string;
+}
+
+interface LoadOptions {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Record<string, string>;
+  /** One body per connection, taken round-robin. */
+  readonly bodies?: readonly string[];
+  readonly expect?: (body: string) => boolean;
+  readonly expectStatus?: number;
+  readonly overallRate?: number;
+  readonly connections?: number;
+  readonly duration?: number;
+  readonly amount?: number;
+  readonly requests?: autocannon.Request[];
+}
+
+async function load(scenario: string, options: LoadOptions, note?: string): Promise<Row> {
+  let next = 0;
+  const bodies = options.bodies;
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    connections: options.connections ?? CONNECTIONS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? DURATION }),
+    overallRate: options.overallRate,
+    requests: options.requests,
+    setupClient: bodies ? (client) => client.setBody(bodies[next++ % bodies.length]) : undefined,
+    verifyBody: options.expect,
+  } as autocannon.Options);
+  const expectedStatus = options.expectStatus ?? 200;
+  const wrongStatus = Object.entries(result.statusCodeStats ?? {})
+    .filter(([status]) => Number(status) !== expectedStatus)
+    .reduce((n, [, s]) => n + (s as { count: number }).count, 0);
+  const row: Row = {
+    scenario,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    p999: result.latency.p99_9,
+    requests: result.requests.total,
+    failed: result.errors + result.timeouts + wrongStatus + (result.mismatches ?? 0),
+    note,
+  };
+  process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, p99.9 ${row.p999} ms, failed ${row.failed}\n`);
+  return row;
+}
+
+const warmup = (options: LoadOptions) => load('warm-up', { ...options, duration: WARMUP });
+
+async function createSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `bench_${Date.now()}`;
+  const admin = new Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+async function createKeys(baseUrl: string, count: number): Promise<{ id: string; key: string }[]> {
+  const keys: { id: string; key: string }[] = [];
+  for (let i = 0; i < count; i += 20) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
+        const response = await fetch(`${baseUrl}/v1/keys`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': ROOT_KEY },
+          body: JSON.stringify({ name: `bench ${i + j}` }),
+        });
+        if (response.status !== 201) throw new Error(`create answered ${response.status}: ${await response.text()}`);
+        return (await response.json()) as { id: string; key: string };
+      }),
+    );
+    keys.push(...batch);
+  }
+  return keys;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+async function main(): Promise<void> {
+  const logDir = mkdtempSync(join(tmpdir(), 'key-service-bench-'));
+  process.stdout.write(`logs of the processes under ${logDir}\n`);
+  const prefix = `bench:${Date.now()}:`;
+  const schema = await createSchema();
+  const kafka = kafkaBroker(PORTS.kafka, join(tmpdir(), 'keyservice-bench-kafka'));
+  const processes: BenchProcess[] = [];
+  try {
+    const brokers = kafka.start();
+    const env = {
+      DATABASE_URL: schema.url,
+      REDIS_URL,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC: `bench-key-events-${Date.now()}`,
+      REDIS_KEY_PREFIX: prefix,
+      ROOT_API_KEY: ROOT_KEY,
+      KEY_PEPPER: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+    };
+    processes.push(spawnNode('key-service-cached', 'apps/key-service/src/main.js', { ...env, PORT: String(PORTS.cached) }, logDir));
+    // The same service with its in-process cache off: every verify reads Redis (the cold path).
+    processes.push(
+      spawnNode('key-service-uncached', 'apps/key-service/src/main.js', { ...env, PORT: String(PORTS.uncached), VERIFY_CACHE_TTL_MS: '0' }, logDir),
+    );
+    processes.push(spawnNode('projector', 'apps/projector/src/main.js', env, logDir));
+    processes.push(spawnNode('baseline', 'bench/baseline.server.js', { PORT: String(PORTS.baseline), REDIS_URL, REDIS_KEY_PREFIX: prefix }, logDir));
+    const cached = `http://127.0.0.1:${PORTS.cached}`;
+    const uncached = `http://127.0.0.1:${PORTS.uncached}`;
+    const baseline = `http://127.0.0.1:${PORTS.baseline}`;
+    await Promise.all([waitForHttp(`${cached}/health`), waitForHttp(`${uncached}/health`), waitForHttp(`${baseline}/constant`)]);
+
+    const keys = await createKeys(cached, 200);
+    const validBodies = keys.map((k) => JSON.stringify({ key: k.key }));
+    const unknownBodies = Array.from({ length: 200 }, () => JSON.stringify({ key: generateSecret('sk').plaintext }));
+    const malformedBodies = Array.from({ length: 200 }, () => JSON.stringify({ key: `sk_${randomBytes(24).toString('base64url')}` }));
+    const isValid = (body: string) => body.includes('"code":"VALID"');
+    const isNotFound = (body: string) => body.includes('"code":"NOT_FOUND"');
+
+    const rows: Row[] = [];
+    const constant: LoadOptions = { url: `${baseline}/constant`, bodies: validBodies, expect: isValid };
+    const redisGet: LoadOptions = { url: `${baseline}/redis-get`, bodies: validBodies, expect: isValid };
+    const warm: LoadOptions = { url: `${cached}/v1/keys/verify`, bodies: validBodies, expect: isValid };
+    await warmup(constant);
+    rows.push(await load('baseline: bare Fastify, constant', constant));
+    await warmup(redisGet);
+    rows.push(await load('baseline: bare Fastify + one Redis GET', redisGet));
+    await warmup(warm);
+    const warmRow = await load('verify, valid key, cache warm', warm);
+    rows.push(warmRow);
+    const cold: LoadOptions = { url: `${uncached}/v1/keys/verify`, bodies: validBodies, expect: isValid };
+    await warmup(cold);
+    rows.push(await load('verify, valid key, cache cold (every verify reads Redis)', cold));
+    const unknown: LoadOptions = { url: `${uncached}/v1/keys/verify`, bodies: unknownBodies, expect: isNotFound };
+    rows.push(await load('verify, unknown well-formed key (Redis miss)', unknown));
+    rows.push(
+      await load('verify, malformed key (checksum fails, no lookup)', { url: `${cached}/v1/keys/verify`, bodies: malformedBodies, expect: isNotFound }),
+    );
+    const targetRate = Math.floor(warmRow.rps * 0.8);
+    const atEighty = await load(`verify, cache warm, at 80% of its peak (${targetRate} req/s)`, { ...warm, overallRate: targetRate });
+    rows.push(atEighty);
+
+    const created: string[] = [];
+    const createRow = await load(
+      'create (append, Redis view, invalidation, read-your-writes wait)',
+      {
+        url: `${cached}/v1/keys`,
+        headers: { 'x-api-key': ROOT_KEY },
+        connections: 16,
+        expectStatus: 201,
+        requests: [
+          {
+            method: 'POST',
+            body: JSON.stringify({ name: 'bench create' }),
+            onResponse: (status: number, body: string) => {
+              if (status === 201) created.push((JSON.parse(body) as { id: string }).id);
+            },
+          } as autocannon.Request,
+        ],
+      },
+    );
+    rows.push(createRow);
+    let nextRevoke = 0;
+    rows.push(
+      await load('revoke (same path as create, one key each)', {
+        url: `${cached}/v1/keys`,
+        headers: { 'x-api-key': ROOT_KEY },
+        connections: 16,
+        amount: created.length,
+        requests: [
+          {
+            method: 'POST',
+            body: '{}',
+            setupRequest: (request: autocannon.Request) => ({ ...request, path: `/v1/keys/${created[nextRevoke++ % created.length]}/revoke` }),
+          } as autocannon.Request,
+        ],
+      }),
+    );
+
+    process.stdout.write('revocation visibility...\n');
+    const visibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, verifiers: 4 });
+    writeReport(rows, atEighty, visibility);
+  } finally {
+    for (const p of processes.reverse()) await p.stop();
+    try {
+      kafka.stop();
+    } catch (error) {
+      process.stderr.write(`stopping the bench broker: ${String(error)}\n`);
+    }
+    await schema.drop();
+  }
+}
+
+function writeReport(rows: Row[], atEighty: Row, visibility: VisibilityResult): void {
+  const [constant, redisGet, warm] = rows;
+  const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+  const table = rows
+    .map(
+      (r) =>
+        `| ${r.scenario} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | ${(r.rps / constant.rps).toFixed(2)} | ${(r.rps / redisGet.rps).toFixed(2)} | ${r.requests} | ${r.failed} |`,
+    )
+    .join('\n');
+  const failed = rows.reduce((n, r) => n + r.failed, 0) + visibility.validAfterRevoke;
+  const vis = visibility.visibleAfterMs;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const cpu = cpus();
+  const report = `# Benchmarks
+
+Measured by \`npm run bench\` (bench/run-bench.ts) on ${new Date().toISOString().slice(0, 10)}. Nothing here is asserted by a test:
+this machine is shared and noisy, so the figures are measured and written down, each beside the
+baselines measured in the same run under the same load.
+
+## Machine
+
+- ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')}
+- Everything on this one machine: PostgreSQL, Redis, a Kafka broker, two key-service instances, the
+  projector, the baseline server and autocannon (one process, ${CONNECTIONS} connections over loopback).
+  The load generator competes with the service for the two cores, for the baselines just as much.
+
+## Throughput and latency
+
+Each load runs ${DURATION} s after a ${WARMUP} s warm-up. Latency in milliseconds as autocannon measures
+it (client side, loopback included). "× constant" and "× Redis GET" are the ratios of requests/s to
+the two baselines. "Failed" counts errors, timeouts, unexpected statuses and wrong answers (every
+response body is checked: \`VALID\` for valid keys, \`NOT_FOUND\` for unknown and malformed ones).
+
+| Scenario | req/s | p50 | p99 | p99.9 | × constant | × Redis GET | requests | failed |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${table}
+
+- Baselines: a bare Fastify 5 route returning a constant, and one doing a single Redis GET (ioredis,
+  auto-pipelined), in a separate process (bench/baseline.server.ts).
+- "Cache warm" is an instance with its in-process cache (invalidated over Redis pub/sub); "cache
+  cold" is a second instance started with \`VERIFY_CACHE_TTL_MS=0\`, so every verify reads Redis.
+- Create and revoke each append an event, write the key's validation view to PostgreSQL and Redis,
+  broadcast a cache invalidation and wait for the projector to show the write in the query model
+  (read-your-writes), so their latency includes a trip through Kafka.
+- The services ran with \`LOG_LEVEL=warn\`: at \`info\` every request is logged.
+
+## Revocation visibility
+
+${visibility.trials} trials: 4 verifiers loop on one instance (cache warm) while another instance
+revokes the key; ${visibility.verifies} verifies in all.
+
+| | p50 | p99 | max |
+|---|---:|---:|---:|
+| revoke sent → first \`REVOKED\` answer seen by a verifier (ms) | ${ms(percentile(vis, 50))} | ${ms(percentile(vis, 99))} | ${ms(Math.max(...vis))} |
+| revoke call duration (ms) | ${ms(percentile(visibility.revokeCallMs, 50))} | ${ms(percentile(visibility.revokeCallMs, 99))} | ${ms(Math.max(...visibility.revokeCallMs))} |
+
+\`VALID\` answers to verifies sent after a revoke had returned: **${visibility.validAfterRevoke}**.
+
+## Against the targets (2-core machine)
+
+| Target | Measured | |
+|---|---|---|
+| verify ≥ half the requests/s of the bare Fastify route | ${(warm.rps / constant.rps).toFixed(2)} × (cache warm) | ${verdict(warm.rps / constant.rps >= 0.5)} |
+| verify p99 < 5 ms at 80% of its peak | ${ms(atEighty.p99)} ms | ${verdict(atEighty.p99 < 5)} |
+| revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms from the revoke being sent | ${verdict(percentile(vis, 99) <= 10)} |
+| zero failed or wrong answers | ${failed} | ${verdict(failed === 0)} |
+
+Where a target is not met, [docs/verification.md](docs/verification.md#performance-known-gaps) says
+what the figures point at and what is planned.
+
+## Reproduce
+
+PostgreSQL on 127.0.0.1:5432 (database \`test\`, or \`BENCH_DATABASE_URL\`), Redis on 127.0.0.1:6379
+(or \`BENCH_REDIS_URL\`), Java 17 and Maven for the Kafka broker (fetched like the tests'), then:
+
+\`\`\`
+npm ci
+npm run bench        # BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS to vary the load
+\`\`\`
+`;
+  writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report);
+  process.stdout.write('wrote BENCHMARKS.md\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
