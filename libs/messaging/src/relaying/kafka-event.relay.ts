@@ -69,7 +69,8 @@ export class KafkaEventRelay {
     this.instanceId = options.instanceId ?? randomUUID();
     this.logger = options.logger ?? consoleMessagingLogger;
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    // Short, because a poke wakes only the relay of the appending instance, which may not be the leader.
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.lockRetryMs = options.lockRetryMs ?? 2000;
     this.initialBackoffMs = options.initialBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
