@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { Socket } from 'node:net';
 
-function reachable(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+export function reachable(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     const done = (ok: boolean) => {

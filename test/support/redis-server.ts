@@ -1,26 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { Socket } from 'node:net';
+import { reachable } from './local-services';
 
 export interface DedicatedRedis {
   readonly url: string;
   /** Kills it at once, as a crash: Redis keeps nothing on disk here, so it comes back empty. */
   kill(): Promise<void>;
   start(): Promise<void>;
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500);
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1');
-  });
 }
 
 /**

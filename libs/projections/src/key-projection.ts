@@ -47,3 +47,14 @@ export function foldKeyEvents<V extends Versioned>(
   }
   return { document, applied };
 }
+
+/** A batch split per key, each key's events in their batch order: what stores fold one key at a time. */
+export function groupByKey(events: readonly RecordedKeyEvent[]): Map<string, RecordedKeyEvent[]> {
+  const byKey = new Map<string, RecordedKeyEvent[]>();
+  for (const e of events) {
+    const list = byKey.get(e.keyId);
+    if (list) list.push(e);
+    else byKey.set(e.keyId, [e]);
+  }
+  return byKey;
+}

@@ -79,6 +79,11 @@ class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
+const initialized = async <T extends { init(): Promise<void> }>(store: T): Promise<T> => {
+  await store.init();
+  return store;
+};
+
 const whenRedis = <T>(config: AppConfig, make: () => T | Promise<T>): T | Promise<T> | null => (config.redisUrl ? make() : null);
 
 const providers: Provider[] = [
@@ -91,31 +96,18 @@ const providers: Provider[] = [
   {
     provide: EVENT_STORE,
     inject: [SQL_CLIENT],
-    useFactory: async (sql: SqlClient) => {
-      const store = new PostgresEventStore(sql);
-      await store.init();
-      return store;
-    },
+    useFactory: (sql: SqlClient) => initialized(new PostgresEventStore(sql)),
   },
   {
     provide: KeyDetailsPgStore,
     inject: [SQL_CLIENT],
-    useFactory: async (sql: SqlClient) => {
-      const store = new KeyDetailsPgStore(sql);
-      await store.init();
-      return store;
-    },
+    useFactory: (sql: SqlClient) => initialized(new KeyDetailsPgStore(sql)),
   },
   {
     // Verify's fallback when Redis is down: only worth keeping when Redis is the primary model.
     provide: PG_VALIDATION_STORE,
     inject: [APP_CONFIG, SQL_CLIENT],
-    useFactory: async (config: AppConfig, sql: SqlClient) =>
-      whenRedis(config, async () => {
-        const store = new KeyValidationPgStore(sql);
-        await store.init();
-        return store;
-      }),
+    useFactory: (config: AppConfig, sql: SqlClient) => whenRedis(config, () => initialized(new KeyValidationPgStore(sql))),
   },
   { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => whenRedis(config, () => connectRedis(config.redisUrl!, 'key-service')) },
   {

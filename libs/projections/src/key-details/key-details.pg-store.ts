@@ -1,8 +1,8 @@
 import { KeyStatus, RecordedKeyEvent } from '@keys/domain';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
-import { CHECKPOINT_SCHEMA } from '../feed/checkpoint.schema';
+import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { ProjectionSink } from '../feed/projection-sink';
-import { foldKeyEvents } from '../key-projection';
+import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyDetailsProjection } from './key-details.projection';
 import { KEY_DETAILS_SCHEMA } from './key-details.schema';
 import { KeyDetailsView } from './key-details.view';
@@ -38,26 +38,15 @@ export class KeyDetailsPgStore implements ProjectionSink {
     await migrate(this.sql, CHECKPOINT_SCHEMA + KEY_DETAILS_SCHEMA);
   }
 
-  async checkpoint(): Promise<number> {
-    const r = await this.sql.query<{ position: string | number }>(
-      'SELECT position FROM projection_checkpoints WHERE name = $1',
-      [this.name],
-    );
-    return Number(r.rows[0]?.position ?? 0);
+  checkpoint(): Promise<number> {
+    return readCheckpoint(this.sql, this.name);
   }
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
     await this.sql.transaction(async (tx) => {
-      const byKey = new Map<string, RecordedKeyEvent[]>();
-      for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
-      for (const [keyId, keyEvents] of byKey) await this.applyToKey(tx, keyId, keyEvents);
-      if (checkpoint !== undefined)
-        await tx.query(
-          `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
-           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-          [this.name, checkpoint],
-        );
+      for (const [keyId, keyEvents] of groupByKey(events)) await this.applyToKey(tx, keyId, keyEvents);
+      if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
 

@@ -1,5 +1,5 @@
 import { RecordedKeyEvent } from '@keys/domain';
-import { foldKeyEvents } from '../key-projection';
+import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
 import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
@@ -19,9 +19,7 @@ export class InMemoryKeyValidationStore implements KeyValidationStore {
   }
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
-    const byKey = new Map<string, RecordedKeyEvent[]>();
-    for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
-    for (const [keyId, keyEvents] of byKey) {
+    for (const [keyId, keyEvents] of groupByKey(events)) {
       const before = this.views.get(keyId) ?? null;
       const { document, applied } = foldKeyEvents(keyValidationProjection, before, keyEvents);
       if (applied === 0) continue;

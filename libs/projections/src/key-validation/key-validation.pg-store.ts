@@ -1,7 +1,7 @@
 import { RecordedKeyEvent } from '@keys/domain';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
-import { CHECKPOINT_SCHEMA } from '../feed/checkpoint.schema';
-import { foldKeyEvents } from '../key-projection';
+import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
+import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KEY_VALIDATION_SCHEMA } from './key-validation.schema';
 import { KeyValidationStore } from './key-validation.store';
@@ -20,25 +20,15 @@ export class KeyValidationPgStore implements KeyValidationStore {
     await migrate(this.sql, CHECKPOINT_SCHEMA + KEY_VALIDATION_SCHEMA);
   }
 
-  async checkpoint(): Promise<number> {
-    const r = await this.sql.query<{ position: string | number }>('SELECT position FROM projection_checkpoints WHERE name = $1', [
-      this.name,
-    ]);
-    return Number(r.rows[0]?.position ?? 0);
+  checkpoint(): Promise<number> {
+    return readCheckpoint(this.sql, this.name);
   }
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
     await this.sql.transaction(async (tx) => {
-      const byKey = new Map<string, RecordedKeyEvent[]>();
-      for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
-      for (const [keyId, keyEvents] of byKey) await this.applyToKey(tx, keyId, keyEvents);
-      if (checkpoint !== undefined)
-        await tx.query(
-          `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
-           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-          [this.name, checkpoint],
-        );
+      for (const [keyId, keyEvents] of groupByKey(events)) await this.applyToKey(tx, keyId, keyEvents);
+      if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
 

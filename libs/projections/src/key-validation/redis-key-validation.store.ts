@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RecordedKeyEvent } from '@keys/domain';
-import { foldKeyEvents } from '../key-projection';
+import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
 import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
@@ -53,9 +53,7 @@ export class RedisKeyValidationStore implements KeyValidationStore {
   }
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
-    const byKey = new Map<string, RecordedKeyEvent[]>();
-    for (const e of events) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e]);
-    await Promise.all([...byKey].map(([keyId, keyEvents]) => this.applyToKey(keyId, keyEvents)));
+    await Promise.all([...groupByKey(events)].map(([keyId, keyEvents]) => this.applyToKey(keyId, keyEvents)));
     if (checkpoint !== undefined) await this.redis.set(this.checkpointKey(), String(checkpoint));
   }
 
