@@ -35,6 +35,41 @@ describe('Bad input over HTTP', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  // Verify is a plain Fastify route (ajv, not class-validator, on the happy path); it must refuse
+  // bad bodies exactly as the Nest routes do, with the same words.
+  it.each([
+    ['a key of the wrong type', { key: 5 }, 'key must be a string'],
+    ['a null key', { key: null }, 'key must be a string'],
+    ['no key', {}, 'key must be a string'],
+    ['an empty key', { key: '' }, 'key must be longer than or equal to 1 characters'],
+    ['a key over 512 characters', { key: 'k'.repeat(513) }, 'key must be shorter than or equal to 512 characters'],
+    ['an unknown field', { key: 'abc', x: 1 }, 'property x is not allowed'],
+    ['two unknown fields and no key', { x: 1, y: 2 }, 'property x is not allowed; property y is not allowed; key must be a string'],
+    ['roles that are not a list', { key: 'abc', roles: 'admin' }, 'roles must be an array'],
+    ['a bad role', { key: 'abc', roles: ['not ok'] }, 'each role must be 1-64 characters of A-Z a-z 0-9 . _ : -'],
+    ['a role that is a number', { key: 'abc', roles: [1] }, 'each role must be 1-64 characters of A-Z a-z 0-9 . _ : -'],
+    ['51 roles', { key: 'abc', roles: Array.from({ length: 51 }, (_, i) => `r${i}`) }, 'roles must contain no more than 50 elements'],
+    ['an array', [{ key: 'abc' }], 'Request body must be a JSON object'],
+    ['a string', 'abc', 'Request body must be a JSON object'],
+    ['null', null, 'Request body must be a JSON object'],
+  ])('refuses a verify with %s', async (_label, body, message) => {
+    const r = await svc.request('POST', '/v1/keys/verify', { key: null, body });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ statusCode: 400, error: 'Bad Request', message });
+  });
+
+  it('answers a verify whose body is valid, null roles included, and refuses non-JSON and oversize bodies', async () => {
+    const ok = await svc.request('POST', '/v1/keys/verify', { key: null, body: { key: 'not-a-key', roles: null } });
+    expect(ok).toMatchObject({ status: 200, body: { valid: false, code: 'NOT_FOUND' } });
+    expect(Object.keys(ok.body).sort()).toEqual(['code', 'valid']);
+    const malformed = await svc.request('POST', '/v1/keys/verify', { key: null, rawBody: '{"key":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.body).toEqual({ statusCode: 400, error: 'Bad Request', message: "Body is not valid JSON but content-type is set to 'application/json'" });
+    const text = await svc.request('POST', '/v1/keys/verify', { key: null, rawBody: 'abc', headers: { 'content-type': 'text/plain' } });
+    expect(text.body).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'Unsupported Media Type' });
+    const huge = await svc.request('POST', '/v1/keys/verify', { key: null, body: { key: 'k'.repeat(70_000) } });
+    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+  });
+
   it('refuses malformed JSON, a non-object body, a non-JSON media type and an oversize body', async () => {
     const before = await eventCount();
     const malformed = await svc.request('POST', '/v1/keys', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } });

@@ -5,6 +5,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
+import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
+import { VerifyKeyResponseDto } from './keys/verifying/verify-key.response.dto';
+import { documentVerifyRoute } from './keys/verifying/verify-key.route';
 
 /** Builds the HTTP application; main.ts listens on it, the e2e tests too. */
 export async function createApp(env: Record<string, string | undefined> = process.env): Promise<NestFastifyApplication> {
@@ -25,7 +28,9 @@ export async function createApp(env: Record<string, string | undefined> = proces
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
       .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
       .build(),
+    { extraModels: [VerifyKeyRequestDto, VerifyKeyResponseDto] },
   );
+  documentVerifyRoute(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;
 }

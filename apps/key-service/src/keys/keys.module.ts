@@ -23,14 +23,15 @@ import { RecordKeyUsageHandler } from './using/record-key-usage.handler';
 import { UsageFlusher } from './using/usage-flusher.service';
 import { KeyVerifier } from '@keys/verification';
 import { keyVerifierProvider } from './verifying/key-verifier.provider';
-import { VerifyKeyHttpController } from './verifying/verify-key.http.controller';
+import { VerifyKeyRoute } from './verifying/verify-key.route';
+import { WhoamiHttpController } from './verifying/whoami.http.controller';
 
 /** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
 @Module({
   imports: [CqrsModule],
   controllers: [
-    // Static paths before :id routes so /v1/keys/verify is never read as a key id.
-    VerifyKeyHttpController,
+    // Static paths before :id routes so /v1/keys/whoami is never read as a key id.
+    WhoamiHttpController,
     CreateKeyHttpController,
     ListKeysHttpController,
     GetKeyHttpController,
@@ -43,6 +44,7 @@ import { VerifyKeyHttpController } from './verifying/verify-key.http.controller'
   providers: [
     KeyRepository,
     keyVerifierProvider,
+    VerifyKeyRoute,
     UsageFlusher,
     CreateKeyHandler,
     UpdateKeyHandler,

@@ -1,0 +1,91 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { OpenAPIObject } from '@nestjs/swagger';
+import Ajv from 'ajv';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { KeyVerifier } from '@keys/verification';
+import { BodyValidationPipe } from '../../errors/body-validation.pipe';
+import { describeError } from '../../errors/error-body';
+import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
+import { VerifyKeyRequestDto } from './verify-key.request.dto';
+import { VERIFY_BODY_SCHEMA, VERIFY_RESPONSE_SCHEMA } from './verify-key.schema';
+
+export const VERIFY_PATH = '/v1/keys/verify';
+
+/**
+ * Fastify's defaults coerce types (`{key: 5}` would become "5") and strip unknown fields; the
+ * verify body must be refused for those exactly as every other route refuses them.
+ */
+const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false });
+
+/**
+ * POST /v1/keys/verify as a plain Fastify route, not a Nest controller: Nest's per-request
+ * pipeline (guards, interceptors, class-transformer and class-validator on the body, the
+ * exception zone) cost as much as the verify itself, so a malformed key was no faster than a
+ * valid one. Here ajv checks the body with a compiled function and fast-json-stringify writes the
+ * answer. Only a body ajv refuses goes through the same BodyValidationPipe as every other route,
+ * so the 400 says exactly what it always said, and the DTO stays the authority: a body the pipe
+ * accepts is verified even if ajv was stricter.
+ */
+@Injectable()
+export class VerifyKeyRoute implements OnModuleInit {
+  private readonly logger = new Logger('HttpError');
+  private readonly pipe = new BodyValidationPipe();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly verifier: KeyVerifier,
+    private readonly metrics: KeyServiceMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.route({
+      method: 'POST',
+      url: VERIFY_PATH,
+      schema: { body: VERIFY_BODY_SCHEMA, response: { 200: VERIFY_RESPONSE_SCHEMA } },
+      validatorCompiler: ({ schema }) => ajv.compile(schema),
+      attachValidation: true,
+      handler: (request, reply) => this.handle(request, reply),
+    });
+  }
+
+  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      const body = request.validationError ? await this.judge(request.body) : (request.body as VerifyKeyRequestDto);
+      const stop = this.metrics.verifyDuration.startTimer();
+      const result = await this.verifier.verify(body.key, body.roles ?? []);
+      stop({ code: result.code });
+      await reply.code(200).send(result);
+    } catch (error) {
+      const answer = describeError(error);
+      if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+      await reply.code(answer.statusCode).send(answer);
+    }
+  }
+
+  /** Throws the same 400 any other route gives for this body; returns it when the DTO accepts it after all. */
+  private async judge(body: unknown): Promise<VerifyKeyRequestDto> {
+    return (await this.pipe.transform(body, { type: 'body', metatype: VerifyKeyRequestDto })) as VerifyKeyRequestDto;
+  }
+}
+
+/** Puts the route into the OpenAPI document, which only sees Nest controllers. */
+export function documentVerifyRoute(document: OpenAPIObject): void {
+  document.paths[VERIFY_PATH] = {
+    post: {
+      operationId: 'verifyKey',
+      summary: 'Is this key valid? Always 200; the answer is in `valid` and `code`',
+      tags: ['verify'],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/VerifyKeyRequestDto' } } },
+      },
+      responses: {
+        200: { description: 'The answer', content: { 'application/json': { schema: { $ref: '#/components/schemas/VerifyKeyResponseDto' } } } },
+        400: { description: 'The body is not a verify request; the message says which rule it broke' },
+        503: { description: 'Nothing can decide right now (Redis and the PostgreSQL copy both unreachable); never VALID' },
+      },
+    },
+  };
+}
