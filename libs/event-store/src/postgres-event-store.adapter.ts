@@ -6,8 +6,9 @@ import {
   ReadAllOptions,
   StoredEvent,
 } from './event-store.port';
-import { SqlClient, SqlQueryable, sqlState, UNIQUE_VIOLATION } from './sql-client';
+import { SqlClient, sqlState, UNIQUE_VIOLATION } from './sql-client';
 import { EVENT_STORE_SCHEMA } from './event-store.schema';
+import { EVENTS_APPENDED_CHANNEL_SQL } from './events-appended.channel';
 import { WrongExpectedVersionError } from './wrong-expected-version.error';
 
 interface EventRow {
@@ -26,6 +27,9 @@ interface EventRow {
 }
 
 const COLUMNS = `global_position, event_id, stream_id, stream_version, tenant, type, schema_version, data,
+  actor_type, actor_id, correlation_id, occurred_at`;
+
+const INSERTED_COLUMNS = `event_id, stream_id, stream_version, tenant, type, schema_version, data,
   actor_type, actor_id, correlation_id, occurred_at`;
 
 /** Held while DDL runs so that replicas starting together do not race on CREATE IF NOT EXISTS. */
@@ -63,6 +67,12 @@ export class PostgresEventStore implements EventStore {
     await migrate(this.sql, EVENT_STORE_SCHEMA);
   }
 
+  /**
+   * One statement, so one round trip in an implicit transaction: the version check, the insert
+   * and (on PostgreSQL) the NOTIFY. The check inserts nothing unless the stream is at
+   * `expectedVersion`; two writers that both saw the same version race on the unique
+   * (stream, version) index, and the loser gets WrongExpectedVersionError as well.
+   */
   async appendToStream(
     streamId: string,
     tenant: string,
@@ -70,58 +80,60 @@ export class PostgresEventStore implements EventStore {
     events: readonly NewEvent[],
   ): Promise<AppendResult> {
     if (events.length === 0) return { nextVersion: expectedVersion, positions: [] };
+    const params: unknown[] = [streamId, expectedVersion, tenant];
+    const tuples = events.map((event, i) => {
+      const at = (value: unknown, type: string) => {
+        params.push(value);
+        return `$${params.length}::${type}`;
+      };
+      return `(${[
+        at(event.eventId, 'uuid'),
+        '$1::text',
+        at(expectedVersion + i + 1, 'integer'),
+        '$3::text',
+        at(event.type, 'text'),
+        at(event.schemaVersion, 'integer'),
+        at(JSON.stringify(event.data), 'jsonb'),
+        at(event.actor.type, 'text'),
+        at(event.actor.id, 'text'),
+        at(event.correlationId, 'text'),
+        at(event.occurredAt, 'timestamptz'),
+      ].join(', ')})`;
+    });
+    // On PostgreSQL the append also announces its positions (delivered at commit, never for a
+    // failed append), so the Kafka relay leader, whichever instance it runs in, publishes at once
+    // instead of at its next poll. The embedded mode has no relay to wake.
+    const notify =
+      this.sql.kind === 'postgres'
+        ? `, CASE WHEN inserted.global_position IS NOT NULL
+             THEN pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, inserted.global_position::text)::text END AS notified`
+        : '';
+    let rows: Array<{ actual: string | number; global_position: string | number | null }>;
     try {
-      return await this.sql.transaction((tx) => this.appendInTransaction(tx, streamId, tenant, expectedVersion, events));
+      ({ rows } = await this.sql.query(
+        `WITH current_version AS (
+           SELECT COALESCE(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
+         ), inserted AS (
+           INSERT INTO events (${INSERTED_COLUMNS})
+           SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v(${INSERTED_COLUMNS})
+           WHERE (SELECT version FROM current_version) = $2::integer
+           RETURNING global_position
+         )
+         SELECT current_version.version AS actual, inserted.global_position${notify}
+         FROM current_version LEFT JOIN inserted ON true
+         ORDER BY inserted.global_position`,
+        params,
+      ));
     } catch (error) {
-      // Two writers that both read the same version race on the unique (stream, version) index: the loser lands here.
       if (sqlState(error) === UNIQUE_VIOLATION && String((error as Error).message).includes('events_stream_version_unique'))
         throw new WrongExpectedVersionError(streamId, expectedVersion, null);
       throw error;
     }
-  }
-
-  private async appendInTransaction(
-    tx: SqlQueryable,
-    streamId: string,
-    tenant: string,
-    expectedVersion: number,
-    events: readonly NewEvent[],
-  ): Promise<AppendResult> {
-    const current = await tx.query<{ version: number | null }>(
-      'SELECT max(stream_version) AS version FROM events WHERE stream_id = $1',
-      [streamId],
-    );
-    const actual = Number(current.rows[0]?.version ?? 0);
-    if (actual !== expectedVersion) throw new WrongExpectedVersionError(streamId, expectedVersion, actual);
-
-    const params: unknown[] = [];
-    const tuples = events.map((event, i) => {
-      const base = params.length;
-      params.push(
-        event.eventId,
-        streamId,
-        expectedVersion + i + 1,
-        tenant,
-        event.type,
-        event.schemaVersion,
-        JSON.stringify(event.data),
-        event.actor.type,
-        event.actor.id,
-        event.correlationId,
-        event.occurredAt,
-      );
-      return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
-    });
-    const inserted = await tx.query<{ global_position: string | number }>(
-      `INSERT INTO events (event_id, stream_id, stream_version, tenant, type, schema_version, data,
-         actor_type, actor_id, correlation_id, occurred_at)
-       VALUES ${tuples.join(', ')}
-       RETURNING global_position`,
-      params,
-    );
+    if (rows.length === 0 || rows[0].global_position === null)
+      throw new WrongExpectedVersionError(streamId, expectedVersion, Number(rows[0]?.actual ?? 0));
     return {
       nextVersion: expectedVersion + events.length,
-      positions: inserted.rows.map((r) => Number(r.global_position)),
+      positions: rows.map((r) => Number(r.global_position)),
     };
   }
 

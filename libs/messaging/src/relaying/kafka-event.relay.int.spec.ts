@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { PostgresEventStore, StoredEvent } from '@keys/event-store';
+import { PgSqlClient, PostgresEventStore, StoredEvent } from '@keys/event-store';
 import { createTestSchema, TEST_DATABASE_URL } from '../../../../test/support/postgres';
 import { startDedicatedKafkaBroker } from '../../../../test/support/kafka-broker';
 import { KeyEventWriter, writeLifecycles } from '../../../../test/support/key-event.fixtures';
@@ -170,6 +170,25 @@ describe('Kafka event relay', () => {
       await Promise.all(collectors.splice(0).map((c) => c.stop()));
       await broker.destroy();
     }
+  });
+
+  it('is woken by the NOTIFY of an append made elsewhere, without polling or a poke', async () => {
+    const topic = `key-events-${randomUUID()}`;
+    // A poll this rare cannot be what delivers the event within the wait below.
+    const r = await relay(topic, { pollIntervalMs: 600_000 });
+    r.start();
+    await waitUntil(async () => r.active && (await r.lag()).events === 0, 60_000, () => 'relay to lead and catch up');
+    const topicReader = await collect(topic);
+    // Another pool, as another instance would append: nothing pokes this relay.
+    const otherSql = new PgSqlClient({ connectionString: TEST_DATABASE_URL, schema, max: 2 });
+    try {
+      await writeLifecycles(new KeyEventWriter(new PostgresEventStore(otherSql)), 1);
+    } finally {
+      await otherSql.close();
+    }
+    const stored = (await everyStoredEvent(store)).slice(-1);
+    await topicReader.waitFor((m) => containsAll(m, stored), 30_000);
+    expect(r.publishedCount).toBeGreaterThan(0);
   });
 
   it('resumes from its checkpoint after it went down, publishing what was appended meanwhile', async () => {

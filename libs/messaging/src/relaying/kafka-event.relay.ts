@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
-import { EventStore, migrate, SqlClient } from '@keys/event-store';
+import { EventStore, EVENTS_APPENDED_CHANNEL_SQL, migrate, SqlClient } from '@keys/event-store';
 import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '../key-event.envelope';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { ensureTopic } from '../kafka/kafka-topic.ensure';
@@ -23,7 +23,7 @@ export interface KafkaEventRelayOptions {
   /** This replica, in logs and in pg_stat_activity. Default: a random id. */
   readonly instanceId?: string;
   readonly batchSize?: number;
-  /** How often to look for new events when nobody pokes the relay. */
+  /** How often to look for new events when no notification or poke arrives: the safety net. */
   readonly pollIntervalMs?: number;
   /** How often a standby replica tries to take over. */
   readonly lockRetryMs?: number;
@@ -31,6 +31,8 @@ export interface KafkaEventRelayOptions {
   readonly maxBackoffMs?: number;
   readonly logger?: MessagingLogger;
 }
+
+const RECENTLY_PUBLISHED_KEPT = 4096;
 
 /**
  * Publishes every event of the event store to Kafka, in feed order, at least once.
@@ -59,6 +61,11 @@ export class KafkaEventRelay {
   private stopping = false;
   private wake: (() => void) | null = null;
   private poked = false;
+  /** Positions announced by NOTIFY and not yet published, with when they were announced. */
+  private readonly announced = new Map<number, number>();
+  /** The last positions this replica published: a notification can arrive after a poke-woken pass published its event. */
+  private readonly recentlyPublished = new Set<number>();
+  private retryPause = 0;
   private leading = false;
   private published = 0;
   private failure: unknown = null;
@@ -69,8 +76,8 @@ export class KafkaEventRelay {
     this.instanceId = options.instanceId ?? randomUUID();
     this.logger = options.logger ?? consoleMessagingLogger;
     this.batchSize = options.batchSize ?? 500;
-    // Short, because a poke wakes only the relay of the appending instance, which may not be the leader.
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    // Appends NOTIFY the leader, so polling only catches what a reconnecting session missed.
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.lockRetryMs = options.lockRetryMs ?? 2000;
     this.initialBackoffMs = options.initialBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
@@ -167,12 +174,13 @@ export class KafkaEventRelay {
             continue;
           }
           this.leading = true;
+          await this.lock.listen(EVENTS_APPENDED_CHANNEL_SQL, (payload) => this.onAnnounced(payload));
           this.logger.info('relay leadership acquired', { relay: this.name, instance: this.instanceId });
         }
         const count = await this.relayBatch();
         failures = 0;
         this.failure = null;
-        if (count < this.batchSize) await this.sleep(this.pollIntervalMs);
+        if (count < this.batchSize) await this.sleep(this.nextPause());
       } catch (error) {
         failures++;
         this.failure = error;
@@ -188,6 +196,30 @@ export class KafkaEventRelay {
         await this.sleep(delay * (0.8 + Math.random() * 0.4));
       }
     }
+  }
+
+  private onAnnounced(payload: string): void {
+    const position = Number(payload);
+    if (!Number.isSafeInteger(position)) return this.poke();
+    if (this.recentlyPublished.has(position)) return;
+    this.announced.set(position, Date.now());
+    this.poke();
+  }
+
+  /**
+   * The feed holds back a committed event while an older transaction is still in flight anywhere
+   * in the cluster, so a pass woken by a notification may find nothing yet: retry soon (2, 4, 8…
+   * ms) while an announced position is unpublished, for at most a second, then rely on the poll.
+   */
+  private nextPause(): number {
+    const now = Date.now();
+    for (const [position, at] of this.announced) if (now - at > 1000) this.announced.delete(position);
+    if (this.announced.size === 0) {
+      this.retryPause = 0;
+      return this.pollIntervalMs;
+    }
+    this.retryPause = Math.min(this.pollIntervalMs, this.retryPause ? this.retryPause * 2 : 2);
+    return this.retryPause;
   }
 
   /** One read–publish–checkpoint step; returns how many events it published. */
@@ -209,6 +241,15 @@ export class KafkaEventRelay {
       [this.name, events[events.length - 1].position],
     );
     this.published += events.length;
+    for (const e of events) {
+      this.announced.delete(e.position);
+      this.recentlyPublished.add(e.position);
+    }
+    // Insertion order: the oldest go first.
+    for (const position of this.recentlyPublished) {
+      if (this.recentlyPublished.size <= RECENTLY_PUBLISHED_KEPT) break;
+      this.recentlyPublished.delete(position);
+    }
     return events.length;
   }
 

@@ -53,6 +53,22 @@ export class PgAdvisoryLeaderLock {
     return (await client.query<Row>(sql, params)).rows;
   }
 
+  /**
+   * LISTENs on the leader's session to the channel `channelSql` names there; `onPayload` gets
+   * each notification's payload. Call again after each acquisition: a new session listens to
+   * nothing.
+   */
+  async listen(channelSql: string, onPayload: (payload: string) => void): Promise<void> {
+    const client = this.client;
+    if (!this.holding || !client) throw new Error(`Leadership of '${this.options.name}' is not held`);
+    const { rows } = await client.query<{ channel: string }>(`SELECT ${channelSql} AS channel`);
+    const channel = rows[0].channel;
+    client.on('notification', (message) => {
+      if (message.channel === channel) onPayload(message.payload ?? '');
+    });
+    await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+  }
+
   /** Gives up leadership and closes the session. */
   async release(): Promise<void> {
     const client = this.client;
