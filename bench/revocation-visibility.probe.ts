@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { KeepAliveClient } from './keep-alive.client';
 
 export interface VisibilityOptions {
   /** Where the concurrent verifiers send their verifies (its cache warm). */
@@ -21,14 +22,7 @@ export interface VisibilityResult {
   readonly verifies: number;
 }
 
-async function call(url: string, body: unknown, rootKey?: string): Promise<{ status: number; body: { id?: string; key?: string; code?: string } }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(rootKey ? { 'x-api-key': rootKey } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { id?: string; key?: string; code?: string } };
-}
+type Answer = { status: number; body: { id?: string; key?: string; code?: string } };
 
 /**
  * Verifiers hammer one instance with a key while another instance revokes it; each trial records
@@ -36,6 +30,15 @@ async function call(url: string, body: unknown, rootKey?: string): Promise<{ sta
  * got VALID (which would be a wrong answer, not a slow one).
  */
 export async function measureRevocationVisibility(options: VisibilityOptions): Promise<VisibilityResult> {
+  const client = new KeepAliveClient();
+  try {
+    return await measure(options, (url, body, rootKey) => client.post(url, body, rootKey ? { 'x-api-key': rootKey } : {}));
+  } finally {
+    client.close();
+  }
+}
+
+async function measure(options: VisibilityOptions, call: (url: string, body: unknown, rootKey?: string) => Promise<Answer>): Promise<VisibilityResult> {
   const visibleAfterMs: number[] = [];
   const revokeCallMs: number[] = [];
   let validAfterRevoke = 0;

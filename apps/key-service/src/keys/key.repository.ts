@@ -25,15 +25,17 @@ export class KeyRepository {
     return { key: ApiKey.rehydrate(events), events };
   }
 
+  /** `history` is the stream the decision was made on; the append expects it to be still the whole stream. */
   async append(
     keyId: string,
     tenant: string,
-    expectedVersion: number,
+    history: readonly RecordedKeyEvent[],
     events: readonly KeyEvent[],
     context: CommandContext,
     now: Date = new Date(),
   ): Promise<RecordedKeyEvent[]> {
     if (events.length === 0) return [];
+    const expectedVersion = history.length ? history[history.length - 1].version : 0;
     const newEvents = events.map((e) => ({
       eventId: randomUUID(),
       type: e.type,
@@ -48,7 +50,7 @@ export class KeyRepository {
     const recorded = newEvents.map((e, i) =>
       upcastKeyEvent({ ...e, streamId: keyId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );
-    await this.sync.afterAppend(recorded);
+    await this.sync.afterAppend(recorded, history);
     return recorded;
   }
 
@@ -69,7 +71,7 @@ export class KeyRepository {
         throw new WrongExpectedVersionError(keyId, options.expectedVersion, loaded.key.version);
       const { tenant, events } = decide(loaded);
       try {
-        const recorded = await this.append(keyId, tenant, loaded.key.version, events, context);
+        const recorded = await this.append(keyId, tenant, loaded.events, events, context);
         return { loaded, recorded };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;

@@ -6,7 +6,8 @@ import { RecordedKeyEvent } from '@keys/domain';
  * writes the deny state and invalidations that make a revoke effective at once.
  */
 export interface ReadModelSync {
-  afterAppend(events: readonly RecordedKeyEvent[]): Promise<void>;
+  /** `appended` were just appended after `history`, so together they are the key's whole stream. */
+  afterAppend(appended: readonly RecordedKeyEvent[], history: readonly RecordedKeyEvent[]): Promise<void>;
 }
 
 export const READ_MODEL_SYNC = Symbol('READ_MODEL_SYNC');

@@ -1,13 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
-import { EventStore } from '@keys/event-store';
+import { RecordedKeyEvent } from '@keys/domain';
 import { KafkaEventRelay } from '@keys/messaging';
 import { foldKeyEvents, KeyDetailsPgStore, keyValidationProjection, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
 import { RedisInvalidationBus } from '@keys/verification';
 import { ReadModelSync } from '../keys/read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {
-  readonly store: EventStore;
   readonly details: KeyDetailsPgStore;
   readonly redisValidation: RedisKeyValidationStore;
   readonly pgValidation: KeyValidationPgStore;
@@ -31,14 +29,14 @@ export class DistributedReadModelSync implements ReadModelSync {
 
   constructor(private readonly deps: DistributedReadModelSyncDeps) {}
 
-  async afterAppend(events: readonly RecordedKeyEvent[]): Promise<void> {
+  async afterAppend(events: readonly RecordedKeyEvent[], history: readonly RecordedKeyEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.deps.relay.poke();
     // Usage changes nothing verify decides on: the projector alone carries it.
     if (events.every((e) => e.type === 'KeyUsed')) return;
     const last = events[events.length - 1];
-    const stream = (await this.deps.store.readStream(last.keyId)).map((e) => upcastKeyEvent(e));
-    const view = foldKeyEvents(keyValidationProjection, null, stream).document;
+    // The append succeeded against `history`, so history + events is the whole stream: no re-read.
+    const view = foldKeyEvents(keyValidationProjection, null, [...history, ...events]).document;
     // Verifiers read Redis, so Redis and the invalidation go first, while the PostgreSQL copy is
     // written beside them; both are done before the response, so whichever a verifier reads
     // (Redis, or PostgreSQL when Redis is down) already has the change once the call returns.
@@ -56,12 +54,13 @@ export class DistributedReadModelSync implements ReadModelSync {
 
   private async waitForQueryModel(keyId: string, version: number): Promise<void> {
     const deadline = Date.now() + this.deps.readYourWritesTimeoutMs;
-    let pause = 2;
+    // The projector usually shows the write within milliseconds of the relay's publish: poll tightly.
+    let pause = 1;
     while (Date.now() < deadline) {
       const view = await this.deps.details.get(keyId);
       if (view && view.version >= version) return;
       await new Promise((r) => setTimeout(r, pause));
-      pause = Math.min(pause * 2, 50);
+      pause = Math.min(pause * 2, 5);
     }
     this.logger.warn(`The query model has not shown key ${keyId} at version ${version} yet; is the projector running?`);
   }

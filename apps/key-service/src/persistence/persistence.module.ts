@@ -205,10 +205,9 @@ const providers: Provider[] = [
   },
   {
     provide: READ_MODEL_SYNC,
-    inject: [APP_CONFIG, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, KAFKA_RELAY, POSITION_FEED],
+    inject: [APP_CONFIG, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, KAFKA_RELAY, POSITION_FEED],
     useFactory: (
       config: AppConfig,
-      store: PostgresEventStore,
       details: KeyDetailsPgStore,
       validation: KeyValidationStore,
       pgValidation: KeyValidationPgStore | null,
@@ -220,7 +219,6 @@ const providers: Provider[] = [
       if (!relay || !bus || !pgValidation || !(validation instanceof RedisKeyValidationStore))
         throw new Error('The Kafka projection feed needs DATABASE_URL and REDIS_URL');
       return new DistributedReadModelSync({
-        store,
         details,
         redisValidation: validation,
         pgValidation,

@@ -48,7 +48,7 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, Creat
       now,
     );
     try {
-      const recorded = await this.keys.append(keyId, tenant, 0, events, context, now);
+      const recorded = await this.keys.append(keyId, tenant, [], events, context, now);
       return { view: viewFromEvents(recorded)!, plaintext: secret.plaintext };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${keyId}' already exists`);
