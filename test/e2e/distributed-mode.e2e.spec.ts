@@ -50,6 +50,7 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
       kafkaGroupId: `projector-${topic}`,
       redisUrl: REDIS_URL,
       redisKeyPrefix: prefix,
+      redisModelCheckMs: 5000,
     };
     projector = await Projector.create(projectorConfig, silentMessagingLogger);
     await projector.start();

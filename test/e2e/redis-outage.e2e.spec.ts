@@ -40,7 +40,7 @@ describe('Verify while Redis is down (distributed mode)', () => {
     };
     svc = await startTestApp(env);
     projector = await Projector.create(
-      { databaseUrl: env.DATABASE_URL, kafkaBrokers: brokers().split(','), kafkaTopic: topic, kafkaGroupId: `projector-${topic}`, redisUrl: env.REDIS_URL, redisKeyPrefix: prefix },
+      { databaseUrl: env.DATABASE_URL, kafkaBrokers: brokers().split(','), kafkaTopic: topic, kafkaGroupId: `projector-${topic}`, redisUrl: env.REDIS_URL, redisKeyPrefix: prefix, redisModelCheckMs: 5000 },
       silentMessagingLogger,
     );
     await projector.start();

@@ -8,6 +8,8 @@ export interface ProjectorConfig {
   readonly redisUrl: string;
   /** Must match the key service's: both read and write `<prefix>validation:*`. */
   readonly redisKeyPrefix: string;
+  /** How often to check that Redis still holds the validation model (a restart without persistence empties it). */
+  readonly redisModelCheckMs: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -25,5 +27,14 @@ export function loadProjectorConfig(env: Environment = process.env): ProjectorCo
     kafkaGroupId: env.KAFKA_GROUP_ID || 'key-projector',
     redisUrl: env.REDIS_URL as string,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'keys:',
+    redisModelCheckMs: positiveInteger(env, 'REDIS_MODEL_CHECK_MS', 5000),
   };
+}
+
+function positiveInteger(env: Environment, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer of milliseconds (got '${raw}')`);
+  return value;
 }

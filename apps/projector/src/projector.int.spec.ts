@@ -141,7 +141,7 @@ describe('Projector', () => {
     return current;
   }
 
-  function projectorConfig(groupId: string, prefix: string) {
+  function projectorConfig(groupId: string, prefix: string, redisModelCheckMs = 5000) {
     return {
       databaseUrl: urlWithSchema(schema),
       kafkaBrokers: brokers(),
@@ -149,6 +149,7 @@ describe('Projector', () => {
       kafkaGroupId: groupId,
       redisUrl: REDIS_URL,
       redisKeyPrefix: prefix,
+      redisModelCheckMs,
     };
   }
 
@@ -231,5 +232,38 @@ describe('Projector', () => {
     expect(reports[0].events).toBeGreaterThanOrEqual(writer.versionOf(key.keyId));
     expect((await validation.view(key.keyId))?.version).toBe(writer.versionOf(key.keyId));
     expect(await validation.checkpoint()).toBe(reports[0].position);
+  });
+
+  it('rebuilds the validation model by itself when Redis comes back empty', async () => {
+    const prefix = redisPrefix();
+    const projector = await Projector.create(projectorConfig(`projector-${randomUUID()}`, prefix, 100), silentMessagingLogger);
+    cleanups.push(() => projector.stop());
+    await projector.start();
+    const writer = new KeyEventWriter(store);
+    const keys = await writeLifecycles(writer, 2);
+    const validation = projector.keyValidation;
+    const built = await expectConvergedToReplay(projector.keyDetails, validation, writer, keys);
+    await waitUntil(() => validation.isBuilt(), 30_000, () => 'the model to be marked built');
+
+    // What a Redis restarted without persistence holds for this namespace: nothing, marker included.
+    await validation.reset();
+    expect(await validation.view(keys[0].keyId)).toBeNull();
+
+    // No event arrives meanwhile: only the watchdog's replay from the event store can bring them back.
+    await waitUntil(async () => (await validation.isBuilt()) && (await validation.view(keys[1].keyId)) !== null, 60_000, () => 'the model to be rebuilt');
+    const ours = new Set(keys.map((k) => k.keyId));
+    expect((await validation.dump()).filter(([, r]) => ours.has(r.keyId))).toEqual(built.validation.filter(([, r]) => ours.has(r.keyId)));
+  });
+
+  it('marks a replayed model built only if nothing emptied it during the replay', async () => {
+    const validation = new RedisKeyValidationStore(redis, { prefix: redisPrefix() });
+    await validation.beginBuild('first');
+    expect(await validation.isBuilt()).toBe(false);
+    await validation.reset();
+    expect(await validation.finishBuild('first')).toBe(false);
+    expect(await validation.isBuilt()).toBe(false);
+    await validation.beginBuild('second');
+    expect(await validation.finishBuild('second')).toBe(true);
+    expect(await validation.isBuilt()).toBe(true);
   });
 });

@@ -1,13 +1,15 @@
 import { Redis } from 'ioredis';
-import { PgSqlClient } from '@keys/event-store';
+import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaProjectionConsumer, MessagingLogger } from '@keys/messaging';
 import { KeyDetailsPgStore, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
 import { ProjectorConfig } from './projector.config';
+import { RedisModelWatchdog } from './redis-model.watchdog';
 
 /**
  * The distributed mode's projector: one consumer group member feeding the query model
  * (PostgreSQL), the validation model (Redis) and verify's fallback copy of it (PostgreSQL, read
- * when Redis is down) from the key events topic.
+ * when Redis is down) from the key events topic; and rebuilds the Redis model from the event store
+ * when Redis comes back empty.
  */
 export class Projector {
   private constructor(
@@ -17,6 +19,7 @@ export class Projector {
     readonly keyValidation: RedisKeyValidationStore,
     readonly keyValidationFallback: KeyValidationPgStore,
     readonly consumer: KafkaProjectionConsumer,
+    readonly watchdog: RedisModelWatchdog,
   ) {}
 
   static async create(config: ProjectorConfig, logger: MessagingLogger): Promise<Projector> {
@@ -36,7 +39,8 @@ export class Projector {
         sinks: [keyDetails, keyValidation, keyValidationFallback],
         logger,
       });
-      return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, consumer);
+      const watchdog = new RedisModelWatchdog({ store: new PostgresEventStore(sql), model: keyValidation, intervalMs: config.redisModelCheckMs, logger });
+      return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, consumer, watchdog);
     } catch (error) {
       redis.disconnect();
       await sql.close();
@@ -46,10 +50,12 @@ export class Projector {
 
   async start(): Promise<void> {
     await this.consumer.start();
+    this.watchdog.start();
   }
 
   /** Finishes the batch in flight (its offsets are committed), then closes every connection. */
   async stop(): Promise<void> {
+    await this.watchdog.stop();
     await this.consumer.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
     await this.sql.close();

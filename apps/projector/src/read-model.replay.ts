@@ -12,6 +12,11 @@ export interface ReplayReport {
 
 export interface ReplayOptions {
   readonly batchSize?: number;
+  /**
+   * Empty each model first (default). Without it, every event is applied over what the model
+   * holds, which only version-guarded sinks make safe while live writers use the model.
+   */
+  readonly reset?: boolean;
   readonly onProgress?: (readModel: string, events: number) => void;
 }
 
@@ -27,7 +32,7 @@ export async function replayReadModels(
   const batchSize = options.batchSize ?? 1000;
   const reports: ReplayReport[] = [];
   for (const sink of sinks) {
-    await sink.reset();
+    if (options.reset !== false) await sink.reset();
     const keys = new Set<string>();
     let events = 0;
     let cursor = 0;

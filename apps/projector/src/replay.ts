@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
 import { KeyDetailsPgStore, KeyValidationPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
@@ -51,6 +52,13 @@ async function main(argv: readonly string[]): Promise<void> {
       sinks.push(fallback);
     }
     const reports = await replayReadModels(store, sinks);
+    for (const sink of sinks)
+      if (sink instanceof RedisKeyValidationStore) {
+        // Marked built, so the projector's watchdog does not replay it all over again.
+        const token = randomUUID();
+        await sink.beginBuild(token);
+        await sink.finishBuild(token);
+      }
     for (const r of reports) console.log(`${r.readModel}: replayed ${r.events} events of ${r.keys} keys up to position ${r.position}`);
   } finally {
     await redis?.quit();

@@ -84,6 +84,34 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     if (checkpoint !== undefined) await this.redis.set(this.checkpointKey(), String(checkpoint));
   }
 
+  /**
+   * Whether this Redis holds a model built from the whole store. A Redis that restarted without
+   * persistence has lost the marker with everything else, which is how the projector notices.
+   */
+  async isBuilt(): Promise<boolean> {
+    return ((await this.redis.get(this.builtKey())) ?? '').startsWith('built ');
+  }
+
+  /** Marks a full replay as started; `finishBuild` with the same token completes it. */
+  async beginBuild(token: string): Promise<void> {
+    await this.redis.set(this.builtKey(), `building ${token}`);
+  }
+
+  /**
+   * Marks the model built, unless the marker changed since `beginBuild` (Redis lost its data
+   * during the replay, or another replay started): false then, and the model needs another replay.
+   */
+  async finishBuild(token: string, at: Date = new Date()): Promise<boolean> {
+    const result = await this.redis.eval(
+      `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`,
+      1,
+      this.builtKey(),
+      `building ${token}`,
+      `built ${at.toISOString()}`,
+    );
+    return Number(result) === 1;
+  }
+
   async lookup(hash: string): Promise<ValidationRecord | null> {
     const json = await this.redis.get(this.hashKey(hash));
     return json ? (JSON.parse(json) as ValidationRecord) : null;
@@ -178,6 +206,10 @@ export class RedisKeyValidationStore implements KeyValidationStore {
 
   private hashKey(hash: string): string {
     return `${this.prefix}hash:${hash}`;
+  }
+
+  private builtKey(): string {
+    return `${this.prefix}built`;
   }
 
   private viewKey(keyId: string): string {
