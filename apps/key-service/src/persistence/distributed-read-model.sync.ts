@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { RecordedKeyEvent } from '@keys/domain';
-import { KafkaEventRelay } from '@keys/messaging';
 import { foldKeyEvents, KeyDetailsPgStore, keyValidationProjection, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
 import { RedisInvalidationBus } from '@keys/verification';
 import { ReadModelSync } from '../keys/read-model-sync.port';
@@ -10,7 +9,6 @@ export interface DistributedReadModelSyncDeps {
   readonly redisValidation: RedisKeyValidationStore;
   readonly pgValidation: KeyValidationPgStore;
   readonly bus: RedisInvalidationBus;
-  readonly relay: KafkaEventRelay;
   readonly readYourWritesTimeoutMs: number;
 }
 
@@ -20,8 +18,8 @@ export interface DistributedReadModelSyncDeps {
  *    and, at the same time, to PostgreSQL (verify's fallback), version-guarded so the projector
  *    never regresses it;
  * 2. every instance drops the key from its in-process cache, and confirms;
- * 3. the relay is woken, and the command waits (bounded) until the projector shows the write in
- *    the query model, so the caller reads what it just wrote.
+ * 3. the command waits (bounded) until the projector shows the write in the query model, so the
+ *    caller reads what it just wrote (the append's own NOTIFY has woken the relay leader).
  * Steps 1 and 2 are what make a revoke effective before its response, whatever Kafka's lag.
  */
 export class DistributedReadModelSync implements ReadModelSync {
@@ -31,7 +29,6 @@ export class DistributedReadModelSync implements ReadModelSync {
 
   async afterAppend(events: readonly RecordedKeyEvent[], history: readonly RecordedKeyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    this.deps.relay.poke();
     // Usage changes nothing verify decides on: the projector alone carries it.
     if (events.every((e) => e.type === 'KeyUsed')) return;
     const last = events[events.length - 1];

@@ -205,25 +205,23 @@ const providers: Provider[] = [
   },
   {
     provide: READ_MODEL_SYNC,
-    inject: [APP_CONFIG, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, KAFKA_RELAY, POSITION_FEED],
+    inject: [APP_CONFIG, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, INVALIDATION_BUS, POSITION_FEED],
     useFactory: (
       config: AppConfig,
       details: KeyDetailsPgStore,
       validation: KeyValidationStore,
       pgValidation: KeyValidationPgStore | null,
       bus: RedisInvalidationBus | null,
-      relay: KafkaEventRelay | null,
       feed: PositionFeedRunner | null,
     ): ReadModelSync => {
       if (feed) return new InProcessReadModelSync(feed, bus);
-      if (!relay || !bus || !pgValidation || !(validation instanceof RedisKeyValidationStore))
+      if (!bus || !pgValidation || !(validation instanceof RedisKeyValidationStore))
         throw new Error('The Kafka projection feed needs DATABASE_URL and REDIS_URL');
       return new DistributedReadModelSync({
         details,
         redisValidation: validation,
         pgValidation,
         bus,
-        relay,
         readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
       });
     },

@@ -23,7 +23,7 @@ export interface KafkaEventRelayOptions {
   /** This replica, in logs and in pg_stat_activity. Default: a random id. */
   readonly instanceId?: string;
   readonly batchSize?: number;
-  /** How often to look for new events when no notification or poke arrives: the safety net. */
+  /** How often to look for new events when no notification arrives: the safety net. */
   readonly pollIntervalMs?: number;
   /** How often a standby replica tries to take over. */
   readonly lockRetryMs?: number;
@@ -63,7 +63,7 @@ export class KafkaEventRelay {
   private poked = false;
   /** Positions announced by NOTIFY and not yet published, with when they were announced. */
   private readonly announced = new Map<number, number>();
-  /** The last positions this replica published: a notification can arrive after a poke-woken pass published its event. */
+  /** The last positions this replica published: a pass can publish an event before its notification is read. */
   private readonly recentlyPublished = new Set<number>();
   private retryPause = 0;
   private leading = false;
@@ -113,8 +113,8 @@ export class KafkaEventRelay {
     this.leading = false;
   }
 
-  /** Publishes new events now instead of at the next poll: appenders in this process call it after a commit. */
-  poke(): void {
+  /** Runs a pass now instead of at the next poll: a NOTIFY of an append arrived. */
+  private poke(): void {
     this.poked = true;
     this.wake?.();
   }

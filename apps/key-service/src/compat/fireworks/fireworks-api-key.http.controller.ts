@@ -25,7 +25,7 @@ import { RevokeKeyCommand } from '../../keys/revoking/revoke-key.command';
 import { ownerOfUser, tenantOfAccount } from './fireworks-account';
 import { DEFAULT_DISPLAY_NAME, isDeletedForFireworks, toFireworksApiKey } from './fireworks-api-key.mapper';
 import { FireworksCreateApiKeyBodyDto } from './fireworks-api-key.request.dto';
-import { FireworksApiKeyDto, FireworksCreatedApiKeyDto, FireworksListApiKeysResponseDto } from './fireworks-api-key.response.dto';
+import { FireworksCreatedApiKeyDto, FireworksListApiKeysResponseDto } from './fireworks-api-key.response.dto';
 import { FireworksDeleteApiKeyBodyDto } from './fireworks-delete-api-key.request.dto';
 import { FireworksErrorFilter } from './fireworks-error.filter';
 import { FireworksErrorResponseDto } from './fireworks-error.response.dto';

@@ -1,11 +1,11 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import Ajv from 'ajv';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeyVerifier } from '@keys/verification';
 import { BodyValidationPipe } from '../../errors/body-validation.pipe';
-import { describeError } from '../../errors/error-body';
+import { sendError } from '../../errors/http-error.filter';
 import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
 import { VerifyKeyRequestDto } from './verify-key.request.dto';
 import { VERIFY_BODY_SCHEMA, VERIFY_RESPONSE_SCHEMA } from './verify-key.schema';
@@ -29,7 +29,6 @@ const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: 
  */
 @Injectable()
 export class VerifyKeyRoute implements OnModuleInit {
-  private readonly logger = new Logger('HttpError');
   private readonly pipe = new BodyValidationPipe();
 
   constructor(
@@ -58,9 +57,7 @@ export class VerifyKeyRoute implements OnModuleInit {
       stop({ code: result.code });
       await reply.code(200).send(result);
     } catch (error) {
-      const answer = describeError(error);
-      if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-      await reply.code(answer.statusCode).send(answer);
+      await sendError(reply, error);
     }
   }
 
