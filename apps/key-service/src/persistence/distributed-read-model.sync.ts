@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { RecordedKeyEvent } from '@keys/domain';
-import { foldKeyEvents, KeyDetailsPgStore, keyValidationProjection, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
+import {
+  foldKeyEvents,
+  KeyDetailsPgStore,
+  keyValidationProjection,
+  KeyValidationPgStore,
+  KeyValidationView,
+  RedisKeyValidationStore,
+  validationRecords,
+} from '@keys/projections';
 import { RedisInvalidationBus } from '@keys/verification';
 import { ReadModelSync } from '../keys/read-model-sync.port';
 
@@ -37,16 +45,32 @@ export class DistributedReadModelSync implements ReadModelSync {
     // Verifiers read Redis, so Redis and the invalidation go first, while the PostgreSQL copy is
     // written beside them; both are done before the response, so whichever a verifier reads
     // (Redis, or PostgreSQL when Redis is down) already has the change once the call returns.
-    const toRedisAndCaches = (async () => {
-      if (view)
-        await this.deps.redisValidation.upsertView(view).catch((error: unknown) =>
-          // Verifiers that cannot reach Redis read the PostgreSQL copy, which gets the change too.
-          this.logger.error(`Could not write key ${last.keyId} to the Redis validation model: ${(error as Error).message}`),
-        );
-      await this.deps.bus.publish(last.keyId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
-    })();
+    const toRedisAndCaches = view ? this.writeAndAnnounce(view) : this.invalidate(last.keyId);
     await Promise.all([view ? this.deps.pgValidation.upsertView(view) : undefined, toRedisAndCaches]);
     await this.waitForQueryModel(last.keyId, last.version);
+  }
+
+  /**
+   * The invalidation rides in the view's write script: one Redis round trip for both. It carries
+   * the key's new records (the append has committed them), so verifiers refresh what they cached.
+   */
+  private async writeAndAnnounce(view: KeyValidationView): Promise<void> {
+    const announcement = this.deps.bus.announce(view.keyId, validationRecords(view));
+    let receivers: number;
+    try {
+      receivers = await this.deps.redisValidation.upsertView(view, announcement);
+    } catch (error) {
+      // Verifiers that cannot reach Redis read the PostgreSQL copy, which gets the change too.
+      this.logger.error(`Could not write key ${view.keyId} to the Redis validation model: ${(error as Error).message}`);
+      await announcement.confirmed(0);
+      // The write may have failed for a reason of its own: the caches must still drop the key.
+      return this.invalidate(view.keyId);
+    }
+    await announcement.confirmed(receivers);
+  }
+
+  private invalidate(keyId: string): Promise<void> {
+    return this.deps.bus.publish(keyId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
   }
 
   private async waitForQueryModel(keyId: string, version: number): Promise<void> {

@@ -154,7 +154,7 @@ const providers: Provider[] = [
     ): ValidationLookup => {
       if (!primary || !bus || !subscriber) return store;
       const cache = new CachedValidationLookup(primary, { ttlMs: config.verifyCacheTtlMs });
-      bus.onInvalidate((keyId) => cache.invalidateKey(keyId));
+      bus.onInvalidate((keyId, records) => cache.invalidateKey(keyId, records));
       subscriber.on('ready', () => cache.setEnabled(true));
       for (const event of ['close', 'reconnecting', 'end']) subscriber.on(event, () => cache.setEnabled(false));
       return cache;

@@ -47,7 +47,7 @@ const created = (keyId: string, hash: string): KeyEvent => ({
 });
 
 interface UpsertingStore extends KeyValidationStore {
-  upsertView(view: KeyValidationView): Promise<void>;
+  upsertView(view: KeyValidationView): Promise<unknown>;
 }
 
 /** A command writes the view it folded from the whole stream; the projector catches up later. */

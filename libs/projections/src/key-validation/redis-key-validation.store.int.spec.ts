@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { foldKeyEvents } from '../key-projection';
+import { keyValidationProjection } from './key-validation.projection';
 import { RedisKeyValidationStore } from './redis-key-validation.store';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -88,6 +90,34 @@ describe('Redis key validation store', () => {
       }
     } finally {
       otherRedis.disconnect();
+    }
+  });
+
+  it('publishes the announcement of a command after its write, and also when the write is skipped as stale', async () => {
+    const keyId = randomUUID();
+    const events = history(keyId);
+    const channel = `${prefix}announcements`;
+    const subscriber = new Redis(REDIS_URL);
+    const seen: Array<{ message: string; statusThen: string | undefined }> = [];
+    subscriber.on('message', (_channel: string, message: string) => {
+      // What a subscriber reads on hearing the message: the write must already be there.
+      void store.lookup(`h2-${keyId}`).then((r) => seen.push({ message, statusThen: r?.status }));
+    });
+    try {
+      await subscriber.subscribe(channel);
+      const revoked = foldKeyEvents(keyValidationProjection, null, events).document!;
+      expect(await store.upsertView(revoked, { channel, message: 'revoked' })).toBe(1);
+      const stale = foldKeyEvents(keyValidationProjection, null, events.slice(0, 4)).document!;
+      expect(await store.upsertView(stale, { channel, message: 'stale' })).toBe(1);
+      // Without an announcement nothing is published.
+      expect(await store.upsertView(revoked)).toBe(0);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toEqual([
+        { message: 'revoked', statusThen: 'REVOKED' },
+        { message: 'stale', statusThen: 'REVOKED' },
+      ]);
+    } finally {
+      subscriber.disconnect();
     }
   });
 

@@ -5,6 +5,12 @@ import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
 import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
 
+/** A Redis pub/sub message to publish in the same round trip as a write (a cache invalidation). */
+export interface ViewAnnouncement {
+  readonly channel: string;
+  readonly message: string;
+}
+
 export interface RedisKeyValidationStoreOptions {
   /** Namespace of every key this store writes, e.g. `keys:validation:`; reset empties exactly this. */
   readonly prefix?: string;
@@ -30,17 +36,23 @@ return -1
 
 /**
  * Writes a view unless the stored one is at its version or later, dropping the records of hashes
- * the stored view had and the new one lacks: one round trip, where a read then a compare-and-set
- * took two, because it sits between a revoke's append and its effect. The dropped hashes are read
- * from the stored view here, so they are not declared in KEYS (a standalone or single-slot Redis).
- * KEYS: view, then hashes to set. ARGV: version, view JSON, hash key prefix, then one record JSON
- * per hash to set.
+ * the stored view had and the new one lacks, then publishes the caller's announcement (if any)
+ * and returns how many subscribers got it: one round trip for what sits between a revoke's append
+ * and its effect, where a read, a compare-and-set and a PUBLISH took three. The announcement goes
+ * out even when the write is skipped: caches must drop the key either way. The dropped hashes are
+ * read from the stored view here, so they are not declared in KEYS (a standalone or single-slot
+ * Redis). KEYS: view, then hashes to set. ARGV: version, view JSON, hash key prefix, channel ('' for
+ * none), message, then one record JSON per hash to set.
  */
 const UPSERT_VIEW_SCRIPT = `
+local function announce()
+  if ARGV[4] == '' then return 0 end
+  return redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
 local current = redis.call('GET', KEYS[1])
 if current then
   local old = cjson.decode(current)
-  if tonumber(old.version) >= tonumber(ARGV[1]) then return 0 end
+  if tonumber(old.version) >= tonumber(ARGV[1]) then return announce() end
   local kept = {}
   for i = 2, #KEYS do kept[KEYS[i]] = true end
   local function drop(hash)
@@ -51,8 +63,8 @@ if current then
   for _, grace in ipairs(old.graceSecrets) do drop(grace.hash) end
 end
 redis.call('SET', KEYS[1], ARGV[2])
-for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2 + i]) end
-return 1
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[4 + i]) end
+return announce()
 `;
 
 const APPLIED = -1;
@@ -144,11 +156,12 @@ export class RedisKeyValidationStore implements KeyValidationStore {
    * Writes a key's view folded from its whole stream, unless the store already holds that version
    * or a later one: what a command does right after its append, so a revoke is in Redis before the
    * command returns, however far the projector lags. The projector then finds those events
-   * already applied and skips them.
+   * already applied and skips them. `announcement` is published by the same script, after the
+   * write; the result is how many subscribers received it.
    */
-  async upsertView(view: KeyValidationView): Promise<void> {
+  async upsertView(view: KeyValidationView, announcement?: ViewAnnouncement): Promise<number> {
     const records = validationRecords(view);
-    await this.redis.eval(
+    const receivers = await this.redis.eval(
       UPSERT_VIEW_SCRIPT,
       1 + records.length,
       this.viewKey(view.keyId),
@@ -156,8 +169,11 @@ export class RedisKeyValidationStore implements KeyValidationStore {
       String(view.version),
       JSON.stringify(view),
       this.hashKey(''),
+      announcement?.channel ?? '',
+      announcement?.message ?? '',
       ...records.map(([, record]) => JSON.stringify(record)),
     );
+    return Number(receivers);
   }
 
   private async compareAndSet(keyId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<boolean> {

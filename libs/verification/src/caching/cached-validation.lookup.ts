@@ -69,11 +69,29 @@ export class CachedValidationLookup implements ValidationLookup {
 
   private generation = 0;
 
-  /** Drops every cached hash of a key (its current and grace secrets). */
-  invalidateKey(keyId: string): void {
+  /**
+   * Drops every cached hash of a key (its current and grace secrets). Given the key's records as
+   * of the change (`records`, authoritative for their version), a hash this instance had cached is
+   * refreshed in place instead, so the next verify of a hot key is still a hit; a hash the change
+   * retired is dropped, and a record older than the cached one never replaces it.
+   */
+  invalidateKey(keyId: string, records?: ReadonlyArray<readonly [hash: string, record: ValidationRecord]>): void {
     this.generation++;
-    for (const hash of this.hashesByKey.get(keyId) ?? []) this.entries.delete(hash);
-    this.hashesByKey.delete(keyId);
+    const fresh = new Map(records ?? []);
+    const kept = new Set<string>();
+    const now = this.now();
+    for (const hash of this.hashesByKey.get(keyId) ?? []) {
+      const cached = this.entries.get(hash)?.record;
+      const next = fresh.get(hash);
+      if (!cached || !next || next.keyId !== keyId) {
+        this.entries.delete(hash);
+        continue;
+      }
+      if (next.version >= cached.version) this.entries.set(hash, { record: next, expiresAt: now + this.ttlMs });
+      kept.add(hash);
+    }
+    if (kept.size) this.hashesByKey.set(keyId, kept);
+    else this.hashesByKey.delete(keyId);
   }
 
   clear(): void {

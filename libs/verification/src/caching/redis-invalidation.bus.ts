@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ValidationRecord } from '@keys/projections';
+
+/** A key's records by hash as of the change that caused an invalidation (what Redis now holds). */
+export type RecordsByHash = ReadonlyArray<readonly [hash: string, record: ValidationRecord]>;
+export type InvalidationHandler = (keyId: string, records?: RecordsByHash) => void;
 
 export interface InvalidationBusOptions {
   readonly channel?: string;
@@ -8,9 +13,17 @@ export interface InvalidationBusOptions {
   readonly onTimeout?: (keyId: string, acked: number, expected: number) => void;
 }
 
+/** An invalidation whose message the caller publishes; see `RedisInvalidationBus.announce`. */
+export interface InvalidationAnnouncement {
+  readonly channel: string;
+  readonly message: string;
+  confirmed(receivers: number): Promise<void>;
+}
+
 interface Message {
   readonly keyId: string;
   readonly nonce: string;
+  readonly records?: RecordsByHash;
 }
 
 /**
@@ -24,7 +37,7 @@ export class RedisInvalidationBus {
   private readonly ackChannel: string;
   private readonly ackTimeoutMs: number;
   private readonly pending = new Map<string, { expected: number; acked: number; done: () => void }>();
-  private readonly handlers: Array<(keyId: string) => void> = [];
+  private readonly handlers: InvalidationHandler[] = [];
 
   private constructor(
     private readonly publisher: Redis,
@@ -44,29 +57,54 @@ export class RedisInvalidationBus {
     return bus;
   }
 
-  onInvalidate(handler: (keyId: string) => void): void {
+  /** `records`, when the publisher sent them, let a cache refresh the hashes it holds instead of dropping them. */
+  onInvalidate(handler: InvalidationHandler): void {
     this.handlers.push(handler);
   }
 
   /** Resolves once every instance that received the message confirmed, or after the ack timeout. */
   async publish(keyId: string): Promise<void> {
+    const announcement = this.announce(keyId);
+    let receivers = 0;
+    try {
+      receivers = await this.publisher.publish(announcement.channel, announcement.message);
+    } finally {
+      await announcement.confirmed(receivers);
+    }
+  }
+
+  /**
+   * `publish` in two halves, for a caller that sends the message itself in a round trip it makes
+   * anyway (the validation model's write script): this instance's cache is cleaned at once, and
+   * `confirmed` is given what the PUBLISH returned and waits for that many acks (0 releases it).
+   * `records` (the key's state at the change, which must already be committed) travel with the
+   * message, so a verifier's next answer for a hash it had cached needs no Redis read.
+   */
+  announce(keyId: string, records?: RecordsByHash): InvalidationAnnouncement {
     // This instance first, synchronously: its own answers must not wait for a round trip.
-    for (const handler of this.handlers) handler(keyId);
+    for (const handler of this.handlers) handler(keyId, records);
     const nonce = randomUUID();
     let done!: () => void;
-    const confirmed = new Promise<void>((resolve) => (done = resolve));
+    const acknowledged = new Promise<void>((resolve) => (done = resolve));
+    // Acks can arrive before PUBLISH's reply says how many to expect: count them meanwhile.
     const entry = { expected: Number.POSITIVE_INFINITY, acked: 0, done };
     this.pending.set(nonce, entry);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      entry.expected = await this.publisher.publish(this.channel, JSON.stringify({ keyId, nonce } satisfies Message));
-      if (entry.acked >= entry.expected) return;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.ackTimeoutMs)));
-      if ((await Promise.race([confirmed, timedOut])) === 'timeout') this.options.onTimeout?.(keyId, entry.acked, entry.expected);
-    } finally {
-      clearTimeout(timer);
-      this.pending.delete(nonce);
-    }
+    return {
+      channel: this.channel,
+      message: JSON.stringify({ keyId, nonce, records } satisfies Message),
+      confirmed: async (receivers: number) => {
+        entry.expected = receivers;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          if (entry.acked >= entry.expected) return;
+          const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.ackTimeoutMs)));
+          if ((await Promise.race([acknowledged, timedOut])) === 'timeout') this.options.onTimeout?.(keyId, entry.acked, entry.expected);
+        } finally {
+          clearTimeout(timer);
+          this.pending.delete(nonce);
+        }
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -87,7 +125,20 @@ export class RedisInvalidationBus {
       return;
     }
     if (typeof message.keyId !== 'string' || typeof message.nonce !== 'string') return;
-    for (const handler of this.handlers) handler(message.keyId);
+    const records = Array.isArray(message.records) && message.records.every(isRecordEntry) ? message.records : undefined;
+    for (const handler of this.handlers) handler(message.keyId, records);
     void this.publisher.publish(this.ackChannel, message.nonce).catch(() => undefined);
   }
+}
+
+/** A malformed entry costs the refresh, never the invalidation: the handler then just drops the key. */
+function isRecordEntry(entry: unknown): entry is readonly [string, ValidationRecord] {
+  return (
+    Array.isArray(entry) &&
+    entry.length === 2 &&
+    typeof entry[0] === 'string' &&
+    typeof entry[1] === 'object' &&
+    entry[1] !== null &&
+    typeof (entry[1] as { version?: unknown }).version === 'number'
+  );
 }

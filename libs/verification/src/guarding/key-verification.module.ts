@@ -72,7 +72,7 @@ export class KeyVerificationModule {
           useFactory: (c: Connections) => {
             const store = new RedisKeyValidationStore(c.redis, { prefix: options.validationPrefix });
             const cache = new CachedValidationLookup(store, { ttlMs: options.cacheTtlMs });
-            c.bus.onInvalidate((keyId) => cache.invalidateKey(keyId));
+            c.bus.onInvalidate((keyId, records) => cache.invalidateKey(keyId, records));
             return new KeyVerifier({
               hasher: new KeyHasher(options.pepper),
               lookup: cache,
