@@ -13,7 +13,9 @@ export interface BenchProcess {
 
 export function spawnNode(name: string, script: string, env: Record<string, string>, logDir: string): BenchProcess {
   const log = createWriteStream(join(logDir, `${name}.log`));
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'tools/register-paths.js'), join(ROOT, 'dist', script)], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the services under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', join(ROOT, 'tools/register-paths.js'), join(ROOT, 'dist', script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { generateSecret } from '@keys/secrets';
 import { BenchProcess, kafkaBroker, spawnNode, waitForHttp } from './bench-processes';
+import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 
 /**
@@ -20,7 +21,11 @@ const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
-/** `revocation`: only the revocation probe, printed and not written to BENCHMARKS.md (for iterating on it). */
+/**
+ * `revocation`: only the revocation probe; `paced`: only the constant-rate runs at BENCH_RATE req/s;
+ * `verify`: only the bare route and verify (warm, cold), each twice.
+ * Printed, not written to BENCHMARKS.md: for iterating on one figure.
+ */
 const ONLY = process.env.BENCH_ONLY;
 const PORTS = { cached: 3191, uncached: 3192, baseline: 3199, kafka: 29292 };
 
@@ -80,6 +85,28 @@ async function load(scenario: string, options: LoadOptions, note?: string): Prom
     note,
   };
   process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, p99.9 ${row.p999} ms, failed ${row.failed}\n`);
+  return row;
+}
+
+async function paced(scenario: string, options: LoadOptions & { bodies: readonly string[] }, rate: number): Promise<Row> {
+  const result = await pacedLoad({
+    url: options.url,
+    bodies: options.bodies,
+    rate,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    expect: options.expect ?? (() => true),
+  });
+  const row: Row = {
+    scenario,
+    rps: result.rps,
+    p50: percentile(result.latenciesMs, 50),
+    p99: percentile(result.latenciesMs, 99),
+    p999: percentile(result.latenciesMs, 99.9),
+    requests: result.requests,
+    failed: result.failed,
+  };
+  process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, p99.9 ${row.p999.toFixed(2)} ms, failed ${row.failed}, generator CPU ${(result.generatorCpu * 100).toFixed(0)}%\n`);
   return row;
 }
 
@@ -173,6 +200,26 @@ async function main(): Promise<void> {
       printVisibility(visibility);
       return;
     }
+    if (ONLY === 'verify') {
+      // Alternating runs, so a drift of the shared box shows as a drift, not as a difference.
+      for (const [scenario, url] of [
+        ['bare Fastify, constant', `${baseline}/constant`],
+        ['verify, cache warm', `${cached}/v1/keys/verify`],
+        ['verify, cache cold', `${uncached}/v1/keys/verify`],
+      ].flatMap((run) => [run, run]) as Array<[string, string]>) {
+        await warmup({ url, bodies: validBodies, expect: isValid });
+        await load(scenario, { url, bodies: validBodies, expect: isValid });
+      }
+      return;
+    }
+    if (ONLY === 'paced') {
+      const rate = Number(process.env.BENCH_RATE ?? 2500);
+      const warmOnly: LoadOptions = { url: `${cached}/v1/keys/verify`, bodies: validBodies, expect: isValid };
+      await warmup(warmOnly);
+      await paced(`verify, cache warm, ${rate} req/s, paced`, { ...warmOnly, bodies: validBodies }, rate);
+      await paced(`baseline: bare Fastify, constant, ${rate} req/s, paced`, { url: `${baseline}/constant`, bodies: validBodies, expect: isValid }, rate);
+      return;
+    }
     const rows: Row[] = [];
     const constant: LoadOptions = { url: `${baseline}/constant`, bodies: validBodies, expect: isValid };
     const redisGet: LoadOptions = { url: `${baseline}/redis-get`, bodies: validBodies, expect: isValid };
@@ -193,11 +240,16 @@ async function main(): Promise<void> {
       await load('verify, malformed key (checksum fails, no lookup)', { url: `${cached}/v1/keys/verify`, bodies: malformedBodies, expect: isNotFound }),
     );
     const targetRate = Math.floor(warmRow.rps * 0.8);
-    const atEighty = await load(`verify, cache warm, at 80% of its peak (${targetRate} req/s)`, { ...warm, overallRate: targetRate });
+    // Constant-rate runs (see paced-load.generator.ts for why not autocannon's overallRate).
+    const atEighty = await paced(`verify, cache warm, at 80% of its peak (${targetRate} req/s, paced)`, { ...warm, bodies: validBodies }, targetRate);
     rows.push(atEighty);
     // What this machine gives HTTP alone at the same rate: the floor under the row above.
-    const baselineAtRate = await load(`baseline: bare Fastify, constant, at the same ${targetRate} req/s`, { ...constant, overallRate: targetRate });
+    const baselineAtRate = await paced(`baseline: bare Fastify, constant, at the same ${targetRate} req/s, paced`, { ...constant, bodies: validBodies }, targetRate);
     rows.push(baselineAtRate);
+    // Half that rate: where on this box a route, ours or the bare one, keeps its tail short.
+    const halfRate = Math.floor(targetRate / 2);
+    rows.push(await paced(`verify, cache warm, at 40% of its peak (${halfRate} req/s, paced)`, { ...warm, bodies: validBodies }, halfRate));
+    rows.push(await paced(`baseline: bare Fastify, constant, at the same ${halfRate} req/s, paced`, { ...constant, bodies: validBodies }, halfRate));
 
     const created: string[] = [];
     const createRow = await load(
@@ -307,6 +359,11 @@ ${table}
   broadcast a cache invalidation and wait for the projector to show the write in the query model
   (read-your-writes), so their latency includes a trip through Kafka.
 - The services ran with \`LOG_LEVEL=warn\`: at \`info\` every request is logged.
+- Rows marked "paced" are constant-rate runs (bench/paced-load.generator.ts): requests are released
+  every millisecond in equal shares over ${CONNECTIONS} keep-alive connections, and each is timed from when it
+  was due, so waiting for a free connection counts. autocannon's \`overallRate\` was used before and
+  is not a constant rate: it gives each connection a budget per second and sends it back to back
+  from the start of each second, so "80%" meant full load for most of every second.
 
 ## Revocation visibility
 
@@ -343,6 +400,10 @@ PostgreSQL on 127.0.0.1:5432 (database \`test\`, or \`BENCH_DATABASE_URL\`), Red
 \`\`\`
 npm ci
 npm run bench        # BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS to vary the load
+BENCH_ONLY=revocation npm run bench               # only the revocation probe (BENCH_VERIFIERS, default 4), printed
+BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
+BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
+BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 \`\`\`
 `;
   writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report);
