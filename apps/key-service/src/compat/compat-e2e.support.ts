@@ -2,6 +2,8 @@ import { TestApp } from '../../../../test/support/test-app';
 
 /** RFC 3339 date-time, what OpenAPI's `format: date-time` means. */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** The Authorization header the Bearer-speaking seeds use. */
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An admin (or auditor) key bound to `tenant`, created through /v1 with the root key. */

@@ -25,7 +25,8 @@ export interface DistributedReadModelSyncDeps {
  * 1. the key's validation view, folded from its whole stream, goes to Redis (verify's model)
  *    and, at the same time, to PostgreSQL (verify's fallback), version-guarded so the projector
  *    never regresses it;
- * 2. every instance drops the key from its in-process cache, and confirms;
+ * 2. every instance drops the key from its in-process cache, or refreshes it with the records
+ *    the message carries (published by the Redis write's own script), and confirms;
  * 3. the command waits (bounded) until the projector shows the write in the query model, so the
  *    caller reads what it just wrote (the append's own NOTIFY has woken the relay leader).
  * Steps 1 and 2 are what make a revoke effective before its response, whatever Kafka's lag.

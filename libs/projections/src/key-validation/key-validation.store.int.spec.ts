@@ -46,6 +46,25 @@ const created = (keyId: string, hash: string): KeyEvent => ({
   },
 });
 
+async function pgStore(schema: string) {
+  const { sql, drop } = await createTestSchema(schema);
+  const store = new KeyValidationPgStore(sql);
+  await store.init();
+  return { store, teardown: drop };
+}
+
+async function redisStore() {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const store = new RedisKeyValidationStore(redis, { prefix: `test:${randomUUID()}:` });
+  return {
+    store,
+    teardown: async () => {
+      await store.reset();
+      redis.disconnect();
+    },
+  };
+}
+
 interface UpsertingStore extends KeyValidationStore {
   upsertView(view: KeyValidationView): Promise<unknown>;
 }
@@ -92,24 +111,9 @@ function upsertContract(name: string, setup: () => Promise<{ store: UpsertingSto
   });
 }
 
-upsertContract('PostgreSQL', async () => {
-  const { sql, drop } = await createTestSchema('validation_upsert');
-  const store = new KeyValidationPgStore(sql);
-  await store.init();
-  return { store, teardown: drop };
-});
+upsertContract('PostgreSQL', () => pgStore('validation_upsert'));
 
-upsertContract('Redis', async () => {
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const store = new RedisKeyValidationStore(redis, { prefix: `test:${randomUUID()}:` });
-  return {
-    store,
-    teardown: async () => {
-      await store.reset();
-      redis.disconnect();
-    },
-  };
-});
+upsertContract('Redis', redisStore);
 
 /** The same guarantees from each validation store verify may read: in-process, PostgreSQL, Redis. */
 function validationStoreContract(name: string, setup: () => Promise<{ store: KeyValidationStore; teardown: () => Promise<void> }>) {
@@ -178,21 +182,6 @@ function validationStoreContract(name: string, setup: () => Promise<{ store: Key
 
 validationStoreContract('In-process', async () => ({ store: new InMemoryKeyValidationStore(), teardown: async () => undefined }));
 
-validationStoreContract('PostgreSQL', async () => {
-  const { sql, drop } = await createTestSchema('validation');
-  const store = new KeyValidationPgStore(sql);
-  await store.init();
-  return { store, teardown: drop };
-});
+validationStoreContract('PostgreSQL', () => pgStore('validation'));
 
-validationStoreContract('Redis', async () => {
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const store = new RedisKeyValidationStore(redis, { prefix: `test:${randomUUID()}:` });
-  return {
-    store,
-    teardown: async () => {
-      await store.reset();
-      redis.disconnect();
-    },
-  };
-});
+validationStoreContract('Redis', redisStore);

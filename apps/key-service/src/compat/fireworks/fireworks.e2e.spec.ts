@@ -1,5 +1,5 @@
 import { startTestApp, TEST_ROOT_KEY, TestApp } from '../../../../../test/support/test-app';
-import { eventTypes, keyCount, nextYear, RFC3339, tagsOf, tenantKey, verify } from '../compat-e2e.support';
+import { bearer, eventTypes, keyCount, nextYear, RFC3339, tagsOf, tenantKey, verify } from '../compat-e2e.support';
 
 /** Fireworks gateway: seed 003 (OpenAPI). The account is the tenant, the user the owner. */
 describe('compat: Fireworks /v1/accounts/{account_id}/users/{user_id}/apiKeys', () => {
@@ -12,7 +12,6 @@ describe('compat: Fireworks /v1/accounts/{account_id}/users/{user_id}/apiKeys', 
     await t.close();
   });
 
-  const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
   const BASE = '/v1/accounts/acme/users/dev@acme.test/apiKeys';
 
   function expectGatewayApiKey(body: Record<string, unknown>, withKey: boolean): void {

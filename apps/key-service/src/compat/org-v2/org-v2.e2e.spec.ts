@@ -1,5 +1,5 @@
 import { startTestApp, TEST_ROOT_KEY, TestApp } from '../../../../../test/support/test-app';
-import { eventTypes, keyCount, RFC3339, tagsOf, tenantKey, UUID, verify } from '../compat-e2e.support';
+import { bearer, eventTypes, keyCount, RFC3339, tagsOf, tenantKey, UUID, verify } from '../compat-e2e.support';
 import { orgIdOfTenant } from './org-id';
 
 /** The org-scoped v2 API keys API: seed 002. */
@@ -13,7 +13,6 @@ describe('compat: org-scoped v2 /api/v2/api-keys', () => {
     await t.close();
   });
 
-  const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
   const LIST_FIELDS = [
     'created_at', 'description', 'environment', 'id', 'is_revoked', 'last_used_at', 'name', 'org_id', 'private_key_display', 'public_key', 'revoked_at',
   ];
