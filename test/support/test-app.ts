@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../apps/key-service/src/bootstrap';
+import { createApp, CreateAppOptions } from '../../apps/key-service/src/bootstrap';
 
 export const TEST_ROOT_KEY = 'root-key-for-tests-0123456789abcdef';
 export const TEST_PEPPER = 'pepper-for-tests-0123456789abcdef';
@@ -35,15 +35,18 @@ export interface TestResponse {
  * The key service as users run it, listening on a loopback port. Embedded mode by default (PGlite
  * under a fresh DATA_DIR); pass DATABASE_URL etc. in `env` for the distributed mode.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'key-service-'));
-  const app = await createApp({
-    ROOT_API_KEY: TEST_ROOT_KEY,
-    KEY_PEPPER: TEST_PEPPER,
-    LOG_LEVEL: 'silent',
-    ...env,
-    DATA_DIR: dataDir,
-  });
+  const app = await createApp(
+    {
+      ROOT_API_KEY: TEST_ROOT_KEY,
+      KEY_PEPPER: TEST_PEPPER,
+      LOG_LEVEL: 'silent',
+      ...env,
+      DATA_DIR: dataDir,
+    },
+    options,
+  );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('The test app has no TCP address');

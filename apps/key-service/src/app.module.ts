@@ -1,9 +1,9 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { Logger as PinoLogger } from 'pino';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
 import { CompatModule } from './compat/compat.module';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app.config';
@@ -16,32 +16,18 @@ import { MetricsController } from './metrics/metrics.controller';
 import { KeysModule } from './keys/keys.module';
 import { PersistenceModule } from './persistence/persistence.module';
 
-/** Headers that carry keys: never logged. */
-const REDACTED = ['req.headers["x-api-key"]', 'req.headers.apikey', 'req.headers.authorization'];
-
 @Module({})
 export class AppModule {
-  /** `env` is the process environment in production; tests pass their own. */
-  static forRoot(env: Record<string, string | undefined> = process.env): DynamicModule {
+  /** `env` is the process environment in production; tests pass their own. `logger` is the process's one pino logger. */
+  static forRoot(env: Record<string, string | undefined>, logger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app: loadAppConfig(env) })] }),
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
-            pinoHttp: {
-              level: config.getOrThrow<AppConfig>('app').logLevel,
-              redact: { paths: REDACTED, censor: '[redacted]' },
-              // Bodies are never logged: they carry plaintext keys on verify and in create responses.
-              serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
-              autoLogging: { ignore: (req: { url?: string }) => req.url === '/health' || req.url === '/metrics' },
-            },
-            // Verify is the hot path: request logging would cost more than the verify itself, and
-            // the key_verify_duration_seconds histogram already accounts for every call.
-            exclude: [{ method: RequestMethod.POST, path: 'v1/keys/verify' }],
-          }),
-        }),
+        // nestjs-pino serves Nest's Logger from the service's pino logger. Its request-logging
+        // middleware is not mounted (no routes): Nest middleware would put @fastify/middie in front
+        // of every request; requests are logged from a Fastify hook instead (request-logging.hook.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         TerminusModule,
         PersistenceModule.forRoot(),
         KeysModule,

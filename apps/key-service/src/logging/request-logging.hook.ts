@@ -1,0 +1,37 @@
+import { FastifyInstance } from 'fastify';
+import { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { VERIFY_PATH } from '../keys/verifying/verify-key.route';
+
+/**
+ * Logs every request but these (matched by route, so `/health?probe=1` is one of them too):
+ * verify is the hot path, where a log line would cost more than the verify itself and the
+ * key_verify_duration_seconds histogram already accounts for every call; health and metrics are
+ * polled by machines.
+ */
+const UNLOGGED_ROUTES = new Set([VERIFY_PATH, '/health', '/metrics']);
+
+/**
+ * Request logging as a Fastify hook rather than Nest middleware: any Nest middleware makes Nest
+ * mount @fastify/middie, whose per-request matching cost every request, verify included, about a
+ * fifth of its throughput (measured; see docs/verification.md). pino-http still writes the lines,
+ * so they read as before: one "request completed" per request with status and response time.
+ */
+export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  const log = pinoHttp({
+    logger,
+    // Neither headers nor bodies: headers carry management keys, bodies plaintext keys (verify, create responses).
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!UNLOGGED_ROUTES.has(request.routeOptions.url ?? '')) {
+      // pino-http takes the id already on the request, so its lines carry Fastify's request id.
+      (request.raw as { id?: string }).id = request.id;
+      log(request.raw, reply.raw);
+    }
+    done();
+  });
+}
