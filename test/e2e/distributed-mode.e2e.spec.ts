@@ -6,6 +6,8 @@ import { Projector, validationPrefix } from '../../apps/projector/src/projector'
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { startTestApp, TestApp } from '../support/test-app';
+import { recordUsageHistory } from '../support/usage-history';
+import { SNAPSHOT_EVERY } from '../../apps/key-service/src/keys/key-snapshot';
 
 jest.setTimeout(180_000);
 
@@ -109,6 +111,22 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
     expect(next.status).toBe(200);
     expect((await verify(b, rotated.key)).code).toBe('NOT_FOUND');
     expect((await verify(b, next.body.key)).code).toBe('VALID');
+  });
+
+  it('rotates and revokes a key with a long usage history from its snapshot, with effect on the other instance', async () => {
+    const hot = (await create(a, { name: 'hot', roles: ['read'] })).body;
+    const windows = 2 * SNAPSHOT_EVERY + 3;
+    await recordUsageHistory(a, hot.id, windows, 4);
+    await warm(b, hot.key);
+    const next = await a.request('POST', `/v1/keys/${hot.id}/rotate`, { body: { gracePeriodSeconds: 3600 } });
+    expect(next.body).toMatchObject({ version: windows + 2, usageCount: windows * 4 });
+    expect([(await verify(b, hot.key)).code, (await verify(b, next.body.key)).code]).toEqual(['VALID', 'VALID']);
+    const revoked = await a.request('POST', `/v1/keys/${hot.id}/revoke`, { body: {} });
+    expect(revoked.body).toMatchObject({ version: windows + 3, status: 'REVOKED' });
+    expect([(await verify(b, hot.key)).code, (await verify(b, next.body.key)).code]).toEqual(['NOT_FOUND', 'REVOKED']);
+    // The projector folds every event it got from Kafka: the same key the command answered.
+    await waitUntil(async () => (await b.request('GET', `/v1/keys/${hot.id}`)).body.version === windows + 3, 60_000, () => 'the projector to catch up');
+    expect((await b.request('GET', `/v1/keys/${hot.id}`)).body).toEqual(revoked.body);
   });
 
   it('makes a revoke effective on every instance before the projector has seen it', async () => {

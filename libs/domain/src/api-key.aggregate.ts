@@ -41,6 +41,12 @@ export interface ApiKeyState {
   readonly revokeReason: string | null;
 }
 
+/** The aggregate's state after its stream's first `version` events (null: not created yet). */
+export interface ApiKeySnapshot {
+  readonly state: ApiKeyState | null;
+  readonly version: number;
+}
+
 /** What the aggregate needs to know of an event besides the event itself. */
 export interface AppliedEvent {
   readonly occurredAt: string;
@@ -74,6 +80,19 @@ export class ApiKey {
     const key = ApiKey.empty();
     for (const event of events) key.apply(event);
     return key;
+  }
+
+  /**
+   * The aggregate as a snapshot left it: `state` folded from its stream's first `version` events.
+   * The events after the snapshot are then applied as usual.
+   */
+  static restore(snapshot: ApiKeySnapshot): ApiKey {
+    return new ApiKey(snapshot.state, snapshot.version);
+  }
+
+  /** What a snapshot keeps; plain JSON, so it survives the trip through the store unchanged. */
+  get snapshot(): ApiKeySnapshot {
+    return { state: this.stateValue, version: this.versionValue };
   }
 
   get exists(): boolean {

@@ -218,4 +218,32 @@ describe('ApiKey aggregate', () => {
     expect(key.state.graceHashes).toEqual([]);
     expect(key.state.revokedAt).toBe('2026-01-01T00:00:05.000Z');
   });
+
+  describe('restoring from a snapshot', () => {
+    const history = [
+      created(),
+      { type: 'KeyUsed', data: { count: 3, firstUsedAt: '2026-01-01T00:00:00.000Z', lastUsedAt: '2026-01-01T00:00:05.000Z' } },
+      { type: 'KeyRotated', data: { hash: 'hash-2', prefix: 'sk', start: 'sk_…wxyz', previousHash: 'hash-1', previousValidUntil: '2026-01-02T00:00:00.000Z' } },
+      { type: 'KeyUsed', data: { count: 2, firstUsedAt: '2026-01-01T00:01:00.000Z', lastUsedAt: '2026-01-01T00:01:09.000Z' } },
+      { type: 'KeyDisabled', data: { reason: 'paused' } },
+    ] as KeyEvent[];
+
+    it('ends in the state and version the whole stream folds to, wherever the snapshot was taken', () => {
+      const whole = ApiKey.rehydrate(history.map((e) => at(e)));
+      for (let taken = 0; taken <= history.length; taken++) {
+        const snapshot = JSON.parse(JSON.stringify(ApiKey.rehydrate(history.slice(0, taken).map((e) => at(e))).snapshot));
+        const restored = ApiKey.restore(snapshot);
+        for (const event of history.slice(taken)) restored.apply(at(event));
+        expect(restored.snapshot).toEqual(whole.snapshot);
+      }
+      expect(whole.snapshot.version).toBe(5);
+      expect(whole.state).toMatchObject({ status: 'DISABLED', usageCount: 5, hash: 'hash-2', lastUsedAt: '2026-01-01T00:01:09.000Z' });
+    });
+
+    it('decides as the rehydrated aggregate does', () => {
+      const restored = ApiKey.restore(JSON.parse(JSON.stringify(ApiKey.rehydrate([at(created()), at({ type: 'KeyRevoked', data: { reason: null } })]).snapshot)));
+      expect(() => restored.revoke('again')).toThrow("Key 'key-1' is already revoked");
+      expect(ApiKey.restore({ state: null, version: 0 }).exists).toBe(false);
+    });
+  });
 });

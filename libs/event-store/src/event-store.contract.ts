@@ -69,6 +69,32 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       });
     });
 
+    it('reads a stream from its newest snapshot under the schema asked for, and the events after it', async () => {
+      const stream = `key-${randomUUID()}`;
+      await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated', { n: 1 }), newEvent('KeyUpdated', { n: 2 }), newEvent('KeyUpdated', { n: 3 })]);
+      const without = await subject.store.readStreamTail(stream, 'fold:1');
+      expect(without.snapshot).toBeNull();
+      expect(without.events).toEqual(await subject.store.readStream(stream));
+
+      await subject.store.saveSnapshot(stream, 'fold:1', { version: 2, state: { sum: 3, nested: { list: [1, 2] } } });
+      const tail = await subject.store.readStreamTail(stream, 'fold:1');
+      expect(tail.snapshot).toEqual({ version: 2, state: { sum: 3, nested: { list: [1, 2] } } });
+      expect(tail.events).toEqual((await subject.store.readStream(stream)).slice(2));
+
+      // Other folding code does not see it; an up-to-date snapshot leaves no events to read.
+      expect((await subject.store.readStreamTail(stream, 'fold:2')).snapshot).toBeNull();
+      await subject.store.saveSnapshot(stream, 'fold:1', { version: 3, state: { sum: 6 } });
+      expect(await subject.store.readStreamTail(stream, 'fold:1')).toEqual({ snapshot: { version: 3, state: { sum: 6 } }, events: [] });
+    });
+
+    it('never lets an older snapshot replace a newer one, whichever writer comes last', async () => {
+      const stream = `key-${randomUUID()}`;
+      await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated'), newEvent('KeyUpdated'), newEvent('KeyUpdated')]);
+      await subject.store.saveSnapshot(stream, 'fold:1', { version: 3, state: { at: 3 } });
+      await subject.store.saveSnapshot(stream, 'fold:1', { version: 2, state: { at: 2 } });
+      expect((await subject.store.readStreamTail(stream, 'fold:1')).snapshot).toEqual({ version: 3, state: { at: 3 } });
+    });
+
     it('rejects an append whose expected version is stale, and stores nothing of it', async () => {
       const stream = `key-${randomUUID()}`;
       await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')]);

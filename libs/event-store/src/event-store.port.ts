@@ -31,6 +31,19 @@ export interface StoredEvent {
   readonly data: Record<string, unknown>;
 }
 
+/** A fold of a stream's events up to `version`, taken by the code that folds them. */
+export interface StreamSnapshot {
+  readonly version: number;
+  readonly state: Record<string, unknown>;
+}
+
+export interface StreamTail {
+  /** The newest snapshot under the schema asked for; null when there is none. */
+  readonly snapshot: StreamSnapshot | null;
+  /** The events after the snapshot (all of them without one), in version order. */
+  readonly events: StoredEvent[];
+}
+
 export interface AppendResult {
   /** Stream version after the append. */
   readonly nextVersion: number;
@@ -64,6 +77,16 @@ export interface EventStore {
   /** `expectedVersion` 0 means the stream must not exist yet. */
   appendToStream(streamId: string, tenant: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult>;
   readStream(streamId: string): Promise<StoredEvent[]>;
+  /**
+   * What loading a stream needs, in one read: its newest snapshot taken under `schema` and the
+   * events after it. `schema` names the folding code: a snapshot taken by other code is not used.
+   */
+  readStreamTail(streamId: string, schema: string): Promise<StreamTail>;
+  /**
+   * Keeps `state`, the fold of the stream's events up to `version`, as its snapshot under
+   * `schema`, unless a snapshot of a later version is kept already (writers may race).
+   */
+  saveSnapshot(streamId: string, schema: string, snapshot: StreamSnapshot): Promise<void>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   /** Highest position appended so far (committed or not yet visible), for lag measurements. */
   headPosition(): Promise<number>;

@@ -1,5 +1,7 @@
 /**
- * The event log. `transaction_id` orders the feed: a global sequence value is taken when a row is
+ * The event log, and snapshots of streams: a snapshot is a cache of a fold of a stream's first
+ * events, kept per folding code (`schema`), so that loading a long stream reads only its tail.
+ * Deleting any or all snapshots is always safe. The event log. `transaction_id` orders the feed: a global sequence value is taken when a row is
  * inserted, not when it commits, so positions can become visible out of order. Readers follow
  * (transaction_id, global_position) and stop below the oldest transaction still in flight, as
  * Emmett's PostgreSQL store does.
@@ -24,4 +26,12 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_feed_order ON events (transaction_id, global_position);
 CREATE INDEX IF NOT EXISTS events_tenant_position ON events (tenant, global_position);
 CREATE INDEX IF NOT EXISTS events_actor ON events (actor_id, global_position);
+CREATE TABLE IF NOT EXISTS stream_snapshots (
+  stream_id       TEXT NOT NULL,
+  schema          TEXT NOT NULL,
+  stream_version  INTEGER NOT NULL,
+  state           JSONB NOT NULL,
+  taken_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (stream_id, schema)
+);
 `;

@@ -5,6 +5,8 @@ import {
   NewEvent,
   ReadAllOptions,
   StoredEvent,
+  StreamSnapshot,
+  StreamTail,
 } from './event-store.port';
 import { SqlClient, sqlState, UNIQUE_VIOLATION } from './sql-client';
 import { EVENT_STORE_SCHEMA } from './event-store.schema';
@@ -143,6 +145,39 @@ export class PostgresEventStore implements EventStore {
       [streamId],
     );
     return result.rows.map(toStoredEvent);
+  }
+
+  /**
+   * One statement, so one round trip and one consistent view: the snapshot comes back as a first
+   * row without an event id (its state in `data`), followed by the events after it.
+   */
+  async readStreamTail(streamId: string, schema: string): Promise<StreamTail> {
+    const result = await this.sql.query<EventRow>(
+      `WITH snapshot AS (
+         SELECT stream_version, state FROM stream_snapshots WHERE stream_id = $1 AND schema = $2
+       )
+       SELECT NULL::bigint AS global_position, NULL::uuid AS event_id, $1::text AS stream_id, stream_version,
+              NULL::text AS tenant, NULL::text AS type, NULL::integer AS schema_version, state AS data,
+              NULL::text AS actor_type, NULL::text AS actor_id, NULL::text AS correlation_id, NULL::timestamptz AS occurred_at
+       FROM snapshot
+       UNION ALL
+       SELECT ${COLUMNS} FROM events
+       WHERE stream_id = $1 AND stream_version > COALESCE((SELECT stream_version FROM snapshot), 0)
+       ORDER BY stream_version`,
+      [streamId, schema],
+    );
+    const [first, ...rest] = result.rows;
+    if (first && first.event_id === null) return { snapshot: { version: first.stream_version, state: first.data }, events: rest.map(toStoredEvent) };
+    return { snapshot: null, events: result.rows.map(toStoredEvent) };
+  }
+
+  async saveSnapshot(streamId: string, schema: string, snapshot: StreamSnapshot): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO stream_snapshots (stream_id, schema, stream_version, state) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (stream_id, schema) DO UPDATE SET stream_version = excluded.stream_version, state = excluded.state, taken_at = now()
+       WHERE stream_snapshots.stream_version < excluded.stream_version`,
+      [streamId, schema, snapshot.version, JSON.stringify(snapshot.state)],
+    );
   }
 
   /**

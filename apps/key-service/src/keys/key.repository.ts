@@ -1,41 +1,73 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiKey, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
 import { EVENT_STORE, EventStore, WrongExpectedVersionError } from '@keys/event-store';
+import { foldKeyEvents, keyDetailsProjection, keyValidationProjection } from '@keys/projections';
 import { KeyServiceMetrics } from '../metrics/key-service.metrics';
 import { CommandContext } from './command-context';
+import { KEY_SNAPSHOT_SCHEMA, KeySnapshot, SNAPSHOT_EVERY } from './key-snapshot';
 import { READ_MODEL_SYNC, ReadModelSync } from './read-model-sync.port';
 
+/** A key as a command sees it: the aggregate, and the stream it was folded from. */
 export interface LoadedKey {
   readonly key: ApiKey;
+  /** The snapshot the load started from (null: the stream was read from its first event). */
+  readonly snapshot: KeySnapshot | null;
+  readonly snapshotVersion: number;
+  /** The events after the snapshot; the whole stream when there is none. */
   readonly events: RecordedKeyEvent[];
+}
+
+/** A key's whole stream: what audits and point-in-time reads need. */
+export interface KeyHistory {
+  readonly key: ApiKey;
+  readonly events: RecordedKeyEvent[];
+}
+
+/** A key that does not exist yet, as a create command starts from. */
+export function nothingLoaded(): LoadedKey {
+  return { key: ApiKey.empty(), snapshot: null, snapshotVersion: 0, events: [] };
 }
 
 /** Loads the ApiKey aggregate from its stream and appends what it decided, with the envelope. */
 @Injectable()
 export class KeyRepository {
+  private readonly logger = new Logger(KeyRepository.name);
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
     private readonly metrics: KeyServiceMetrics,
   ) {}
 
+  /** For commands: the newest snapshot and the events after it, in one read. */
   async load(keyId: string): Promise<LoadedKey> {
+    const tail = await this.store.readStreamTail(keyId, KEY_SNAPSHOT_SCHEMA);
+    const snapshot = tail.snapshot ? (tail.snapshot.state as unknown as KeySnapshot) : null;
+    const snapshotVersion = tail.snapshot?.version ?? 0;
+    const events = tail.events.map((e) => upcastKeyEvent(e));
+    const key = ApiKey.restore({ state: snapshot?.key ?? null, version: snapshotVersion });
+    for (const event of events) key.apply(event);
+    return { key, snapshot, snapshotVersion, events };
+  }
+
+  /** Every event of the key, for what must show or replay them all. */
+  async loadHistory(keyId: string): Promise<KeyHistory> {
     const events = (await this.store.readStream(keyId)).map((e) => upcastKeyEvent(e));
     return { key: ApiKey.rehydrate(events), events };
   }
 
-  /** `history` is the stream the decision was made on; the append expects it to be still the whole stream. */
+  /** `before` is what the decision was made on; the append expects the stream to be still at its version. */
   async append(
     keyId: string,
     tenant: string,
-    history: readonly RecordedKeyEvent[],
+    before: LoadedKey,
     events: readonly KeyEvent[],
     context: CommandContext,
     now: Date = new Date(),
   ): Promise<RecordedKeyEvent[]> {
     if (events.length === 0) return [];
-    const expectedVersion = history.length ? history[history.length - 1].version : 0;
+    const expectedVersion = before.key.version;
     const newEvents = events.map((e) => ({
       eventId: randomUUID(),
       type: e.type,
@@ -50,8 +82,31 @@ export class KeyRepository {
     const recorded = newEvents.map((e, i) =>
       upcastKeyEvent({ ...e, streamId: keyId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );
-    await this.sync.afterAppend(recorded, history);
+    await this.sync.afterAppend(recorded, { validation: before.snapshot?.validation ?? null, events: before.events });
+    if (recorded[recorded.length - 1].version - before.snapshotVersion >= SNAPSHOT_EVERY) await this.takeSnapshot(before, recorded);
     return recorded;
+  }
+
+  /**
+   * After the response's work, once per SNAPSHOT_EVERY events. The snapshot only folds committed
+   * events, so it is true whenever it is written; failing to write it costs later loads time, never
+   * correctness, so the command does not fail with it.
+   */
+  private async takeSnapshot(before: LoadedKey, recorded: readonly RecordedKeyEvent[]): Promise<void> {
+    const since = [...before.events, ...recorded];
+    const key = ApiKey.restore(before.key.snapshot);
+    for (const event of recorded) key.apply(event);
+    const snapshot: KeySnapshot = {
+      key: key.snapshot.state,
+      details: foldKeyEvents(keyDetailsProjection, before.snapshot?.details ?? null, since).document,
+      validation: foldKeyEvents(keyValidationProjection, before.snapshot?.validation ?? null, since).document,
+    };
+    const keyId = recorded[0].keyId;
+    try {
+      await this.store.saveSnapshot(keyId, KEY_SNAPSHOT_SCHEMA, { version: key.version, state: snapshot as unknown as Record<string, unknown> });
+    } catch (error) {
+      this.logger.warn(`Could not save a snapshot of key ${keyId}: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -71,7 +126,7 @@ export class KeyRepository {
         throw new WrongExpectedVersionError(keyId, options.expectedVersion, loaded.key.version);
       const { tenant, events } = decide(loaded);
       try {
-        const recorded = await this.append(keyId, tenant, loaded.events, events, context);
+        const recorded = await this.append(keyId, tenant, loaded, events, context);
         return { loaded, recorded };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;

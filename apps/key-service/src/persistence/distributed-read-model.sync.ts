@@ -10,7 +10,7 @@ import {
   validationRecords,
 } from '@keys/projections';
 import { RedisInvalidationBus } from '@keys/verification';
-import { ReadModelSync } from '../keys/read-model-sync.port';
+import { ReadModelSync, StreamBeforeAppend } from '../keys/read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {
   readonly details: KeyDetailsPgStore;
@@ -36,13 +36,13 @@ export class DistributedReadModelSync implements ReadModelSync {
 
   constructor(private readonly deps: DistributedReadModelSyncDeps) {}
 
-  async afterAppend(events: readonly RecordedKeyEvent[], history: readonly RecordedKeyEvent[]): Promise<void> {
+  async afterAppend(events: readonly RecordedKeyEvent[], before: StreamBeforeAppend): Promise<void> {
     if (events.length === 0) return;
     // Usage changes nothing verify decides on: the projector alone carries it.
     if (events.every((e) => e.type === 'KeyUsed')) return;
     const last = events[events.length - 1];
-    // The append succeeded against `history`, so history + events is the whole stream: no re-read.
-    const view = foldKeyEvents(keyValidationProjection, null, [...history, ...events]).document;
+    // The append succeeded against `before`, so it and the events are the whole stream: no re-read.
+    const view = foldKeyEvents(keyValidationProjection, before.validation, [...before.events, ...events]).document;
     // Verifiers read Redis, so Redis and the invalidation go first, while the PostgreSQL copy is
     // written beside them; both are done before the response, so whichever a verifier reads
     // (Redis, or PostgreSQL when Redis is down) already has the change once the call returns.

@@ -9,7 +9,7 @@ export class KeyHistoryHandler implements IQueryHandler<KeyHistoryQuery, AuditEv
   constructor(private readonly keys: KeyRepository) {}
 
   async execute({ keyId, principal }: KeyHistoryQuery): Promise<AuditEventDto[]> {
-    const loaded = await this.keys.load(keyId);
+    const loaded = await this.keys.loadHistory(keyId);
     requireVisibleKey(loaded, keyId, principal);
     return loaded.events.map(toAuditEvent);
   }

@@ -6,7 +6,7 @@ import { WrongExpectedVersionError } from '@keys/event-store';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { KEY_HASHER } from '../../config/secrets.tokens';
-import { KeyRepository } from '../key.repository';
+import { KeyRepository, nothingLoaded } from '../key.repository';
 import { viewFromEvents } from '../key-view';
 import { CreateKeyCommand, CreatedKey, toQuota } from './create-key.command';
 
@@ -48,7 +48,7 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, Creat
       now,
     );
     try {
-      const recorded = await this.keys.append(keyId, tenant, [], events, context, now);
+      const recorded = await this.keys.append(keyId, tenant, nothingLoaded(), events, context, now);
       return { view: viewFromEvents(recorded)!, plaintext: secret.plaintext };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${keyId}' already exists`);

@@ -17,7 +17,7 @@ export class GetKeyHandler implements IQueryHandler<GetKeyQuery, KeyDetailsView>
   async execute({ keyId, principal, at }: GetKeyQuery): Promise<KeyDetailsView> {
     const notFound = new KeyDomainError('KEY_NOT_FOUND', `Key '${keyId}' not found`);
     if (at) {
-      const loaded = await this.keys.load(keyId);
+      const loaded = await this.keys.loadHistory(keyId);
       requireVisibleKey(loaded, keyId, principal);
       const view = viewFromEvents(loaded.events.filter((e) => Date.parse(e.occurredAt) <= at.getTime()));
       if (!view) throw new KeyDomainError('KEY_NOT_FOUND', `Key '${keyId}' did not exist at ${at.toISOString()}`);
