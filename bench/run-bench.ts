@@ -8,6 +8,7 @@ import { generateSecret } from '@keys/secrets';
 import { BenchProcess, kafkaBroker, spawnNode, waitForHttp } from './bench-processes';
 import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
+import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
 
 /**
  * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
@@ -23,7 +24,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
 /**
  * `revocation`: only the revocation probe; `paced`: only the constant-rate runs at BENCH_RATE req/s;
- * `verify`: only the bare route and verify (warm, cold), each twice.
+ * `verify`: only the bare route and verify (warm, cold), each twice; `history`: only the hot-key
+ * load probe.
  * Printed, not written to BENCHMARKS.md: for iterating on one figure.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -155,7 +157,26 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
+/** The hot-key load probe, in a schema of its own so its events never reach the services' relay. */
+async function longHistoryLoad(): Promise<LongHistoryResult> {
+  process.stdout.write('loading hot keys...\n');
+  const own = await createSchema();
+  try {
+    return await measureLongHistoryLoad({ databaseUrl: own.url, keys: 5, usageEvents: 10_000, loadsPerKey: 20 });
+  } finally {
+    await own.drop();
+  }
+}
+
+function printLongHistory(h: LongHistoryResult): void {
+  const line = (name: string, values: number[]) => `${name}: p50 ${percentile(values, 50).toFixed(2)} ms, p99 ${percentile(values, 99).toFixed(2)} ms\n`;
+  process.stdout.write(
+    line(`whole stream of ${h.usageEvents + 2} events`, h.wholeStreamMs) + line('snapshot and the events after it', h.fromSnapshotMs) + line('fresh key', h.freshKeyMs),
+  );
+}
+
 async function main(): Promise<void> {
+  if (ONLY === 'history') return printLongHistory(await longHistoryLoad());
   const logDir = mkdtempSync(join(tmpdir(), 'key-service-bench-'));
   process.stdout.write(`logs of the processes under ${logDir}\n`);
   const prefix = `bench:${Date.now()}:`;
@@ -292,7 +313,9 @@ async function main(): Promise<void> {
     const visibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, verifiers: 4 });
     // One verifier: the propagation itself, without the verifiers' own load on the two cores.
     const lightVisibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, verifiers: 1 });
-    writeReport(rows, atEighty, baselineAtRate, visibility, lightVisibility);
+    const history = await longHistoryLoad();
+    printLongHistory(history);
+    writeReport(rows, atEighty, baselineAtRate, visibility, lightVisibility, history);
   } finally {
     for (const p of processes.reverse()) await p.stop();
     try {
@@ -311,7 +334,14 @@ function printVisibility(v: VisibilityResult): void {
   process.stdout.write(`${v.verifies} verifies, VALID after a revoke returned: ${v.validAfterRevoke}\n`);
 }
 
-function writeReport(rows: Row[], atEighty: Row, baselineAtRate: Row, visibility: VisibilityResult, lightVisibility: VisibilityResult): void {
+function writeReport(
+  rows: Row[],
+  atEighty: Row,
+  baselineAtRate: Row,
+  visibility: VisibilityResult,
+  lightVisibility: VisibilityResult,
+  history: LongHistoryResult,
+): void {
   const [constant, redisGet, warm] = rows;
   const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
   const table = rows
@@ -380,6 +410,20 @@ keep-alive connections (node:http), from the revoke request being sent.
 
 \`VALID\` answers to verifies sent after a revoke had returned: **${visibility.validAfterRevoke + lightVisibility.validAfterRevoke}**.
 
+## Loading a hot key for a command
+
+The keys above are minutes old. A key in production use gets a \`KeyUsed\` per instance per usage
+window (60 s by default) for as long as it lives, and every command on it, a revoke included,
+loads it first. ${history.keys} keys with ${history.usageEvents} usage events each (a week of one instance, or
+under two days of four), loaded ${history.wholeStreamMs.length} times in all through the service's own \`KeyRepository\` from
+the real PostgreSQL, in the same run as a key two events long:
+
+| Load | p50 (ms) | p99 (ms) |
+|---|---:|---:|
+| whole stream, folded (what every command did before snapshots; audits still do) | ${ms(percentile(history.wholeStreamMs, 50))} | ${ms(percentile(history.wholeStreamMs, 99))} |
+| newest snapshot and the events after it (what a command does) | ${ms(percentile(history.fromSnapshotMs, 50))} | ${ms(percentile(history.fromSnapshotMs, 99))} |
+| a fresh key, two events (the floor) | ${ms(percentile(history.freshKeyMs, 50))} | ${ms(percentile(history.freshKeyMs, 99))} |
+
 ## Against the targets (2-core machine)
 
 | Target | Measured | |
@@ -403,6 +447,7 @@ npm run bench        # BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNE
 BENCH_ONLY=revocation npm run bench               # only the revocation probe (BENCH_VERIFIERS, default 4), printed
 BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
+BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 \`\`\`
 `;

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ApiKey } from '@keys/domain';
+import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
+import { KeyRepository, nothingLoaded } from '../apps/key-service/src/keys/key.repository';
+import { CommandContext } from '../apps/key-service/src/keys/command-context';
+import { KeyServiceMetrics } from '../apps/key-service/src/metrics/key-service.metrics';
+
+export interface LongHistoryOptions {
+  /** A connection string whose search_path is a schema of the probe's own. */
+  readonly databaseUrl: string;
+  readonly keys: number;
+  /** KeyUsed events per key: a hot key's usage windows, one per instance per window. */
+  readonly usageEvents: number;
+  readonly loadsPerKey: number;
+}
+
+export interface LongHistoryResult {
+  readonly keys: number;
+  readonly usageEvents: number;
+  /** Loading the whole stream and folding it: what every command did before snapshots (and audits still do). */
+  readonly wholeStreamMs: number[];
+  /** Loading the newest snapshot and the events after it: what a command does now. */
+  readonly fromSnapshotMs: number[];
+  /** Loading a key two events long: the floor. */
+  readonly freshKeyMs: number[];
+}
+
+const CONTEXT: CommandContext = {
+  principal: { actor: { type: 'root', id: 'bench' }, tenant: null, roles: [], isRoot: true },
+  correlationId: 'bench',
+};
+
+/**
+ * Times the command-side load of hot keys through the service's own KeyRepository against the
+ * real PostgreSQL. Usage events are written straight into the store in batches (as usage flushes
+ * would have written them over weeks); one usage command through the repository then leaves the
+ * snapshot that every later command starts from.
+ */
+export async function measureLongHistoryLoad(options: LongHistoryOptions): Promise<LongHistoryResult> {
+  const sql = new PgSqlClient({ connectionString: options.databaseUrl, max: 4 });
+  const store = new PostgresEventStore(sql);
+  await store.init();
+  const repository = new KeyRepository(store, { afterAppend: async () => undefined }, new KeyServiceMetrics());
+  const create = async (keyId: string) =>
+    repository.append(
+      keyId,
+      'default',
+      nothingLoaded(),
+      ApiKey.empty().create(
+        {
+          keyId, tenant: 'default', name: 'hot', description: null, hash: randomUUID(), prefix: 'sk', start: 'sk_…abcd',
+          roles: [], owner: null, environment: null, expiresAt: null, annotations: {}, rateLimit: null, quota: null,
+        },
+        new Date(),
+      ),
+      CONTEXT,
+    );
+  const use = (i: number): NewEvent => ({
+    eventId: randomUUID(),
+    type: 'KeyUsed',
+    data: { count: 100, firstUsedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), lastUsedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000 + 59_000).toISOString() },
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    actor: { type: 'system', id: 'usage' },
+    correlationId: `usage-${i}`,
+  });
+  const time = async (load: () => Promise<unknown>, into: number[]) => {
+    const started = performance.now();
+    await load();
+    into.push(performance.now() - started);
+  };
+  const result = { keys: options.keys, usageEvents: options.usageEvents, wholeStreamMs: [] as number[], fromSnapshotMs: [] as number[], freshKeyMs: [] as number[] };
+  try {
+    const fresh = `fresh-${randomUUID()}`;
+    await create(fresh);
+    await repository.execute(fresh, ({ key }) => ({ tenant: 'default', events: key.recordUsage(1, new Date().toISOString(), new Date().toISOString()) }), CONTEXT);
+    for (let k = 0; k < options.keys; k++) {
+      const keyId = `hot-${randomUUID()}`;
+      await create(keyId);
+      for (let version = 1; version <= options.usageEvents; version += 1000) {
+        const batch = Array.from({ length: Math.min(1000, options.usageEvents - version + 1) }, (_, i) => use(version + i));
+        await store.appendToStream(keyId, 'default', version, batch);
+      }
+      // A usage flush through the repository: it reads everything once and takes the snapshot.
+      await repository.execute(keyId, ({ key }) => ({ tenant: 'default', events: key.recordUsage(1, new Date().toISOString(), new Date().toISOString()) }), CONTEXT);
+      // Whole-stream loads in a block of their own, after the others: the megabytes of garbage each
+      // leaves would otherwise be collected during whichever timing came next.
+      for (let i = 0; i < options.loadsPerKey; i++) {
+        await time(() => repository.load(fresh), result.freshKeyMs);
+        await time(() => repository.load(keyId), result.fromSnapshotMs);
+      }
+      for (let i = 0; i < options.loadsPerKey; i++) await time(() => repository.loadHistory(keyId), result.wholeStreamMs);
+    }
+    return result;
+  } finally {
+    await sql.pool.end();
+  }
+}
