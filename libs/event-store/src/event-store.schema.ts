@@ -1,10 +1,12 @@
 /**
- * The event log, and snapshots of streams: a snapshot is a cache of a fold of a stream's first
- * events, kept per folding code (`schema`), so that loading a long stream reads only its tail.
- * Deleting any or all snapshots is always safe. The event log. `transaction_id` orders the feed: a global sequence value is taken when a row is
+ * The event log. `transaction_id` orders the feed: a global sequence value is taken when a row is
  * inserted, not when it commits, so positions can become visible out of order. Readers follow
  * (transaction_id, global_position) and stop below the oldest transaction still in flight, as
  * Emmett's PostgreSQL store does.
+ *
+ * Beside it, snapshots of streams: a snapshot caches the fold of a stream's first events, kept per
+ * folding code (`schema`), so that loading a long stream reads only its tail. Deleting any or all
+ * snapshots is always safe.
  */
 export const EVENT_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
