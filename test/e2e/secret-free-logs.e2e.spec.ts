@@ -31,6 +31,7 @@ describe('Logs over HTTP (embedded mode): every request but verify is logged, an
     }
     expect((await svc.request('GET', '/v1/keys', { headers: { authorization: `Bearer ${TEST_ROOT_KEY}` } })).status).toBe(200);
     expect((await svc.request('GET', '/health?probe=1', { key: null })).status).toBe(200);
+    expect((await svc.request('GET', '/v1/no-such-route', { key: null })).status).toBe(404);
 
     const completed = logged().filter((entry) => entry.msg === 'request completed');
     expect(completed.map((entry) => `${entry.req?.method} ${entry.req?.url} ${entry.res?.statusCode}`)).toEqual([
@@ -38,6 +39,7 @@ describe('Logs over HTTP (embedded mode): every request but verify is logged, an
       `POST /v1/keys/${created.body.id}/rotate 200`,
       ...plaintexts.flatMap(() => ['POST /v1/keys/whoami 200', 'POST /v1/keys 400', 'GET /v1/keys 403', 'GET /v1/keys 403', 'GET /v1/keys 403']),
       'GET /v1/keys 200',
+      'GET /v1/no-such-route 404',
     ]);
     expect(new Set(completed.map((entry) => entry.req?.id)).size).toBe(completed.length);
 

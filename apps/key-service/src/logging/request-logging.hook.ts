@@ -1,21 +1,21 @@
-import { FastifyInstance } from 'fastify';
+import { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { VERIFY_PATH } from '../keys/verifying/verify-key.route';
 
 /**
- * Logs every request but these (matched by route, so `/health?probe=1` is one of them too):
- * verify is the hot path, where a log line would cost more than the verify itself and the
- * key_verify_duration_seconds histogram already accounts for every call; health and metrics are
- * polled by machines.
+ * Routes whose requests are not logged: verify is the hot path, where a log line would cost more
+ * than the verify itself and the key_verify_duration_seconds histogram already accounts for every
+ * call; health and metrics are polled by machines.
  */
 const UNLOGGED_ROUTES = new Set([VERIFY_PATH, '/health', '/metrics']);
 
 /**
- * Request logging as a Fastify hook rather than Nest middleware: any Nest middleware makes Nest
+ * Request logging as Fastify hooks rather than Nest middleware: any Nest middleware makes Nest
  * mount @fastify/middie, whose per-request matching cost every request, verify included, about a
  * fifth of its throughput (measured; see docs/verification.md). pino-http still writes the lines,
  * so they read as before: one "request completed" per request with status and response time.
+ * Must be called before routes are registered.
  */
 export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
   const log = pinoHttp({
@@ -26,12 +26,18 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!UNLOGGED_ROUTES.has(request.routeOptions.url ?? '')) {
-      // pino-http takes the id already on the request, so its lines carry Fastify's request id.
-      (request.raw as { id?: string }).id = request.id;
-      log(request.raw, reply.raw);
-    }
+  const logRequest: onRequestHookHandler = (request, reply, done) => {
+    // pino-http takes the id already on the request, so its lines carry Fastify's request id.
+    (request.raw as { id?: string }).id = request.id;
+    log(request.raw, reply.raw);
     done();
+  };
+  // Decided once per route as it is registered (so `/health?probe=1` is the health route too):
+  // an unlogged route carries no logging hook at all and pays nothing per request.
+  fastify.addHook('onRoute', (route) => {
+    if (UNLOGGED_ROUTES.has(route.url)) return;
+    route.onRequest = [logRequest, ...(route.onRequest ? [route.onRequest].flat() : [])];
   });
+  // Requests no route matched (probes, typos) are logged too.
+  fastify.addHook('onRequest', (request, reply, done) => (request.is404 ? logRequest.call(fastify, request, reply, done) : done()));
 }
