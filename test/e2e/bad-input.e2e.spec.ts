@@ -95,6 +95,17 @@ describe('Bad input over HTTP', () => {
     expect((await svc.request('GET', '/v1/keys?cursor=garbage')).body.message).toBe('cursor is not a cursor this service issued');
     expect((await svc.request('GET', '/v1/keys?bogus=1')).body.message).toBe('property bogus is not allowed');
     expect((await svc.request('GET', '/v1/audit?type=KeyExploded')).body.message).toMatch(/^type must be one of KeyCreated, /);
+    // A key's history pages by version, the audit trail by position: neither cursor is taken by the other.
+    const twoEvents = (await svc.request('POST', '/v1/keys', { body: { name: 'paged' } })).body.id;
+    await svc.request('PATCH', `/v1/keys/${twoEvents}`, { body: { name: 'paged again' } });
+    const historyCursor = (await svc.request('GET', `/v1/keys/${twoEvents}/events?limit=1`)).body.nextCursor;
+    const auditCursor = (await svc.request('GET', '/v1/audit?limit=1')).body.nextCursor;
+    expect([typeof auditCursor, typeof historyCursor]).toEqual(['string', 'string']);
+    expect((await svc.request('GET', `/v1/keys/${keyId}/events?cursor=${auditCursor}`)).body.message).toBe('cursor is not a cursor this service issued');
+    expect((await svc.request('GET', `/v1/audit?cursor=${historyCursor}`)).body.message).toBe('cursor is not a cursor this service issued');
+    expect((await svc.request('GET', `/v1/keys/${keyId}/events?limit=501`)).body.message).toBe('limit must not be greater than 500');
+    expect((await svc.request('GET', `/v1/keys/${keyId}/events?limit=ten`)).status).toBe(400);
+    expect((await svc.request('GET', `/v1/keys/${keyId}/events?since=1`)).body.message).toBe('property since is not allowed');
     const ifMatch = await svc.request('PATCH', `/v1/keys/${keyId}`, { body: { name: 'y' }, headers: { 'if-match': 'yesterday' } });
     expect(ifMatch.body.message).toBe('If-Match must be a key version, e.g. "3"');
     const grace = await svc.request('POST', `/v1/keys/${keyId}/rotate`, { body: { gracePeriodSeconds: -5 } });
@@ -114,6 +125,8 @@ describe('Bad input over HTTP', () => {
       ['POST', '/v1/keys/nope/enable'],
       ['POST', '/v1/keys/nope/rotate'],
       ['GET', '/v1/keys/nope/events'],
+      // Past the end of a stream that does not exist is still a missing key, not an empty page.
+      ['GET', `/v1/keys/nope/events?cursor=${Buffer.from('v:5').toString('base64url')}`],
     ]) {
       const r = await svc.request(method, path, { body: method === 'PATCH' ? { name: 'x' } : method === 'GET' || method === 'DELETE' ? undefined : {} });
       expect([method, path, r.status, r.body.message]).toEqual([method, path, 404, "Key 'nope' not found"]);

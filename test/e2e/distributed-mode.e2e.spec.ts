@@ -167,7 +167,7 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
     }
     const windows = Math.ceil((Date.now() - started) / 1000) + 2;
     const usedEvents = async () =>
-      ((await a.request('GET', `/v1/keys/${k.id}/events`)).body as { type: string; data: { count: number } }[]).filter(
+      ((await a.request('GET', `/v1/keys/${k.id}/events?limit=500`)).body.items as { type: string; data: { count: number } }[]).filter(
         (e) => e.type === 'KeyUsed',
       );
     await waitUntil(async () => (await usedEvents()).reduce((n, e) => n + e.data.count, 0) >= sent, 30_000, () => `usage of ${sent} verifies to be flushed`);

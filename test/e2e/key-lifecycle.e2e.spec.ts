@@ -191,14 +191,15 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
     await svc.request('POST', `/v1/keys/${k.id}/revoke`, { body: { reason: 'confirmed' } });
 
     const history = await svc.request('GET', `/v1/keys/${k.id}/events`);
-    expect(history.body.map((e: { type: string; version: number }) => [e.type, e.version])).toEqual([
+    expect(history.body.items.map((e: { type: string; version: number }) => [e.type, e.version])).toEqual([
       ['KeyCreated', 1],
       ['KeyUpdated', 2],
       ['KeyDisabled', 3],
       ['KeyRevoked', 4],
     ]);
-    expect(history.body[1]).toMatchObject({ actor: { type: 'root', id: 'root' }, correlationId: 'change-42', data: { roles: ['x'] }, schemaVersion: 1 });
-    expect(history.body[0].data.hash).toBeUndefined();
+    expect(history.body.nextCursor).toBeNull();
+    expect(history.body.items[1]).toMatchObject({ actor: { type: 'root', id: 'root' }, correlationId: 'change-42', data: { roles: ['x'] }, schemaVersion: 1 });
+    expect(history.body.items[0].data.hash).toBeUndefined();
 
     const revocations = await svc.request('GET', `/v1/audit?keyId=${k.id}&type=KeyRevoked`);
     expect(revocations.body.items).toHaveLength(1);
@@ -218,7 +219,7 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
     const got = await svc.request('GET', `/v1/keys/${k.id}`);
     expect(got.body.usageCount).toBe(5);
     expect(got.body.lastUsedAt).not.toBeNull();
-    const used = (await svc.request('GET', `/v1/keys/${k.id}/events`)).body.filter((e: { type: string }) => e.type === 'KeyUsed');
+    const used = (await svc.request('GET', `/v1/keys/${k.id}/events`)).body.items.filter((e: { type: string }) => e.type === 'KeyUsed');
     expect(used).toHaveLength(1);
     expect(used[0]).toMatchObject({ actor: { type: 'system', id: 'key-service' }, data: { count: 5 } });
   });
@@ -244,7 +245,7 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
     expect((await verify(metered.key)).body).toMatchObject({ code: 'VALID', remaining: 0 });
     await svc.request('PATCH', `/v1/keys/${metered.id}`, { body: { quota: null } });
     expect((await verify(metered.key)).body.code).toBe('VALID');
-    const history = (await svc.request('GET', `/v1/keys/${metered.id}/events`)).body;
+    const history = (await svc.request('GET', `/v1/keys/${metered.id}/events`)).body.items;
     expect(history.filter((e: { type: string }) => e.type === 'KeyUpdated').map((e: { data: unknown }) => e.data)).toEqual([
       { quota: { remaining: 1, refill: 'daily', refillAmount: 10 } },
       { quota: null },

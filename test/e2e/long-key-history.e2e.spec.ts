@@ -43,9 +43,22 @@ describe('A key with a long usage history over HTTP (embedded mode)', () => {
     // The query model folds every event from the first: the same key, field by field.
     expect((await svc.request('GET', `/v1/keys/${created.id}`)).body).toEqual(revoked.body);
 
-    const history = await svc.request('GET', `/v1/keys/${created.id}/events`);
-    expect(history.body.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: windows + 3 }, (_, i) => i + 1));
-    const midway = await svc.request('GET', `/v1/keys/${created.id}?at=${encodeURIComponent(history.body[SNAPSHOT_EVERY].occurredAt)}`);
+    // Its history comes a page at a time, every event exactly once, in stream order.
+    const history: { version: number; occurredAt: string }[] = [];
+    const pageSizes: number[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await svc.request('GET', `/v1/keys/${created.id}/events?limit=${SNAPSHOT_EVERY}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      history.push(...page.body.items);
+      pageSizes.push(page.body.items.length);
+      cursor = page.body.nextCursor;
+    }
+    expect(history.map((e) => e.version)).toEqual(Array.from({ length: windows + 3 }, (_, i) => i + 1));
+    expect(pageSizes).toEqual([SNAPSHOT_EVERY, SNAPSHOT_EVERY, SNAPSHOT_EVERY, 8]);
+    const unpaged = await svc.request('GET', `/v1/keys/${created.id}/events`);
+    expect(unpaged.body.items).toHaveLength(100);
+    const midway = await svc.request('GET', `/v1/keys/${created.id}?at=${encodeURIComponent(history[SNAPSHOT_EVERY].occurredAt)}`);
     expect(midway.body).toMatchObject({ status: 'ACTIVE', version: expect.any(Number) });
     expect(midway.body.version).toBeGreaterThanOrEqual(SNAPSHOT_EVERY + 1);
   });

@@ -56,6 +56,7 @@ describe('Management authentication and tenants over HTTP', () => {
       ['PATCH', `/v1/keys/${acmeKeyId}`],
       ['DELETE', `/v1/keys/${acmeKeyId}`],
       ['GET', `/v1/keys/${acmeKeyId}/events`],
+      ['GET', `/v1/keys/${acmeKeyId}/events?cursor=${Buffer.from('v:1').toString('base64url')}`],
     ]) {
       const r = await svc.request(method, path, { key: betaAdmin, body: method === 'PATCH' ? { name: 'pwned' } : method === 'POST' ? {} : undefined });
       expect([method, path, r.status]).toEqual([method, path, 404]);
@@ -89,7 +90,7 @@ describe('Management authentication and tenants over HTTP', () => {
     const admin = (await svc.request('POST', '/v1/keys', { body: { name: 'temp admin', tenant: 'acme', roles: ['admin'] } })).body;
     const made = (await svc.request('POST', '/v1/keys', { key: admin.key, body: { name: 'made by temp admin' } })).body;
     const history = await svc.request('GET', `/v1/keys/${made.id}/events`);
-    expect(history.body[0].actor).toEqual({ type: 'key', id: admin.id });
+    expect(history.body.items[0].actor).toEqual({ type: 'key', id: admin.id });
     const byActor = await svc.request('GET', `/v1/audit?actor=${admin.id}`);
     expect(byActor.body.items.map((e: { keyId: string }) => e.keyId)).toEqual([made.id]);
 

@@ -18,7 +18,7 @@ describe('Embedded mode across restarts', () => {
     await first.request('POST', `/v1/keys/${revoked.id}/revoke`, { body: { reason: 'gone' } });
     const newSecret = (await first.request('POST', `/v1/keys/${rotated.id}/rotate`, { body: {} })).body.key;
     await first.request('POST', '/v1/keys/verify', { key: null, body: { key: kept.key } });
-    const historyBefore = (await first.request('GET', `/v1/keys/${kept.id}/events`)).body;
+    const historyBefore = (await first.request('GET', `/v1/keys/${kept.id}/events`)).body.items;
     // Closing flushes pending usage, so the verify above is not lost either.
     await first.close({ keepData: true });
 
@@ -26,7 +26,7 @@ describe('Embedded mode across restarts', () => {
     try {
       const keptAfter = await second.request('GET', `/v1/keys/${kept.id}`);
       expect(keptAfter.body).toMatchObject({ name: 'kept', description: 'survives', status: 'ACTIVE', usageCount: 1 });
-      const historyAfter = (await second.request('GET', `/v1/keys/${kept.id}/events`)).body;
+      const historyAfter = (await second.request('GET', `/v1/keys/${kept.id}/events`)).body.items;
       expect(historyAfter.slice(0, historyBefore.length)).toEqual(historyBefore);
       expect(historyAfter.map((e: { type: string }) => e.type)).toEqual(['KeyCreated', 'KeyUpdated', 'KeyUsed']);
 

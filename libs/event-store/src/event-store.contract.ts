@@ -69,6 +69,18 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       });
     });
 
+    it('reads a window of a stream by version, so a long history can be paged', async () => {
+      const stream = `key-${randomUUID()}`;
+      await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated'), ...Array.from({ length: 6 }, (_, i) => newEvent('KeyUsed', { i }))]);
+      const whole = await subject.store.readStream(stream);
+      expect(whole.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(await subject.store.readStream(stream, { limit: 3 })).toEqual(whole.slice(0, 3));
+      expect(await subject.store.readStream(stream, { afterVersion: 3, limit: 3 })).toEqual(whole.slice(3, 6));
+      expect(await subject.store.readStream(stream, { afterVersion: 6, limit: 3 })).toEqual(whole.slice(6));
+      expect(await subject.store.readStream(stream, { afterVersion: 7 })).toEqual([]);
+      expect(await subject.store.readStream(stream, { afterVersion: 2 })).toEqual(whole.slice(2));
+    });
+
     it('reads a stream from its newest snapshot under the schema asked for, and the events after it', async () => {
       const stream = `key-${randomUUID()}`;
       await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated', { n: 1 }), newEvent('KeyUpdated', { n: 2 }), newEvent('KeyUpdated', { n: 3 })]);

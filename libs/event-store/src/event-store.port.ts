@@ -50,6 +50,14 @@ export interface AppendResult {
   readonly positions: readonly number[];
 }
 
+/** A window of one stream, in version order: for pages of a history that may be long. */
+export interface StreamRange {
+  /** Only events after this stream version; 0 (the default) reads from the first. */
+  readonly afterVersion?: number;
+  /** At most this many events; all of them when absent. */
+  readonly limit?: number;
+}
+
 export interface ReadAllOptions {
   /** Read events after this position (a checkpoint); 0 reads from the start. */
   readonly after: number;
@@ -76,7 +84,7 @@ export interface EventQuery {
 export interface EventStore {
   /** `expectedVersion` 0 means the stream must not exist yet. */
   appendToStream(streamId: string, tenant: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult>;
-  readStream(streamId: string): Promise<StoredEvent[]>;
+  readStream(streamId: string, range?: StreamRange): Promise<StoredEvent[]>;
   /**
    * What loading a stream needs, in one read: its newest snapshot taken under `schema` and the
    * events after it. `schema` names the folding code: a snapshot taken by other code is not used.

@@ -5,6 +5,7 @@ import {
   NewEvent,
   ReadAllOptions,
   StoredEvent,
+  StreamRange,
   StreamSnapshot,
   StreamTail,
 } from './event-store.port';
@@ -139,10 +140,12 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
+  async readStream(streamId: string, range: StreamRange = {}): Promise<StoredEvent[]> {
+    // The (stream_id, stream_version) unique index serves both the filter and the order, so a page
+    // of a long stream costs the page, not the stream.
     const result = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
-      [streamId],
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT $3`,
+      [streamId, range.afterVersion ?? 0, range.limit ?? null],
     );
     return result.rows.map(toStoredEvent);
   }

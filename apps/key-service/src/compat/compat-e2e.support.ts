@@ -22,7 +22,7 @@ export async function verify(t: TestApp, key: string): Promise<{ valid: boolean;
 export async function eventTypes(t: TestApp, keyId: string): Promise<string[]> {
   const r = await t.request('GET', `/v1/keys/${encodeURIComponent(keyId)}/events`);
   expect(r.status).toBe(200);
-  return (r.body as { type: string }[]).map((e) => e.type);
+  return (r.body.items as { type: string }[]).map((e) => e.type);
 }
 
 /** How many keys exist, across tenants: to show a refused request stored nothing. */

@@ -1,13 +1,19 @@
 import { BadRequestException } from '@nestjs/common';
 
-/** Cursors are opaque to clients: base64url of a position, checked on the way back in. */
-export function encodeCursor(position: number | null): string | null {
-  return position === null ? null : Buffer.from(`p:${position}`).toString('base64url');
+/**
+ * Cursors are opaque to clients: base64url of a kind and a number, checked on the way back in.
+ * `p` is a global position (lists, the audit trail), `v` a version within one key's stream (its
+ * history), so a cursor from one kind of page is refused by the other instead of misread.
+ */
+type CursorKind = 'p' | 'v';
+
+export function encodeCursor(position: number | null, kind: CursorKind = 'p'): string | null {
+  return position === null ? null : Buffer.from(`${kind}:${position}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): number | undefined {
+export function decodeCursor(cursor: string | undefined, kind: CursorKind = 'p'): number | undefined {
   if (cursor === undefined) return undefined;
-  const match = /^p:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const match = new RegExp(`^${kind}:(\\d{1,18})$`).exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) throw new BadRequestException('cursor is not a cursor this service issued');
   return Number(match[1]);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiKey, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
-import { EVENT_STORE, EventStore, WrongExpectedVersionError } from '@keys/event-store';
+import { EVENT_STORE, EventStore, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
 import { foldKeyEvents, keyDetailsProjection, keyValidationProjection } from '@keys/projections';
 import { KeyServiceMetrics } from '../metrics/key-service.metrics';
 import { CommandContext } from './command-context';
@@ -51,10 +51,15 @@ export class KeyRepository {
     return { key, snapshot, snapshotVersion, events };
   }
 
-  /** Every event of the key, for what must show or replay them all. */
+  /** Every event of the key, for what must replay them all. */
   async loadHistory(keyId: string): Promise<KeyHistory> {
-    const events = (await this.store.readStream(keyId)).map((e) => upcastKeyEvent(e));
+    const events = await this.readEvents(keyId);
     return { key: ApiKey.rehydrate(events), events };
+  }
+
+  /** A window of the key's events in stream order, as recorded (upcast): for paging its history. */
+  async readEvents(keyId: string, range?: StreamRange): Promise<RecordedKeyEvent[]> {
+    return (await this.store.readStream(keyId, range)).map((e) => upcastKeyEvent(e));
   }
 
   /** `before` is what the decision was made on; the append expects the stream to be still at its version. */

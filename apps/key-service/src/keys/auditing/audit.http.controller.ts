@@ -4,10 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { RequireAccess } from '../../auth/access.decorator';
 import { AuthenticatedRequest } from '../../auth/management-auth.guard';
 import { KeyIdPipe } from '../key-id.pipe';
-import { AuditEventDto, AuditPageDto } from './audit-event.dto';
+import { AuditPageDto } from './audit-event.dto';
 import { AuditQuery } from './audit.query';
 import { AuditQueryDto } from './audit.query.dto';
 import { KeyHistoryQuery } from './key-history.query';
+import { KeyHistoryQueryDto } from './key-history.query.dto';
 
 @ApiTags('audit')
 @ApiSecurity('apiKey')
@@ -17,10 +18,14 @@ export class AuditHttpController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('keys/:id/events')
-  @ApiOperation({ summary: "A key's whole history, in stream order" })
-  @ApiOkResponse({ type: [AuditEventDto] })
-  async history(@Param('id', KeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<AuditEventDto[]> {
-    return this.queryBus.execute(new KeyHistoryQuery(id, request.principal!));
+  @ApiOperation({ summary: "A key's history in stream order, a page at a time (follow nextCursor)" })
+  @ApiOkResponse({ type: AuditPageDto })
+  async history(
+    @Param('id', KeyIdPipe) id: string,
+    @Query() page: KeyHistoryQueryDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<AuditPageDto> {
+    return this.queryBus.execute(new KeyHistoryQuery(id, page, request.principal!));
   }
 
   @Get('audit')
