@@ -29,7 +29,7 @@ const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
  * Printed, not written to BENCHMARKS.md: for iterating on one figure.
  */
 const ONLY = process.env.BENCH_ONLY;
-const PORTS = { cached: 3191, uncached: 3192, baseline: 3199, kafka: 29292 };
+const PORTS = { cached: 3191, uncached: 3192, floorVerify: 3197, floorManage: 3198, baseline: 3199, kafka: 29292 };
 
 interface Row {
   readonly scenario: string;
@@ -203,10 +203,20 @@ async function main(): Promise<void> {
     );
     processes.push(spawnNode('projector', 'apps/projector/src/main.js', env, logDir));
     processes.push(spawnNode('baseline', 'bench/baseline.server.js', { PORT: String(PORTS.baseline), REDIS_URL, REDIS_KEY_PREFIX: prefix }, logDir));
+    const floorEnv = { DATABASE_URL: schema.url, REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    processes.push(spawnNode('revocation-floor-verify', 'bench/revocation-floor.server.js', { ...floorEnv, PORT: String(PORTS.floorVerify) }, logDir));
+    processes.push(spawnNode('revocation-floor-manage', 'bench/revocation-floor.server.js', { ...floorEnv, PORT: String(PORTS.floorManage) }, logDir));
     const cached = `http://127.0.0.1:${PORTS.cached}`;
     const uncached = `http://127.0.0.1:${PORTS.uncached}`;
     const baseline = `http://127.0.0.1:${PORTS.baseline}`;
-    await Promise.all([waitForHttp(`${cached}/health`), waitForHttp(`${uncached}/health`), waitForHttp(`${baseline}/constant`)]);
+    const floor = { verifyUrl: `http://127.0.0.1:${PORTS.floorVerify}`, manageUrl: `http://127.0.0.1:${PORTS.floorManage}` };
+    await Promise.all([
+      waitForHttp(`${cached}/health`),
+      waitForHttp(`${uncached}/health`),
+      waitForHttp(`${baseline}/constant`),
+      waitForHttp(floor.verifyUrl),
+      waitForHttp(floor.manageUrl),
+    ]);
 
     const keys = await createKeys(cached, 200);
     const validBodies = keys.map((k) => JSON.stringify({ key: k.key }));
@@ -217,8 +227,9 @@ async function main(): Promise<void> {
 
     if (ONLY === 'revocation') {
       const verifiers = Number(process.env.BENCH_VERIFIERS ?? 4);
-      const visibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, verifiers });
-      printVisibility(visibility);
+      const visibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers });
+      printVisibility('key service', visibility);
+      printVisibility('floor (commit + Redis publish, bare Fastify)', await measureRevocationVisibility({ ...floor, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers }));
       return;
     }
     if (ONLY === 'verify') {
@@ -310,12 +321,22 @@ async function main(): Promise<void> {
     );
 
     process.stdout.write('revocation visibility...\n');
-    const visibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, verifiers: 4 });
+    const visibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers: 4 });
     // One verifier: the propagation itself, without the verifiers' own load on the two cores.
-    const lightVisibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, verifiers: 1 });
+    const lightVisibility = await measureRevocationVisibility({ verifyUrl: cached, manageUrl: uncached, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers: 1 });
+    // The same probe against the floor: what this box gives a durable revoke made visible at all.
+    const floorVisibility = await measureRevocationVisibility({ ...floor, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers: 4 });
+    const floorLightVisibility = await measureRevocationVisibility({ ...floor, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers: 1 });
+    for (const [name, v] of [
+      ['key service, 4 verifiers', visibility],
+      ['key service, 1 verifier', lightVisibility],
+      ['floor, 4 verifiers', floorVisibility],
+      ['floor, 1 verifier', floorLightVisibility],
+    ] as const)
+      printVisibility(name, v);
     const history = await longHistoryLoad();
     printLongHistory(history);
-    writeReport(rows, atEighty, baselineAtRate, visibility, lightVisibility, history);
+    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility }, history);
   } finally {
     for (const p of processes.reverse()) await p.stop();
     try {
@@ -327,19 +348,26 @@ async function main(): Promise<void> {
   }
 }
 
-function printVisibility(v: VisibilityResult): void {
-  const line = (name: string, values: number[]) =>
-    `${name}: p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms\n`;
+function printVisibility(name: string, v: VisibilityResult): void {
+  const line = (what: string, values: number[]) =>
+    `${name}: ${what}: p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms\n`;
   process.stdout.write(line('revoke sent → first REVOKED', v.visibleAfterMs) + line('revoke call', v.revokeCallMs));
-  process.stdout.write(`${v.verifies} verifies, VALID after a revoke returned: ${v.validAfterRevoke}\n`);
+  process.stdout.write(`${name}: ${v.verifies} verifies, VALID after a revoke returned: ${v.validAfterRevoke}\n`);
+}
+
+interface VisibilityRuns {
+  readonly visibility: VisibilityResult;
+  readonly lightVisibility: VisibilityResult;
+  /** The same probe against bench/revocation-floor.server.ts. */
+  readonly floorVisibility: VisibilityResult;
+  readonly floorLightVisibility: VisibilityResult;
 }
 
 function writeReport(
   rows: Row[],
   atEighty: Row,
   baselineAtRate: Row,
-  visibility: VisibilityResult,
-  lightVisibility: VisibilityResult,
+  { visibility, lightVisibility, floorVisibility, floorLightVisibility }: VisibilityRuns,
   history: LongHistoryResult,
 ): void {
   const [constant, redisGet, warm] = rows;
@@ -353,6 +381,10 @@ function writeReport(
   const failed = rows.reduce((n, r) => n + r.failed, 0) + visibility.validAfterRevoke + lightVisibility.validAfterRevoke;
   const light = lightVisibility.visibleAfterMs;
   const vis = visibility.visibleAfterMs;
+  const floorVis = floorVisibility.visibleAfterMs;
+  const floorLight = floorLightVisibility.visibleAfterMs;
+  const visRow = (name: string, values: number[]) =>
+    `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 90))} | ${ms(percentile(values, 99))} | ${ms(Math.max(...values))} |`;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   const cpu = cpus();
   const report = `# Benchmarks
@@ -404,11 +436,20 @@ keep-alive connections (node:http), from the revoke request being sent.
 
 | | p50 | p90 | p99 | max |
 |---|---:|---:|---:|---:|
-| revoke sent → first \`REVOKED\` seen, 4 verifiers (ms) | ${ms(percentile(vis, 50))} | ${ms(percentile(vis, 90))} | ${ms(percentile(vis, 99))} | ${ms(Math.max(...vis))} |
-| revoke sent → first \`REVOKED\` seen, 1 verifier (ms) | ${ms(percentile(light, 50))} | ${ms(percentile(light, 90))} | ${ms(percentile(light, 99))} | ${ms(Math.max(...light))} |
-| revoke call duration, 4 verifiers (ms) | ${ms(percentile(visibility.revokeCallMs, 50))} | ${ms(percentile(visibility.revokeCallMs, 90))} | ${ms(percentile(visibility.revokeCallMs, 99))} | ${ms(Math.max(...visibility.revokeCallMs))} |
+${visRow('revoke sent → first `REVOKED` seen, 4 verifiers (ms)', vis)}
+${visRow('revoke sent → first `REVOKED` seen, 1 verifier (ms)', light)}
+${visRow('revoke call duration, 4 verifiers (ms)', visibility.revokeCallMs)}
+${visRow('floor: revoke sent → first `REVOKED` seen, 4 verifiers (ms)', floorVis)}
+${visRow('floor: revoke sent → first `REVOKED` seen, 1 verifier (ms)', floorLight)}
 
-\`VALID\` answers to verifies sent after a revoke had returned: **${visibility.validAfterRevoke + lightVisibility.validAfterRevoke}**.
+The floor (bench/revocation-floor.server.ts, two processes like the two instances) is the least a
+revoke can do to be durable and then visible elsewhere, on this box, now: a bare Fastify route that
+commits one row to PostgreSQL, then writes the deny state and PUBLISHes it in one Redis script; the
+other process marks its in-process copy on the message. The key service does on top: authenticate
+the caller, load the key (snapshot and tail), decide, append the event with its envelope and
+NOTIFY, fold the validation view, and write it to PostgreSQL beside Redis.
+
+\`VALID\` answers to verifies sent after a revoke had returned: **${visibility.validAfterRevoke + lightVisibility.validAfterRevoke}** (the floor: ${floorVisibility.validAfterRevoke + floorLightVisibility.validAfterRevoke}).
 
 ## Loading a hot key for a command
 
@@ -430,7 +471,7 @@ the real PostgreSQL, in the same run as a key two events long:
 |---|---|---|
 | verify ≥ half the requests/s of the bare Fastify route | ${(warm.rps / constant.rps).toFixed(2)} × (cache warm) | ${verdict(warm.rps / constant.rps >= 0.5)} |
 | verify p99 < 5 ms at 80% of its peak | ${ms(atEighty.p99)} ms (the bare constant route at the same rate: ${ms(baselineAtRate.p99)} ms) | ${verdict(atEighty.p99 < 5)} |
-| revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms with 4 verifiers, ${ms(percentile(light, 99))} ms with 1 (p50 ${ms(percentile(vis, 50))} / ${ms(percentile(light, 50))} ms) | ${verdict(percentile(vis, 99) <= 10)} |
+| revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms with 4 verifiers, ${ms(percentile(light, 99))} ms with 1 (p50 ${ms(percentile(vis, 50))} / ${ms(percentile(light, 50))} ms); the floor: p99 ${ms(percentile(floorVis, 99))} / ${ms(percentile(floorLight, 99))} ms | ${verdict(percentile(vis, 99) <= 10)} |
 | zero failed or wrong answers | ${failed} | ${verdict(failed === 0)} |
 
 Where a target is not met, [docs/verification.md](docs/verification.md#performance-known-gaps) says
