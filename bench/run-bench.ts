@@ -171,7 +171,11 @@ async function longHistoryLoad(): Promise<LongHistoryResult> {
 function printLongHistory(h: LongHistoryResult): void {
   const line = (name: string, values: number[]) => `${name}: p50 ${percentile(values, 50).toFixed(2)} ms, p99 ${percentile(values, 99).toFixed(2)} ms\n`;
   process.stdout.write(
-    line(`whole stream of ${h.usageEvents + 2} events`, h.wholeStreamMs) + line('snapshot and the events after it', h.fromSnapshotMs) + line('fresh key', h.freshKeyMs),
+    line(`whole stream of ${h.usageEvents + 2} events`, h.wholeStreamMs) +
+      line('snapshot and the events after it', h.fromSnapshotMs) +
+      line('fresh key', h.freshKeyMs) +
+      line('a history page of 100 events near the end', h.historyPageMs) +
+      line('the first page of its audit trail', h.auditPageMs),
   );
 }
 
@@ -464,6 +468,8 @@ the real PostgreSQL, in the same run as a key two events long:
 | whole stream, folded (what every command did before snapshots; audits still do) | ${ms(percentile(history.wholeStreamMs, 50))} | ${ms(percentile(history.wholeStreamMs, 99))} |
 | newest snapshot and the events after it (what a command does) | ${ms(percentile(history.fromSnapshotMs, 50))} | ${ms(percentile(history.fromSnapshotMs, 99))} |
 | a fresh key, two events (the floor) | ${ms(percentile(history.freshKeyMs, 50))} | ${ms(percentile(history.freshKeyMs, 99))} |
+| a page of 100 events near the end of its history (\`/v1/keys/:id/events?cursor=\`) | ${ms(percentile(history.historyPageMs, 50))} | ${ms(percentile(history.historyPageMs, 99))} |
+| the first page of its audit trail (\`/v1/audit?keyId=\`), its events after the earlier keys' in the log | ${ms(percentile(history.auditPageMs, 50))} | ${ms(percentile(history.auditPageMs, 99))} |
 
 ## Against the targets (2-core machine)
 

@@ -198,5 +198,34 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       expect(await subject.store.queryEvents({ tenant, actorId: 'nobody', limit: 10 })).toEqual([]);
       expect(await subject.store.queryEvents({ tenant, from: '2999-01-01T00:00:00Z', limit: 10 })).toEqual([]);
     });
+
+    it("pages one stream's events by position, from its own cursor or any other event's", async () => {
+      const tenant = `t-${randomUUID()}`;
+      const [hot, other] = [`key-${randomUUID()}`, `key-${randomUUID()}`];
+      // Interleaved with another stream, so positions and versions do not line up.
+      for (let version = 0; version < 6; version++) {
+        await subject.store.appendToStream(hot, tenant, version, [newEvent(version === 4 ? 'KeyRevoked' : 'KeyUsed')]);
+        await subject.store.appendToStream(other, tenant, version, [newEvent('KeyUsed')]);
+      }
+      const all = await subject.store.queryEvents({ tenant, limit: 100 });
+      const hotEvents = all.filter((e) => e.streamId === hot);
+
+      const pages = [];
+      let cursor: number | undefined;
+      for (;;) {
+        const page = await subject.store.queryEvents({ tenant, streamId: hot, afterPosition: cursor, limit: 4 });
+        if (page.length === 0) break;
+        pages.push(page.map((e) => e.version));
+        cursor = page[page.length - 1].position;
+      }
+      expect(pages).toEqual([[1, 2, 3, 4], [5, 6]]);
+
+      const afterForeign = all.find((e) => e.streamId === other && e.version === 3)!.position;
+      expect(await subject.store.queryEvents({ tenant, streamId: hot, afterPosition: afterForeign, limit: 100 })).toEqual(
+        hotEvents.filter((e) => e.position > afterForeign),
+      );
+      const revoked = await subject.store.queryEvents({ tenant, streamId: hot, type: 'KeyRevoked', afterPosition: hotEvents[1].position, limit: 10 });
+      expect(revoked.map((e) => e.version)).toEqual([5]);
+    });
   });
 }

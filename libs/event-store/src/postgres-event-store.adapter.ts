@@ -214,21 +214,34 @@ export class PostgresEventStore implements EventStore {
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
+    const param = (value: unknown) => {
       params.push(value);
-      where.push(clause.replace('?', `$${params.length}`));
+      return `$${params.length}`;
     };
-    if (query.tenant !== undefined) add('tenant = ?', query.tenant);
-    if (query.streamId !== undefined) add('stream_id = ?', query.streamId);
-    if (query.type !== undefined) add('type = ?', query.type);
-    if (query.actorId !== undefined) add('actor_id = ?', query.actorId);
-    if (query.from !== undefined) add('occurred_at >= ?', query.from);
-    if (query.to !== undefined) add('occurred_at <= ?', query.to);
-    if (query.afterPosition !== undefined) add('global_position > ?', query.afterPosition);
-    params.push(query.limit);
+    if (query.tenant !== undefined) where.push(`tenant = ${param(query.tenant)}`);
+    if (query.type !== undefined) where.push(`type = ${param(query.type)}`);
+    if (query.actorId !== undefined) where.push(`actor_id = ${param(query.actorId)}`);
+    if (query.from !== undefined) where.push(`occurred_at >= ${param(query.from)}`);
+    if (query.to !== undefined) where.push(`occurred_at <= ${param(query.to)}`);
+    const after = query.afterPosition !== undefined ? param(query.afterPosition) : null;
+    if (after) where.push(`global_position > ${after}`);
+    let order = 'global_position';
+    if (query.streamId !== undefined) {
+      // One stream's events are in the same order by version as by position, and only the
+      // (stream_id, stream_version) index finds a page of a long stream without reading the rest:
+      // ordered by position, the planner walks the whole log from its start towards a hot key's
+      // events, and reads them all again for every later page. The cursor's version (when the
+      // cursor is one of this stream's events, as when paging) bounds the index scan; the
+      // position condition above keeps the answer exact for any other cursor.
+      const stream = param(query.streamId);
+      where.push(`stream_id = ${stream}`);
+      if (after)
+        where.push(`stream_version > COALESCE((SELECT c.stream_version FROM events c WHERE c.global_position = ${after} AND c.stream_id = ${stream}), 0)`);
+      order = 'stream_version';
+    }
     const result = await this.sql.query<EventRow>(
       `SELECT ${COLUMNS} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY global_position LIMIT $${params.length}`,
+       ORDER BY ${order} LIMIT ${param(query.limit)}`,
       params,
     );
     return result.rows.map(toStoredEvent);
