@@ -451,7 +451,10 @@ revoke can do to be durable and then visible elsewhere, on this box, now: a bare
 commits one row to PostgreSQL, then writes the deny state and PUBLISHes it in one Redis script; the
 other process marks its in-process copy on the message. The key service does on top: authenticate
 the caller, load the key (snapshot and tail), decide, append the event with its envelope and
-NOTIFY, fold the validation view, and write it to PostgreSQL beside Redis.
+NOTIFY, fold the validation view, write it to PostgreSQL beside Redis, and wait until every
+instance that got the message confirms its cache is clean. The floor does not wait for that
+confirmation, which is why it answers \`VALID\` after its revoke returned: the confirmation is what
+closes that window in the service.
 
 \`VALID\` answers to verifies sent after a revoke had returned: **${visibility.validAfterRevoke + lightVisibility.validAfterRevoke}** (the floor: ${floorVisibility.validAfterRevoke + floorLightVisibility.validAfterRevoke}).
 
@@ -465,7 +468,7 @@ the real PostgreSQL, in the same run as a key two events long:
 
 | Load | p50 (ms) | p99 (ms) |
 |---|---:|---:|
-| whole stream, folded (what every command did before snapshots; audits still do) | ${ms(percentile(history.wholeStreamMs, 50))} | ${ms(percentile(history.wholeStreamMs, 99))} |
+| whole stream, folded (what every command did before snapshots; \`?at=\` still does) | ${ms(percentile(history.wholeStreamMs, 50))} | ${ms(percentile(history.wholeStreamMs, 99))} |
 | newest snapshot and the events after it (what a command does) | ${ms(percentile(history.fromSnapshotMs, 50))} | ${ms(percentile(history.fromSnapshotMs, 99))} |
 | a fresh key, two events (the floor) | ${ms(percentile(history.freshKeyMs, 50))} | ${ms(percentile(history.freshKeyMs, 99))} |
 | a page of 100 events near the end of its history (\`/v1/keys/:id/events?cursor=\`) | ${ms(percentile(history.historyPageMs, 50))} | ${ms(percentile(history.historyPageMs, 99))} |
