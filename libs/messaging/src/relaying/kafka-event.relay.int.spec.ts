@@ -188,7 +188,8 @@ describe('Kafka event relay', () => {
     }
     const stored = (await everyStoredEvent(store)).slice(-1);
     await topicReader.waitFor((m) => containsAll(m, stored), 30_000);
-    expect(r.publishedCount).toBeGreaterThan(0);
+    // Counted once the checkpoint is written, a moment after the topic shows the batch.
+    await waitUntil(() => r.publishedCount > 0, 10_000, () => 'the woken relay to count what it published');
   });
 
   it('resumes from its checkpoint after it went down, publishing what was appended meanwhile', async () => {
@@ -211,6 +212,9 @@ describe('Kafka event relay', () => {
     second.start();
     const topicReader = await collect(topic);
     await topicReader.waitFor((m) => containsAll(m, stored), 60_000);
+    // The relay counts a batch once its checkpoint is written, after the broker acked it: a reader
+    // of the topic can see the messages before the count moves.
+    await waitUntil(async () => (await second.lag()).events === 0 && second.publishedCount >= appendedWhileDown, 30_000, () => 'second checkpointed');
     // It started from the checkpoint, not from position 0.
     expect(second.publishedCount).toBe(appendedWhileDown);
     expect(topicReader.messages).toHaveLength(publishedBefore + appendedWhileDown);
@@ -250,7 +254,7 @@ describe('Kafka event relay', () => {
       const stored = await everyStoredEvent(store);
       const topicReader = await collect(topic);
       await topicReader.waitFor((m) => containsAll(m, stored), 60_000);
-      expect(standby.publishedCount).toBeGreaterThan(0);
+      await waitUntil(() => standby.publishedCount > 0, 10_000, () => 'the new leader to count what it published');
       expect(leader.active).toBe(false);
       expectPerKeyOrder(topicReader.messages);
       expect(bothActive).toBe(0);
