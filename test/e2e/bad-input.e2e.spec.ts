@@ -103,6 +103,12 @@ describe('Bad input over HTTP', () => {
     expect([typeof auditCursor, typeof historyCursor]).toEqual(['string', 'string']);
     expect((await svc.request('GET', `/v1/keys/${keyId}/events?cursor=${auditCursor}`)).body.message).toBe('cursor is not a cursor this service issued');
     expect((await svc.request('GET', `/v1/audit?cursor=${historyCursor}`)).body.message).toBe('cursor is not a cursor this service issued');
+    // Well-formed, but past what a version or a position can be: refused before it reaches SQL.
+    const forged = (text: string) => Buffer.from(text).toString('base64url');
+    for (const path of [`/v1/keys/${twoEvents}/events?cursor=${forged('v:2147483648')}`, `/v1/audit?cursor=${forged('p:99999999999999999')}`, `/v1/keys?cursor=${forged('p:9007199254740992')}`]) {
+      const r = await svc.request('GET', path);
+      expect([path, r.status, r.body.message]).toEqual([path, 400, 'cursor is not a cursor this service issued']);
+    }
     expect((await svc.request('GET', `/v1/keys/${keyId}/events?limit=501`)).body.message).toBe('limit must not be greater than 500');
     expect((await svc.request('GET', `/v1/keys/${keyId}/events?limit=ten`)).status).toBe(400);
     expect((await svc.request('GET', `/v1/keys/${keyId}/events?since=1`)).body.message).toBe('property since is not allowed');

@@ -7,13 +7,17 @@ import { BadRequestException } from '@nestjs/common';
  */
 type CursorKind = 'p' | 'v';
 
+/** The largest number each kind's column holds exactly: a larger one was not issued here, and must not reach SQL. */
+const LARGEST: Record<CursorKind, number> = { p: Number.MAX_SAFE_INTEGER, v: 2_147_483_647 };
+
 export function encodeCursor(position: number | null, kind: CursorKind = 'p'): string | null {
   return position === null ? null : Buffer.from(`${kind}:${position}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined, kind: CursorKind = 'p'): number | undefined {
   if (cursor === undefined) return undefined;
-  const match = new RegExp(`^${kind}:(\\d{1,18})$`).exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new BadRequestException('cursor is not a cursor this service issued');
-  return Number(match[1]);
+  const match = new RegExp(`^${kind}:(\\d{1,16})$`).exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!(value <= LARGEST[kind])) throw new BadRequestException('cursor is not a cursor this service issued');
+  return value;
 }
