@@ -45,7 +45,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   const sql = new PgSqlClient({ connectionString: options.databaseUrl, max: 4 });
   const store = new PostgresEventStore(sql);
   await store.init();
-  const repository = new KeyRepository(store, { afterAppend: async () => undefined }, new KeyServiceMetrics());
+  const repository = new KeyRepository(store, { afterAppend: async () => undefined, readYourWrites: async () => undefined }, new KeyServiceMetrics());
   const create = async (keyId: string) =>
     repository.append(
       keyId,

@@ -137,6 +137,9 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
       expect((await a.request('POST', `/v1/keys/${k.id}/revoke`, { body: {} })).status).toBe(200);
       expect((await verify(b, k.key)).code).toBe('REVOKED');
       expect((await verify(a, k.key)).code).toBe('REVOKED');
+      // The instance that made the change records how long it took to be in force everywhere.
+      const metrics = (await a.request('GET', '/metrics', { key: null })).body as string;
+      expect(metrics).toMatch(/key_change_effective_seconds_count\{change="KeyRevoked"\} [1-9]\d*/);
       // The query model is the projector's: it still shows the key active, which proves the point.
       expect((await b.request('GET', `/v1/keys/${k.id}`)).body.status).toBe('ACTIVE');
     } finally {

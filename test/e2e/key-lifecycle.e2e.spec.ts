@@ -267,12 +267,17 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
   it('exposes Prometheus metrics with bounded labels and no secrets', async () => {
     const k = (await create({ name: 'metered by prometheus' })).body;
     await verify(k.key);
+    await svc.request('POST', `/v1/keys/${k.id}/revoke`, { body: {} });
     const metrics = await svc.request('GET', '/metrics', { key: null });
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.body).toMatch(/key_verify_duration_seconds_count\{code="VALID"\} \d+/);
     expect(metrics.body).toMatch(/key_events_appended_total\{type="KeyCreated"\} \d+/);
     expect(metrics.body).toMatch(/key_projection_lag_events\{model="key-details"\} 0/);
+    // How long changes took to be in force, by event type: the revoke above is one of them.
+    expect(metrics.body).toMatch(/key_change_effective_seconds_count\{change="KeyRevoked"\} [1-9]\d*/);
+    expect(metrics.body).toMatch(/key_change_effective_seconds_count\{change="KeyCreated"\} [1-9]\d*/);
+    expect(metrics.body).not.toMatch(/change="KeyUsed"/);
     expect(metrics.body).not.toContain(k.key);
     expect(metrics.body).not.toContain(k.id);
   });

@@ -16,6 +16,8 @@ export interface LoadedKey {
   readonly snapshotVersion: number;
   /** The events after the snapshot; the whole stream when there is none. */
   readonly events: RecordedKeyEvent[];
+  /** When the load began (performance.now()): how long a change took to take effect counts from it. */
+  readonly loadStartedAt: number;
 }
 
 /** A key's whole stream: what audits and point-in-time reads need. */
@@ -26,7 +28,7 @@ export interface KeyHistory {
 
 /** A key that does not exist yet, as a create command starts from. */
 export function nothingLoaded(): LoadedKey {
-  return { key: ApiKey.empty(), snapshot: null, snapshotVersion: 0, events: [] };
+  return { key: ApiKey.empty(), snapshot: null, snapshotVersion: 0, events: [], loadStartedAt: performance.now() };
 }
 
 /** Loads the ApiKey aggregate from its stream and appends what it decided, with the envelope. */
@@ -42,13 +44,14 @@ export class KeyRepository {
 
   /** For commands: the newest snapshot and the events after it, in one read. */
   async load(keyId: string): Promise<LoadedKey> {
+    const loadStartedAt = performance.now();
     const tail = await this.store.readStreamTail(keyId, KEY_SNAPSHOT_SCHEMA);
     const snapshot = tail.snapshot ? (tail.snapshot.state as unknown as KeySnapshot) : null;
     const snapshotVersion = tail.snapshot?.version ?? 0;
     const events = tail.events.map((e) => upcastKeyEvent(e));
     const key = ApiKey.restore({ state: snapshot?.key ?? null, version: snapshotVersion });
     for (const event of events) key.apply(event);
-    return { key, snapshot, snapshotVersion, events };
+    return { key, snapshot, snapshotVersion, events, loadStartedAt };
   }
 
   /** Every event of the key, for what must replay them all. */
@@ -88,7 +91,10 @@ export class KeyRepository {
       upcastKeyEvent({ ...e, streamId: keyId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );
     await this.sync.afterAppend(recorded, { validation: before.snapshot?.validation ?? null, events: before.events });
+    const change = recorded.filter((e) => e.type !== 'KeyUsed').pop();
+    if (change) this.metrics.changeEffective.observe({ change: change.type }, (performance.now() - before.loadStartedAt) / 1000);
     if (recorded[recorded.length - 1].version - before.snapshotVersion >= SNAPSHOT_EVERY) await this.takeSnapshot(before, recorded);
+    await this.sync.readYourWrites(recorded);
     return recorded;
   }
 

@@ -8,13 +8,18 @@ export interface StreamBeforeAppend {
 }
 
 /**
- * Called after a command's events are appended, before the command returns. The embedded mode
- * waits for its in-process projections so the caller reads its own write; the distributed mode
- * writes the deny state and invalidations that make a revoke effective at once.
+ * Called after a command's events are appended, before the command returns, in two steps with two
+ * guarantees: `afterAppend` puts the change in force for verifiers (a revoke is effective when it
+ * resolves), `readYourWrites` waits until the caller can read its own write from the query model.
  */
 export interface ReadModelSync {
-  /** `appended` were just appended after `before`, so together they are the key's whole stream. */
+  /**
+   * Resolves once no verifier on any instance answers from the state before the append.
+   * `appended` were just appended after `before`, so together they are the key's whole stream.
+   */
   afterAppend(appended: readonly RecordedKeyEvent[], before: StreamBeforeAppend): Promise<void>;
+  /** Resolves (bounded) once the query model shows `appended`. */
+  readYourWrites(appended: readonly RecordedKeyEvent[]): Promise<void>;
 }
 
 export const READ_MODEL_SYNC = Symbol('READ_MODEL_SYNC');

@@ -50,6 +50,14 @@ export class KeyServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly changeEffective = new Histogram({
+    name: 'key_change_effective_seconds',
+    help: 'From a command starting to load its key to its change being in force for every verifier on every instance, by event type',
+    labelNames: ['change'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
   readonly verifyFallbacks = new Counter({
     name: 'key_verify_fallbacks_total',
     help: 'Validation lookups answered from PostgreSQL because Redis could not answer',

@@ -27,8 +27,8 @@ export interface DistributedReadModelSyncDeps {
  *    never regresses it;
  * 2. every instance drops the key from its in-process cache, or refreshes it with the records
  *    the message carries (published by the Redis write's own script), and confirms;
- * 3. the command waits (bounded) until the projector shows the write in the query model, so the
- *    caller reads what it just wrote (the append's own NOTIFY has woken the relay leader).
+ * 3. (`readYourWrites`) the command waits (bounded) until the projector shows the write in the
+ *    query model, so the caller reads what it just wrote (the append's NOTIFY woke the relay).
  * Steps 1 and 2 are what make a revoke effective before its response, whatever Kafka's lag.
  */
 export class DistributedReadModelSync implements ReadModelSync {
@@ -48,6 +48,12 @@ export class DistributedReadModelSync implements ReadModelSync {
     // (Redis, or PostgreSQL when Redis is down) already has the change once the call returns.
     const toRedisAndCaches = view ? this.writeAndAnnounce(view) : this.invalidate(last.keyId);
     await Promise.all([view ? this.deps.pgValidation.upsertView(view) : undefined, toRedisAndCaches]);
+  }
+
+  async readYourWrites(events: readonly RecordedKeyEvent[]): Promise<void> {
+    // Nobody waits to read a usage flush: the projector carries it when it comes.
+    if (events.length === 0 || events.every((e) => e.type === 'KeyUsed')) return;
+    const last = events[events.length - 1];
     await this.waitForQueryModel(last.keyId, last.version);
   }
 

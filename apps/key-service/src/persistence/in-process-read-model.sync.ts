@@ -23,4 +23,7 @@ export class InProcessReadModelSync implements ReadModelSync {
     if (!(await this.feed.waitFor(last.position))) this.logger.warn(`Projections have not reached position ${last.position} yet; reads may lag`);
     if (this.bus && events.some((e) => e.type !== 'KeyUsed')) await this.bus.publish(last.keyId);
   }
+
+  /** The in-process projections that `afterAppend` waited for include the query model. */
+  async readYourWrites(): Promise<void> {}
 }
