@@ -494,7 +494,7 @@ PostgreSQL on 127.0.0.1:5432 (database \`test\`, or \`BENCH_DATABASE_URL\`), Red
 \`\`\`
 npm ci
 npm run bench        # BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS to vary the load
-BENCH_ONLY=revocation npm run bench               # only the revocation probe (BENCH_VERIFIERS, default 4), printed
+BENCH_ONLY=revocation npm run bench               # only the revocation probe, on the service and its floor (BENCH_VERIFIERS, default 4), printed
 BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
