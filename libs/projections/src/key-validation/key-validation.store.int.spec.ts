@@ -5,7 +5,7 @@ import { createTestSchema } from '../../../../test/support/postgres';
 import { foldKeyEvents } from '../key-projection';
 import { InMemoryKeyValidationStore } from './in-memory-key-validation.store';
 import { keyValidationProjection } from './key-validation.projection';
-import { KeyValidationView } from './key-validation.view';
+import { KeyValidationView, validationRecords } from './key-validation.view';
 import { KeyValidationPgStore } from './key-validation.pg-store';
 import { KeyValidationStore } from './key-validation.store';
 import { RedisKeyValidationStore } from './redis-key-validation.store';
@@ -108,12 +108,67 @@ function upsertContract(name: string, setup: () => Promise<{ store: UpsertingSto
       expect(await store.lookup(`r1-${keyId}`)).toBeNull();
       expect(await store.lookup(`r2-${keyId}`)).toMatchObject({ keyId, version: 2 });
     });
+
+    it('ends with the newest view and only its secret when instances write versions concurrently', async () => {
+      const keyId = randomUUID();
+      const hash = (v: number) => `c${v}-${keyId}`;
+      const events = [recorded(keyId, 1, created(keyId, hash(1)))];
+      for (let v = 2; v <= 8; v++)
+        events.push(recorded(keyId, v, { type: 'KeyRotated', data: { hash: hash(v), prefix: 'sk', start: 's', previousHash: hash(v - 1), previousValidUntil: null } }));
+      const views = events.map((_, i) => foldKeyEvents(keyValidationProjection, null, events.slice(0, i + 1)).document!);
+      // Newest first among the rest, so older writes keep arriving after newer ones.
+      await Promise.all([views[0], ...views.slice(1).reverse()].map((view) => store.upsertView(view)));
+      expect(await store.lookup(hash(8))).toMatchObject({ keyId, version: 8 });
+      for (let v = 1; v < 8; v++) expect([v, await store.lookup(hash(v))]).toEqual([v, null]);
+    });
   });
 }
 
 upsertContract('PostgreSQL', () => pgStore('validation_upsert'));
 
 upsertContract('Redis', redisStore);
+
+describe('PostgreSQL validation store, written by a command while the projector is half-way through the same new key', () => {
+  let sql: Awaited<ReturnType<typeof createTestSchema>>['sql'];
+  let drop: () => Promise<void>;
+  let store: KeyValidationPgStore;
+  beforeAll(async () => {
+    ({ sql, drop } = await createTestSchema('validation_locks'));
+    store = new KeyValidationPgStore(sql);
+    await store.init();
+  });
+  afterAll(async () => drop());
+
+  it('waits for the projector instead of deadlocking with it', async () => {
+    const keyId = randomUUID();
+    const view = foldKeyEvents(keyValidationProjection, null, [recorded(keyId, 1, created(keyId, `l-${keyId}`))]).document!;
+    const [[hash, record]] = validationRecords(view);
+    const projector = await sql.pool.connect();
+    try {
+      // The projector's statements for a key it sees first, in its order: the view's row (none
+      // yet, so nothing locked), the hash rows, then the view, in one transaction.
+      await projector.query('BEGIN');
+      await projector.query('SELECT doc FROM key_validation_views WHERE key_id = $1 FOR UPDATE', [keyId]);
+      await projector.query('INSERT INTO key_validation_hashes (hash, key_id, record) VALUES ($1, $2, $3)', [hash, keyId, JSON.stringify(record)]);
+      const command = store.upsertView(view);
+      // The command now waits on the hash row the projector holds.
+      for (let waiting = 0; waiting === 0; ) {
+        const r = await sql.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT upsert_key_validation_view%'",
+        );
+        waiting = Number(r.rows[0].n);
+      }
+      // Had the command taken the view's row first, this would close a cycle, and PostgreSQL would
+      // abort one of the two as a deadlock.
+      await projector.query('INSERT INTO key_validation_views (key_id, version, doc) VALUES ($1, 1, $2)', [keyId, JSON.stringify(view)]);
+      await projector.query('COMMIT');
+      await command;
+    } finally {
+      projector.release();
+    }
+    expect(await store.lookup(hash)).toMatchObject({ keyId, version: 1 });
+  });
+});
 
 /** The same guarantees from each validation store verify may read: in-process, PostgreSQL, Redis. */
 function validationStoreContract(name: string, setup: () => Promise<{ store: KeyValidationStore; teardown: () => Promise<void> }>) {
