@@ -93,15 +93,16 @@ export class KeyRepository {
     await this.sync.afterAppend(recorded, { validation: before.snapshot?.validation ?? null, events: before.events });
     const change = recorded.filter((e) => e.type !== 'KeyUsed').pop();
     if (change) this.metrics.changeEffective.observe({ change: change.type }, (performance.now() - before.loadStartedAt) / 1000);
-    if (recorded[recorded.length - 1].version - before.snapshotVersion >= SNAPSHOT_EVERY) await this.takeSnapshot(before, recorded);
-    await this.sync.readYourWrites(recorded);
+    const snapshotDue = recorded[recorded.length - 1].version - before.snapshotVersion >= SNAPSHOT_EVERY;
+    // The snapshot is written while the command waits for the query model anyway.
+    await Promise.all([snapshotDue ? this.takeSnapshot(before, recorded) : undefined, this.sync.readYourWrites(recorded)]);
     return recorded;
   }
 
   /**
-   * After the response's work, once per SNAPSHOT_EVERY events. The snapshot only folds committed
+   * Once per SNAPSHOT_EVERY events, after the change is in force. The snapshot only folds committed
    * events, so it is true whenever it is written; failing to write it costs later loads time, never
-   * correctness, so the command does not fail with it.
+   * correctness, so the command does not fail with it (this never throws).
    */
   private async takeSnapshot(before: LoadedKey, recorded: readonly RecordedKeyEvent[]): Promise<void> {
     const since = [...before.events, ...recorded];
