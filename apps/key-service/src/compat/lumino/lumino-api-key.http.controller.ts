@@ -16,19 +16,20 @@ import { AuthenticatedRequest } from '../../auth/management-auth.guard';
 import { CommandContext } from '../../keys/command-context';
 import { CreateKeyCommand } from '../../keys/creating/create-key.command';
 import { GetKeyQuery } from '../../keys/getting/get-key.query';
-import { KeyIdPipe } from '../../keys/key-id.pipe';
 import { RevokeKeyCommand } from '../../keys/revoking/revoke-key.command';
 import { listAllKeys } from '../list-all-keys';
-import { toLuminoApiKey } from './lumino-api-key.mapper';
+import { isVisibleToLumino, toLuminoApiKey } from './lumino-api-key.mapper';
 import { LuminoApiKeyCreateDto } from './lumino-api-key.request.dto';
 import { LuminoApiKeyResponseDto, LuminoApiKeyWithSecretResponseDto } from './lumino-api-key.response.dto';
 import { LuminoErrorFilter } from './lumino-error.filter';
 import { LuminoErrorResponseDto } from './lumino-error.response.dto';
+import { LuminoKeyIdPipe } from './lumino-key-id.pipe';
 import { LUMINO_TAG } from './lumino.tag';
 
 /**
  * Lumino's `/v1/api-keys`. Lumino documents only create; list, get and delete are added in the
- * same style. Keys created here get a UUID id, as Lumino's schema says.
+ * same style. Keys created here get a UUID id, as Lumino's schema says; keys whose id is not a
+ * UUID are not shown here (LuminoKeyIdPipe).
  */
 @ApiTags(LUMINO_TAG)
 @ApiSecurity('apiKey')
@@ -54,11 +55,11 @@ export class LuminoApiKeyHttpController {
 
   @Get()
   @RequireAccess('read')
-  @ApiOperation({ summary: 'List API keys, revoked ones included (added beside the documented create)' })
+  @ApiOperation({ summary: 'List API keys with a UUID id, revoked ones included (added beside the documented create)' })
   @ApiOkResponse({ type: [LuminoApiKeyResponseDto] })
   async list(@Req() request: AuthenticatedRequest): Promise<LuminoApiKeyResponseDto[]> {
     const now = new Date();
-    return (await listAllKeys(this.queryBus, request.principal!)).map((v) => toLuminoApiKey(v, now));
+    return (await listAllKeys(this.queryBus, request.principal!)).filter(isVisibleToLumino).map((v) => toLuminoApiKey(v, now));
   }
 
   @Get(':id')
@@ -66,7 +67,7 @@ export class LuminoApiKeyHttpController {
   @ApiOperation({ summary: 'One API key (added beside the documented create)' })
   @ApiOkResponse({ type: LuminoApiKeyResponseDto })
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
-  async get(@Param('id', KeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<LuminoApiKeyResponseDto> {
+  async get(@Param('id', LuminoKeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<LuminoApiKeyResponseDto> {
     return toLuminoApiKey(await this.queryBus.execute(new GetKeyQuery(id, request.principal!)));
   }
 
@@ -76,7 +77,7 @@ export class LuminoApiKeyHttpController {
   @ApiOperation({ summary: 'Revoke an API key; answers the key with status REVOKED (added beside the documented create)' })
   @ApiOkResponse({ type: LuminoApiKeyResponseDto })
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
-  async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<LuminoApiKeyResponseDto> {
+  async delete(@Param('id', LuminoKeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<LuminoApiKeyResponseDto> {
     return toLuminoApiKey(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
   }
 }

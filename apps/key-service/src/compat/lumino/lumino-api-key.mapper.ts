@@ -1,6 +1,7 @@
 import { effectiveStatus } from '@keys/domain';
 import { KeyDetailsView } from '@keys/projections';
-import { toRfc3339Seconds, toRfc3339SecondsOrNull } from '../compat-time';
+import { toRfc3339Seconds } from '../compat-time';
+import { isUuid } from '../uuid';
 import { LuminoApiKeyResponseDto, LuminoStatus } from './lumino-api-key.response.dto';
 
 /**
@@ -13,12 +14,22 @@ export function toLuminoStatus(view: KeyDetailsView, now: Date): LuminoStatus {
   return status === 'DISABLED' ? 'REVOKED' : status;
 }
 
+/** Whether Lumino shows the key at all: its schema says ids are UUIDs (see LuminoKeyIdPipe). */
+export function isVisibleToLumino(view: KeyDetailsView): boolean {
+  return isUuid(view.keyId);
+}
+
+/**
+ * Lumino declares `last_used_at` and `expires_at` as (non-nullable) strings: a key never used, or
+ * without expiry (possible only for keys created elsewhere), leaves the field out instead of
+ * answering null, which a client validating against Lumino's schema refuses.
+ */
 export function toLuminoApiKey(view: KeyDetailsView, now: Date = new Date()): LuminoApiKeyResponseDto {
   return {
     id: view.keyId,
     created_at: toRfc3339Seconds(view.createdAt),
-    last_used_at: toRfc3339SecondsOrNull(view.lastUsedAt),
-    expires_at: toRfc3339SecondsOrNull(view.expiresAt),
+    ...(view.lastUsedAt === null ? {} : { last_used_at: toRfc3339Seconds(view.lastUsedAt) }),
+    ...(view.expiresAt === null ? {} : { expires_at: toRfc3339Seconds(view.expiresAt) }),
     status: toLuminoStatus(view, now),
     name: view.name,
     prefix: view.prefix,

@@ -1,16 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export const LUMINO_STATUSES = ['ACTIVE', 'EXPIRED', 'REVOKED'] as const;
 export type LuminoStatus = (typeof LUMINO_STATUSES)[number];
 
 /** Lumino's `ApiKeyResponse`: what list, get and delete show. Never the secret. */
 export class LuminoApiKeyResponseDto {
-  @ApiProperty({ format: 'uuid', description: 'A UUID for keys created here; a key created elsewhere keeps its own id' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'Always a UUID: keys whose id is not one (chosen through Fusion or /v1) are not shown on these routes' })
+  id!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'null until the key is first used' })
-  last_used_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'null only for keys created elsewhere without expiry' })
-  expires_at!: string | null;
+  @ApiPropertyOptional({ format: 'date-time', type: String, description: 'Left out until the key is first used (never null)' })
+  last_used_at?: string;
+  @ApiPropertyOptional({ format: 'date-time', type: String, description: 'Left out for a key without expiry, possible only for keys created elsewhere (never null)' })
+  expires_at?: string;
   @ApiProperty({ enum: LUMINO_STATUSES, description: 'A disabled key shows as REVOKED: it does not authenticate' })
   status!: LuminoStatus;
   @ApiProperty() name!: string;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { isUuid } from '../uuid';
 
 /** RFC 9562 namespace for URLs, the base of our own namespace below. */
 const NAMESPACE_URL = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** UUIDv5 (SHA-1, name-based): the same name always gives the same UUID. */
 export function uuidV5(name: string, namespace: string): string {
@@ -26,5 +26,5 @@ export const TENANT_ORG_NAMESPACE = uuidV5('urn:key-service:tenant', NAMESPACE_U
  * same tenant shows the same org id on every call and every instance, with nothing stored.
  */
 export function orgIdOfTenant(tenant: string): string {
-  return UUID.test(tenant) ? tenant.toLowerCase() : uuidV5(tenant, TENANT_ORG_NAMESPACE);
+  return isUuid(tenant) ? tenant.toLowerCase() : uuidV5(tenant, TENANT_ORG_NAMESPACE);
 }
