@@ -1,5 +1,6 @@
 import { loadSeed } from '../../../../../test/support/seeds/seed-schema';
 import { startTestApp, TEST_ROOT_KEY, TestApp } from '../../../../../test/support/test-app';
+import { UsageFlusher } from '../../keys/using/usage-flusher.service';
 import { eventTypes, keyCount, nextYear, tagsOf, verify } from '../compat-e2e.support';
 import { CheckedRequest, ContractRule, contractClient } from '../dialect-contract.support';
 
@@ -142,6 +143,15 @@ describe('compat: Lumino /v1/api-keys', () => {
       status: 404,
       body: { status: 404, message: expect.any(String) },
     });
+  });
+
+  // Last: flushing usage appends KeyUsed to every key verified so far, which the history checks above would see.
+  it('shows last_used_at once the key has been used', async () => {
+    const made = await lumino('POST', '/v1/api-keys', { body: { name: 'used', expires_at: expiresAt } });
+    expect(await verify(t, made.body.secret)).toMatchObject({ valid: true });
+    await t.app.get(UsageFlusher).flush();
+    const one = await lumino('GET', `/v1/api-keys/${made.body.id}`);
+    expect(Date.parse(one.body.last_used_at)).toBeGreaterThanOrEqual(Date.parse(made.body.created_at));
   });
 
   it('documents the routes under the Lumino tag', async () => {
