@@ -289,6 +289,7 @@ export class PersistenceModule {
       exports: [
         SQL_CLIENT,
         EVENT_STORE,
+        REDIS,
         KeyDetailsPgStore,
         KEY_VALIDATION_STORE,
         PG_VALIDATION_STORE,
