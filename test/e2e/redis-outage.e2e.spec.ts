@@ -4,7 +4,9 @@ import { silentMessagingLogger } from '@keys/messaging';
 import { generateSecret } from '@keys/secrets';
 import { Redis } from 'ioredis';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { RedisLimitStateRestorer } from '@keys/verification';
+import { limitsPrefix, Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { waitUntil } from '../support/kafka-topic.collector';
 import { replayReadModels } from '../../apps/projector/src/read-model.replay';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { DedicatedRedis, startDedicatedRedis } from '../support/redis-server';
@@ -40,10 +42,14 @@ describe('Verify while Redis is down (distributed mode)', () => {
     };
     svc = await startTestApp(env);
     projector = await Projector.create(
-      { databaseUrl: env.DATABASE_URL, kafkaBrokers: brokers().split(','), kafkaTopic: topic, kafkaGroupId: `projector-${topic}`, redisUrl: env.REDIS_URL, redisKeyPrefix: prefix, redisModelCheckMs: 5000 },
+      { databaseUrl: env.DATABASE_URL, kafkaBrokers: brokers().split(','), kafkaTopic: topic, kafkaGroupId: `projector-${topic}`, redisUrl: env.REDIS_URL, redisKeyPrefix: prefix, redisModelCheckMs: 5000, limitsSettleMs: 0 },
       silentMessagingLogger,
     );
     await projector.start();
+    // A fresh Redis holds no limit counters until the projector has restored them (503 for quota keys until then).
+    const redis = new Redis(redisServer.url);
+    await waitUntil(() => new RedisLimitStateRestorer(redis, limitsPrefix(prefix)).isRestored(), 60_000, () => 'the limit counters to be restored');
+    redis.disconnect();
   });
 
   afterAll(async () => {

@@ -10,7 +10,14 @@ export interface ProjectorConfig {
   readonly redisKeyPrefix: string;
   /** How often to check that Redis still holds the validation model (a restart without persistence empties it). */
   readonly redisModelCheckMs: number;
+  /**
+   * After Redis lost its data: how long to let the instances append their buffered usage before
+   * the limit counters are seeded from the log (default DEFAULT_LIMITS_SETTLE_MS).
+   */
+  readonly limitsSettleMs?: number;
 }
+
+export const DEFAULT_LIMITS_SETTLE_MS = 2000;
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -28,6 +35,7 @@ export function loadProjectorConfig(env: Environment = process.env): ProjectorCo
     redisUrl: env.REDIS_URL as string,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'keys:',
     redisModelCheckMs: positiveInteger(env, 'REDIS_MODEL_CHECK_MS', 5000),
+    limitsSettleMs: positiveInteger(env, 'LIMITS_RESTORE_SETTLE_MS', DEFAULT_LIMITS_SETTLE_MS),
   };
 }
 

@@ -2,7 +2,9 @@ import { Redis } from 'ioredis';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaProjectionConsumer, MessagingLogger } from '@keys/messaging';
 import { KeyDetailsPgStore, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
+import { RedisLimitStateRestorer } from '@keys/verification';
 import { ProjectorConfig } from './projector.config';
+import { DEFAULT_LIMITS_SETTLE_MS } from './projector.config';
 import { RedisModelWatchdog } from './redis-model.watchdog';
 
 /**
@@ -39,7 +41,14 @@ export class Projector {
         sinks: [keyDetails, keyValidation, keyValidationFallback],
         logger,
       });
-      const watchdog = new RedisModelWatchdog({ store: new PostgresEventStore(sql), model: keyValidation, intervalMs: config.redisModelCheckMs, logger });
+      const watchdog = new RedisModelWatchdog({
+        store: new PostgresEventStore(sql),
+        model: keyValidation,
+        intervalMs: config.redisModelCheckMs,
+        logger,
+        limits: new RedisLimitStateRestorer(redis, limitsPrefix(config.redisKeyPrefix)),
+        limitsSettleMs: config.limitsSettleMs ?? DEFAULT_LIMITS_SETTLE_MS,
+      });
       return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, consumer, watchdog);
     } catch (error) {
       redis.disconnect();
@@ -64,3 +73,6 @@ export class Projector {
 
 /** The key service reads the validation model under the same name (its persistence module). */
 export const validationPrefix = (redisKeyPrefix: string): string => `${redisKeyPrefix}validation:`;
+
+/** Where the key service's limiter keeps its counters (its persistence module). */
+export const limitsPrefix = (redisKeyPrefix: string): string => `${redisKeyPrefix}limits:`;

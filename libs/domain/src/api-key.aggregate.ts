@@ -129,10 +129,17 @@ export class ApiKey {
     return [{ type: KEY_UPDATED, data: changes }];
   }
 
+  /**
+   * Usage is recorded after the fact, so it can arrive after a revoke: verifies that were in flight
+   * on another instance when the revoke committed, stamped by that instance's clock. They were
+   * answered before the revoke was in force there, so their times are clamped to the revoke's:
+   * no KeyUsed in a stream says the key was used after its KeyRevoked (docs/events.md).
+   */
   recordUsage(count: number, firstUsedAt: string, lastUsedAt: string): KeyUsed[] {
-    void this.state;
+    const { revokedAt } = this.state;
     if (!Number.isInteger(count) || count < 1) throw new KeyDomainError('INVALID_USAGE', 'Usage count must be a positive integer');
-    return [{ type: KEY_USED, data: { count, firstUsedAt, lastUsedAt } }];
+    const clamp = (at: string) => (revokedAt !== null && Date.parse(at) > Date.parse(revokedAt) ? revokedAt : at);
+    return [{ type: KEY_USED, data: { count, firstUsedAt: clamp(firstUsedAt), lastUsedAt: clamp(lastUsedAt) } }];
   }
 
   revoke(reason: string | null): KeyRevoked[] {

@@ -27,8 +27,9 @@ const created = (overrides: Partial<CreateKeyInput> = {}): KeyEvent => ({
 });
 
 /** given(events).when(command).then(events | error), as Emmett's deciders are specified. */
-function given(...events: KeyEvent[]) {
-  const key = ApiKey.rehydrate(events.map((e) => at(e)));
+function given(...events: Array<KeyEvent | (KeyEvent & AppliedEvent)>) {
+  // An event without its own time happened at NOW.
+  const key = ApiKey.rehydrate(events.map((e) => ('occurredAt' in e ? e : at(e))));
   return {
     when(command: (key: ApiKey) => KeyEvent[]) {
       return {
@@ -199,6 +200,15 @@ describe('ApiKey aggregate', () => {
       ]);
       expect(key.state.usageCount).toBe(5);
       expect(key.state.lastUsedAt).toBe('2026-01-01T00:00:09.000Z');
+    });
+
+    it('never records usage later than a revoke already in the stream (verifies in flight on another instance)', () => {
+      given(created(), at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'))
+        .when((key) => key.recordUsage(4, '2026-01-01T00:00:04.990Z', '2026-01-01T00:00:05.012Z'))
+        .then([{ type: 'KeyUsed', data: { count: 4, firstUsedAt: '2026-01-01T00:00:04.990Z', lastUsedAt: '2026-01-01T00:00:05.000Z' } }]);
+      given(created(), at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'))
+        .when((key) => key.recordUsage(2, '2026-01-01T00:00:05.003Z', '2026-01-01T00:00:05.012Z'))
+        .then([{ type: 'KeyUsed', data: { count: 2, firstUsedAt: '2026-01-01T00:00:05.000Z', lastUsedAt: '2026-01-01T00:00:05.000Z' } }]);
     });
 
     it('refuses a count that is not a positive integer', () => {

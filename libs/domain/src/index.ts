@@ -1,5 +1,6 @@
 export * from './actor';
 export * from './limits';
+export * from './quota-period';
 export * from './key-status';
 export * from './key-domain.error';
 export * from './key-event';

@@ -7,6 +7,7 @@ export * from './key-details/key-details.projection';
 export * from './key-details/key-details.schema';
 export * from './key-details/key-details.pg-store';
 export * from './key-validation/key-validation.view';
+export * from './key-validation/limit-usage';
 export * from './key-validation/key-validation.projection';
 export * from './key-validation/key-validation.store';
 export * from './key-validation/in-memory-key-validation.store';

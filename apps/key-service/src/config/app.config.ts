@@ -36,6 +36,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1) @Max(86400)
   USAGE_WINDOW_SECONDS?: number;
 
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1) @Max(86400)
+  USAGE_QUOTA_WINDOW_SECONDS?: number;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
@@ -77,6 +80,11 @@ export interface AppConfig {
   readonly keyPepper: string | null;
   readonly keyPrefix: string;
   readonly usageWindowMs: number;
+  /**
+   * The usage window of keys with a quota, shorter: their usage is what restores their counters
+   * should Redis lose them, and what an instance killed without its shutdown flush loses.
+   */
+  readonly usageQuotaWindowMs: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   /** Embedded unless DATABASE_URL is set: the event store and read models follow it. */
@@ -125,6 +133,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     keyPepper: vars.KEY_PEPPER ?? null,
     keyPrefix: vars.KEY_PREFIX ?? 'sk',
     usageWindowMs: (vars.USAGE_WINDOW_SECONDS ?? 60) * 1000,
+    usageQuotaWindowMs: Math.min(vars.USAGE_QUOTA_WINDOW_SECONDS ?? 5, vars.USAGE_WINDOW_SECONDS ?? 60) * 1000,
     logLevel: vars.LOG_LEVEL ?? 'info',
     bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 64 * 1024,
     mode,

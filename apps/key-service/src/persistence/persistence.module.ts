@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -19,6 +20,7 @@ import {
   FallbackValidationLookup,
   InMemoryUsageLimiter,
   RedisInvalidationBus,
+  RedisLimitStateRestorer,
   RedisUsageLimiter,
   RedisUsageQueue,
   UsageLimiter,
@@ -55,6 +57,8 @@ class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     @Optional() @Inject(INVALIDATION_BUS) private readonly bus: RedisInvalidationBus | null,
     @Optional() @Inject(REDIS) private readonly redis: Redis | null,
     @Optional() @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(KEY_VALIDATION_STORE) private readonly validation: KeyValidationStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,11 +66,27 @@ class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       // Serve nothing until the in-process read models have caught up with the store.
       await this.feed.catchUp();
       this.feed.start();
+      await this.restoreLimitsWithoutProjector();
     }
     if (this.relay) {
       await this.relay.init();
       this.relay.start();
     }
+  }
+
+  /**
+   * Redis without the projector (no Kafka): no watchdog restores the limit counters, so this
+   * instance does it at start, from the model its feed has just brought up to date (the usage of
+   * its previous run was flushed at shutdown). Without it, keys with a quota would answer 503.
+   */
+  private async restoreLimitsWithoutProjector(): Promise<void> {
+    if (!this.redis || !(this.validation instanceof RedisKeyValidationStore)) return;
+    const restorer = new RedisLimitStateRestorer(this.redis, `${this.config.redisKeyPrefix}limits:`);
+    if (await restorer.isRestored()) return;
+    const token = randomUUID();
+    await restorer.begin(token);
+    await restorer.seed(this.validation.views());
+    await restorer.finish(token);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -269,6 +289,7 @@ export class PersistenceModule {
       exports: [
         SQL_CLIENT,
         EVENT_STORE,
+        REDIS,
         KeyDetailsPgStore,
         KEY_VALIDATION_STORE,
         PG_VALIDATION_STORE,

@@ -1,6 +1,7 @@
 import { RecordedKeyEvent } from '@keys/domain';
 import { KeyProjection } from '../key-projection';
 import { KeyValidationView } from './key-validation.view';
+import { countUsage, resetUsage } from './limit-usage';
 
 function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyValidationView | null {
   const version = event.version;
@@ -33,9 +34,17 @@ function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyVal
         rateLimit: d.rateLimit !== undefined ? d.rateLimit : view.rateLimit,
         quota: d.quota !== undefined ? d.quota : view.quota,
         quotaSetAt: d.quota !== undefined ? (d.quota ? event.occurredAt : null) : view.quotaSetAt,
+        limitUsage: resetUsage(
+          view.limitUsage,
+          d.quota !== undefined,
+          d.rateLimit !== undefined && d.rateLimit?.durationMs !== view.rateLimit?.durationMs,
+        ),
         version,
       };
     }
+    case 'KeyUsed':
+      if (!view.quota && !view.rateLimit) return { ...view, version };
+      return { ...view, limitUsage: countUsage(view.limitUsage, view, event.data.count, event.data.lastUsedAt), version };
     case 'KeyRevoked':
       // A revoked key keeps its current hash so verify can answer REVOKED rather than NOT_FOUND; grace secrets end.
       return { ...view, status: 'REVOKED', graceSecrets: [], version };

@@ -1,4 +1,5 @@
 import { RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { LimitUsage } from './limit-usage';
 
 /** A hash that still verifies after a rotation, until `validUntil`. */
 export interface GraceSecret {
@@ -18,6 +19,8 @@ export interface KeyValidationView {
   readonly quota: UsageQuota | null;
   /** When the quota was last set: its counters start afresh from then. */
   readonly quotaSetAt: string | null;
+  /** Usage in the log against the limits (views stored before it was kept lack it); verify never reads it. */
+  readonly limitUsage?: LimitUsage;
   readonly hash: string;
   readonly graceSecrets: readonly GraceSecret[];
   readonly version: number;

@@ -135,6 +135,18 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     return json ? (JSON.parse(json) as KeyValidationView) : null;
   }
 
+  /** Every key's view, a page at a time (SCAN): what restores the limit counters from the usage the views carry. */
+  async *views(pageSize = 500): AsyncGenerator<KeyValidationView[]> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.escapedPrefix()}key:*`, 'COUNT', pageSize);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const values = await this.redis.mget(...keys);
+      yield values.flatMap((json) => (json ? [JSON.parse(json) as KeyValidationView] : []));
+    } while (cursor !== '0');
+  }
+
   /** Every record by hash, sorted: for comparing a live model with a rebuilt one. */
   async dump(): Promise<Array<[hash: string, record: ValidationRecord]>> {
     const keys = (await this.scan(`${this.escapedPrefix()}hash:*`)).sort();

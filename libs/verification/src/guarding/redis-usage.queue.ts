@@ -49,7 +49,16 @@ export class RedisUsageQueue {
         String(e.last),
       );
     }
-    await pipeline.exec();
+    try {
+      await pipeline.exec();
+    } catch (error) {
+      // Redis unreachable: keep the counts for the next push rather than lose them.
+      for (const [keyId, e] of batch) {
+        const now = this.counts.get(keyId);
+        this.counts.set(keyId, now ? { count: now.count + e.count, first: Math.min(now.first, e.first), last: Math.max(now.last, e.last) } : e);
+      }
+      throw error;
+    }
   }
 
   /** Takes everything queued, atomically, so two draining key-service replicas never count twice. */

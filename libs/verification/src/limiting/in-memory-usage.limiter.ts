@@ -1,4 +1,4 @@
-import { quotaCounter, rateWindow } from './quota-period';
+import { quotaCounter, rateWindow } from '@keys/domain';
 import { LimitCheck, LimitOutcome, UsageLimiter } from './usage-limiter.port';
 
 /**

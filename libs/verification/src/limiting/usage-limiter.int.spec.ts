@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { InMemoryUsageLimiter } from './in-memory-usage.limiter';
-import { RedisUsageLimiter } from './redis-usage.limiter';
+import { KeyValidationView } from '@keys/projections';
+import { VerificationUnavailableError } from '../verifying/validation-lookup.port';
+import { FallbackUsageLimiter } from './fallback-usage.limiter';
+import { RedisLimitStateRestorer } from './redis-limit-state.restorer';
+import { LimitStateNotRestoredError, RedisUsageLimiter } from './redis-usage.limiter';
 import { LimitCheck, UsageLimiter } from './usage-limiter.port';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -70,6 +74,9 @@ limiterContract('Redis (two instances sharing one Redis)', async () => {
   const a = new Redis('redis://127.0.0.1:6379');
   const b = new Redis('redis://127.0.0.1:6379');
   const prefix = `test:limits:${randomUUID()}:`;
+  const restorer = new RedisLimitStateRestorer(a, prefix);
+  await restorer.begin('t');
+  await restorer.finish('t');
   return {
     limiters: [new RedisUsageLimiter(a, prefix), new RedisUsageLimiter(b, prefix)],
     teardown: async () => {
@@ -79,4 +86,64 @@ limiterContract('Redis (two instances sharing one Redis)', async () => {
       b.disconnect();
     },
   };
+});
+
+describe('Redis limit state lost with its data', () => {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const prefix = `test:limits:${randomUUID()}:`;
+  const limiter = new RedisUsageLimiter(redis, prefix);
+  const restorer = new RedisLimitStateRestorer(redis, prefix);
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const quota = { remaining: 10, refill: null, refillAmount: null };
+  const rateLimit = { limit: 10, durationMs: 3_600_000 };
+  const setAt = new Date(NOW - 60_000).toISOString();
+  const view = (keyId: string, used: number): KeyValidationView => ({
+    keyId, tenant: 't', name: 'n', status: 'ACTIVE', roles: [], expiresAt: null, hash: 'h', graceSecrets: [], version: 3,
+    rateLimit, quota, quotaSetAt: setAt,
+    limitUsage: { quota: { counter: `${Date.parse(setAt)}`, used, lastAt: NOW - 1000 }, rate: { window: Math.floor(NOW / rateLimit.durationMs), used } },
+  });
+
+  it('creates no counter until the state is restored: a quota is unavailable (503), a rate limit falls back to local counters', async () => {
+    const keyId = randomUUID();
+    await expect(limiter.admit({ keyId, rateLimit: null, quota, quotaSetAt: setAt }, NOW)).rejects.toBeInstanceOf(LimitStateNotRestoredError);
+    await expect(limiter.admit({ keyId, rateLimit, quota: null, quotaSetAt: null }, NOW)).rejects.toBeInstanceOf(LimitStateNotRestoredError);
+    const fallback = new FallbackUsageLimiter(limiter);
+    await expect(fallback.admit({ keyId, rateLimit: null, quota, quotaSetAt: setAt }, NOW)).rejects.toBeInstanceOf(VerificationUnavailableError);
+    expect(await fallback.admit({ keyId, rateLimit, quota: null, quotaSetAt: null }, NOW)).toMatchObject({ admitted: true });
+    expect(await redis.keys(`${prefix}*{${keyId}}*`)).toEqual([]);
+  });
+
+  it('seeds counters from the usage in the log, never raising a live one, then creates counters again', async () => {
+    const spent = randomUUID();
+    const live = randomUUID();
+    await restorer.begin('r1');
+    const report = await restorer.seed([[view(spent, 7)], [view(live, 2)]], NOW);
+    expect(report).toEqual({ quotas: 2, rates: 2 });
+    expect(await restorer.finish('r1')).toBe(true);
+    expect(await restorer.isRestored()).toBe(true);
+    const both = (keyId: string) => ({ keyId, rateLimit, quota, quotaSetAt: setAt });
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await limiter.admit(both(spent), NOW));
+    expect(outcomes.map((o) => o.admitted)).toEqual([true, true, true, false, false]);
+    expect(outcomes[3]).toMatchObject({ code: 'RATE_LIMITED' });
+    // A seed again (a second restore) leaves the live counters as they are.
+    await restorer.begin('r2');
+    await restorer.seed([[view(spent, 0)]], NOW);
+    expect(await restorer.finish('r2')).toBe(true);
+    expect((await limiter.admit(both(spent), NOW)).admitted).toBe(false);
+    // A key the log shows no usage for starts in full once restored.
+    expect(await limiter.admit(both(randomUUID()), NOW)).toMatchObject({ admitted: true, remaining: 9 });
+  });
+
+  it('does not mark the state restored when Redis lost it again during the restore', async () => {
+    const other = new RedisLimitStateRestorer(redis, `${prefix}again:`);
+    await other.begin('x');
+    await redis.del(`${prefix}again:restoring`);
+    expect(await other.finish('x')).toBe(false);
+    expect(await other.isRestored()).toBe(false);
+  });
 });

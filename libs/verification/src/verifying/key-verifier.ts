@@ -9,7 +9,7 @@ export interface KeyVerifierDeps {
   readonly lookup: ValidationLookup;
   readonly limiter: UsageLimiter;
   /** Called once per VALID answer; must not block (usage is buffered and flushed elsewhere). */
-  readonly onValid?: (keyId: string) => void;
+  readonly onValid?: (keyId: string, hasQuota: boolean) => void;
   readonly now?: () => number;
 }
 
@@ -43,7 +43,7 @@ export class KeyVerifier {
     );
     const usage = { ...(limits.ratelimit ? { ratelimit: limits.ratelimit } : {}), ...(limits.remaining !== undefined ? { remaining: limits.remaining } : {}) };
     if (!limits.admitted) return { valid: false, code: limits.code, ...about, ...usage };
-    this.deps.onValid?.(record.keyId);
+    this.deps.onValid?.(record.keyId, record.quota !== null);
     return { valid: true, code: 'VALID', ...about, ...usage };
   }
 }

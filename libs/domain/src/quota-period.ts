@@ -1,4 +1,4 @@
-import { UsageQuota } from '@keys/domain';
+import { UsageQuota } from './limits';
 
 export interface QuotaCounter {
   /** Identifies the counter: the quota's setting and, with a refill, the current period. */
