@@ -5,12 +5,15 @@ import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
+import { COMPAT_ERROR_DIALECTS } from './compat/compat-error-dialects';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
+import { ErrorResponseDto } from './errors/error-response.dto';
 import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
 import { VerifyKeyResponseDto } from './keys/verifying/verify-key.response.dto';
 import { documentVerifyRoute } from './keys/verifying/verify-key.route';
 import { registerRequestLogging } from './logging/request-logging.hook';
 import { createServiceLogger } from './logging/service-logger';
+import { declareErrorResponses } from './openapi/error-responses.openapi';
 
 export interface CreateAppOptions {
   /** Where the logs go; stdout unless a test reads them. */
@@ -43,9 +46,13 @@ export async function createApp(
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
       .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
       .build(),
-    { extraModels: [VerifyKeyRequestDto, VerifyKeyResponseDto] },
+    { extraModels: [VerifyKeyRequestDto, VerifyKeyResponseDto, ErrorResponseDto, ...COMPAT_ERROR_DIALECTS.map((d) => d.errorBody)] },
   );
   documentVerifyRoute(document);
+  declareErrorResponses(document, {
+    byTag: Object.fromEntries(COMPAT_ERROR_DIALECTS.map((d) => [d.tag, d.errorBody.name])),
+    fallback: ErrorResponseDto.name,
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;
 }

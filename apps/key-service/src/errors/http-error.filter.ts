@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { describeError } from './error-body';
 
 const logger = new Logger('HttpError');
@@ -11,10 +11,26 @@ export async function sendError(reply: FastifyReply, exception: unknown): Promis
   await reply.status(body.statusCode).send(body);
 }
 
-/** Every error of the native API leaves as `{statusCode, error, message}`. */
+/** Routes under `path` answer errors with `filter` (a compat dialect's shape) instead. */
+export interface PathErrorFilter {
+  readonly path: RegExp;
+  readonly filter: ExceptionFilter;
+}
+
+/**
+ * Every error of the native API leaves as `{statusCode, error, message}`. Errors raised before a
+ * route's own filters run (Fastify's body parsing, 413, 415) land here too: those on a path another
+ * filter owns are handed to it, so each dialect answers in one shape whatever failed.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly byPath: readonly PathErrorFilter[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    void sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
+    const http = host.switchToHttp();
+    const url = http.getRequest<FastifyRequest>().url;
+    const owner = this.byPath.find((p) => p.path.test(url));
+    if (owner) return owner.filter.catch(exception, host);
+    void sendError(http.getResponse<FastifyReply>(), exception);
   }
 }
