@@ -11,10 +11,10 @@ export async function sendError(reply: FastifyReply, exception: unknown): Promis
   await reply.status(body.statusCode).send(body);
 }
 
-/** Routes under `path` answer errors with `filter` (a compat dialect's shape) instead. */
-export interface PathErrorFilter {
+/** Routes under `path` answer errors in `shape` (a compat dialect's) instead. */
+export interface PathErrorShape {
   readonly path: RegExp;
-  readonly filter: ExceptionFilter;
+  readonly shape: { send(reply: FastifyReply, exception: unknown): void };
 }
 
 /**
@@ -24,13 +24,17 @@ export interface PathErrorFilter {
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  constructor(private readonly byPath: readonly PathErrorFilter[] = []) {}
+  constructor(private readonly byPath: readonly PathErrorShape[] = []) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const url = http.getRequest<FastifyRequest>().url;
+    this.send(http.getRequest<FastifyRequest>().url, http.getResponse<FastifyReply>(), exception);
+  }
+
+  /** Also Fastify's `frameworkErrors` (a URL that is not UTF-8, an overlong path parameter), which never reach Nest. */
+  send(url: string, reply: FastifyReply, exception: unknown): void {
     const owner = this.byPath.find((p) => p.path.test(url));
-    if (owner) return owner.filter.catch(exception, host);
-    void sendError(http.getResponse<FastifyReply>(), exception);
+    if (owner) owner.shape.send(reply, exception);
+    else void sendError(reply, exception);
   }
 }

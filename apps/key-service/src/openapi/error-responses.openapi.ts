@@ -14,11 +14,12 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'The request is malformed (body, path, query or header); the message names the rule it broke. Nothing was changed.',
+  400: 'The request is malformed (body, path, query or header, or a URL that is not UTF-8); the message names the rule it broke. Nothing was changed.',
   401: 'No API key, or one that does not verify; the message says which.',
   403: 'The key is valid but lacks the role this route needs (admin to manage, admin or auditor to read).',
   404: 'No such key, or not one the caller may see.',
   413: 'The body is larger than BODY_LIMIT_BYTES.',
+  414: 'A path parameter is longer than 256 characters.',
   415: 'The body is not JSON: send content-type application/json.',
   503: 'Key verification is unavailable (Redis and PostgreSQL both unreachable), so the caller cannot be authenticated; nothing was changed.',
 };
@@ -32,7 +33,8 @@ const DESCRIPTIONS: Record<number, string> = {
  *   answers 400; the body methods also 413 and 415;
  * - a route with `security` answers 401 (no or a bad key), 403 (a key without the role) and 503
  *   (a non-root key cannot be verified while the verification stores are down);
- * - a route with a key id in its path (`{id}`, `{key_id}`) answers 404.
+ * - a route with a path parameter answers 414 when one is longer than maxParamLength, and one
+ *   with a key id in its path (`{id}`, `{key_id}`) 404 when there is no such key;
  * Statuses only some routes send (409, 412) are declared on those routes; this fills in the error
  * body of every 4xx/5xx declared without one, in the shape of the route's dialect (`schemas`).
  */
@@ -47,6 +49,7 @@ export function declareErrorResponses(document: OpenAPIObject, schemas: ErrorSch
       if (hasBody || parameters.length > 0 || operation.requestBody) statuses.add(400);
       if (hasBody) [413, 415].forEach((s) => statuses.add(s));
       if ((operation.security ?? []).length > 0) [401, 403, 503].forEach((s) => statuses.add(s));
+      if (parameters.some((p) => p.in === 'path')) statuses.add(414);
       if (parameters.some((p) => p.in === 'path' && KEY_ID_PARAMETERS.has(p.name ?? ''))) statuses.add(404);
       const responses: Responses = operation.responses;
       for (const status of statuses) responses[status] ??= { description: DESCRIPTIONS[status] };
