@@ -22,5 +22,7 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e.spec.ts'] },
+    // Requests generated from /docs/json against the real service; FUZZ_SEED replays a run.
+    { ...base, displayName: 'fuzz', testMatch: ['<rootDir>/{apps,libs,test}/**/*.fuzz.spec.ts'] },
   ],
 };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, CreateAppOptions } from '../../apps/key-service/src/bootstrap';
+import { OpenApiDocument, OpenApiResponseValidator } from './openapi-response.validator';
 
 export const TEST_ROOT_KEY = 'root-key-for-tests-0123456789abcdef';
 export const TEST_PEPPER = 'pepper-for-tests-0123456789abcdef';
@@ -22,6 +23,12 @@ export interface RequestOptions {
   /** Sent as-is instead of JSON-encoding `body`. */
   rawBody?: string;
   headers?: Record<string, string>;
+  /**
+   * Every response is checked against the service's own /docs/json (operation, status, content
+   * type, body) and a mismatch fails the test. Only a test that calls a route on purpose absent
+   * from the document (an unknown path) may turn that off, and says why.
+   */
+  undocumented?: 'deliberately-unknown-route';
 }
 
 export interface TestResponse {
@@ -51,6 +58,11 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('The test app has no TCP address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  let validator: OpenApiResponseValidator | undefined;
+  const documentValidator = async (): Promise<OpenApiResponseValidator> => {
+    validator ??= new OpenApiResponseValidator((await (await fetch(`${baseUrl}/docs/json`)).json()) as OpenApiDocument);
+    return validator;
+  };
   return {
     app,
     baseUrl,
@@ -67,6 +79,18 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
       }
       const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
       const text = await response.text();
+      // The document and its UI describe the API, not themselves.
+      const isDocs = /^\/docs(\/|$|\?)/.test(path);
+      if (!isDocs && options.undocumented === undefined) {
+        const problem = (await documentValidator()).check({
+          method,
+          url: path,
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          text,
+        });
+        if (problem) throw new Error(`The response contradicts /docs/json: ${problem}`);
+      }
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : undefined;

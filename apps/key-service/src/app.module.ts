@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { Logger as PinoLogger } from 'pino';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
+import { COMPAT_ERROR_DIALECTS } from './compat/compat-error-dialects';
 import { CompatModule } from './compat/compat.module';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app.config';
 import { resolveSecrets, ResolvedSecrets } from './config/local-secrets';
@@ -52,7 +53,7 @@ export class AppModule {
         },
         { provide: KEY_HASHER, inject: [RESOLVED_SECRETS], useFactory: (s: ResolvedSecrets) => s.hasher },
         { provide: APP_GUARD, useClass: ManagementAuthGuard },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_FILTER, useFactory: () => new HttpErrorFilter(COMPAT_ERROR_DIALECTS) },
         Logger,
         KeyServiceMetrics,
       ],

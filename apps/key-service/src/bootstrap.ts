@@ -1,16 +1,21 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
+import { COMPAT_ERROR_DIALECTS } from './compat/compat-error-dialects';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
+import { ErrorResponseDto } from './errors/error-response.dto';
+import { HttpErrorFilter } from './errors/http-error.filter';
 import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
 import { VerifyKeyResponseDto } from './keys/verifying/verify-key.response.dto';
 import { documentVerifyRoute } from './keys/verifying/verify-key.route';
 import { registerRequestLogging } from './logging/request-logging.hook';
 import { createServiceLogger } from './logging/service-logger';
+import { declareErrorResponses } from './openapi/error-responses.openapi';
 
 export interface CreateAppOptions {
   /** Where the logs go; stdout unless a test reads them. */
@@ -26,7 +31,15 @@ export async function createApp(
   const logger = createServiceLogger(config.logLevel, options.logDestination);
   // skipMiddie: no Nest middleware is used, and middie's per-request matching alone cost verify a
   // fifth of its throughput. A Nest middleware added later fails at start-up, not silently.
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, maxParamLength: 256, skipMiddie: true });
+  const errors = new HttpErrorFilter(COMPAT_ERROR_DIALECTS);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    maxParamLength: 256,
+    skipMiddie: true,
+    // Without this Fastify answers these itself, in its own shape, on every dialect's routes.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => errors.send(request.url, reply, error),
+  });
   // JSON only: a text/plain body would otherwise arrive as a string and fail validation obscurely (415 instead).
   adapter.getInstance().removeContentTypeParser('text/plain');
   registerRequestLogging(adapter.getInstance(), logger);
@@ -43,9 +56,13 @@ export async function createApp(
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
       .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
       .build(),
-    { extraModels: [VerifyKeyRequestDto, VerifyKeyResponseDto] },
+    { extraModels: [VerifyKeyRequestDto, VerifyKeyResponseDto, ErrorResponseDto, ...COMPAT_ERROR_DIALECTS.map((d) => d.errorBody)] },
   );
   documentVerifyRoute(document);
+  declareErrorResponses(document, {
+    byTag: Object.fromEntries(COMPAT_ERROR_DIALECTS.map((d) => [d.tag, d.errorBody.name])),
+    fallback: ErrorResponseDto.name,
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;
 }

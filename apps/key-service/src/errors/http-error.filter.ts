@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { describeError } from './error-body';
 
 const logger = new Logger('HttpError');
@@ -11,10 +11,30 @@ export async function sendError(reply: FastifyReply, exception: unknown): Promis
   await reply.status(body.statusCode).send(body);
 }
 
-/** Every error of the native API leaves as `{statusCode, error, message}`. */
+/** Routes under `path` answer errors in `shape` (a compat dialect's) instead. */
+export interface PathErrorShape {
+  readonly path: RegExp;
+  readonly shape: { send(reply: FastifyReply, exception: unknown): void };
+}
+
+/**
+ * Every error of the native API leaves as `{statusCode, error, message}`. Errors raised before a
+ * route's own filters run (Fastify's body parsing, 413, 415) land here too: those on a path another
+ * filter owns are handed to it, so each dialect answers in one shape whatever failed.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly byPath: readonly PathErrorShape[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    void sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
+    const http = host.switchToHttp();
+    this.send(http.getRequest<FastifyRequest>().url, http.getResponse<FastifyReply>(), exception);
+  }
+
+  /** Also Fastify's `frameworkErrors` (a URL that is not UTF-8, an overlong path parameter), which never reach Nest. */
+  send(url: string, reply: FastifyReply, exception: unknown): void {
+    const owner = this.byPath.find((p) => p.path.test(url));
+    if (owner) owner.shape.send(reply, exception);
+    else void sendError(reply, exception);
   }
 }

@@ -20,7 +20,7 @@ export class QuotaInputDto {
   @IsOptional() @IsIn(['daily', 'monthly'])
   refill?: 'daily' | 'monthly' | null;
 
-  @ApiPropertyOptional({ description: 'What `remaining` is reset to at each refill', nullable: true })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, description: 'What `remaining` is reset to at each refill', nullable: true })
   @ValidateIf((o: QuotaInputDto) => o.refill !== undefined && o.refill !== null)
   @IsInt() @Min(1) @Max(1_000_000_000_000)
   refillAmount?: number | null;

@@ -1,12 +1,12 @@
 import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KeyDetailsPgStore } from '@keys/projections';
 import { RequireAccess } from '../auth/access.decorator';
 import { LAG_SOURCES, LagSource } from './lag-source';
 import { KeyServiceMetrics } from './key-service.metrics';
 
-@ApiExcludeController()
+@ApiTags('health')
 @Controller('metrics')
 @RequireAccess('public')
 export class MetricsController {
@@ -18,6 +18,9 @@ export class MetricsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics, text exposition format 0.0.4' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
     // Lag is read at scrape time: it is only as fresh as the scrape anyway.

@@ -34,6 +34,7 @@ import { FIREWORKS_TAG } from './fireworks.tag';
 
 /** An empty object: google.protobuf.Empty, what Fireworks' delete answers. */
 type Empty = Record<string, never>;
+const EMPTY_SCHEMA = { type: 'object', properties: {}, additionalProperties: false } as const;
 
 /**
  * Fireworks' `/v1/accounts/{account_id}/users/{user_id}/apiKeys`: the account is the tenant, the
@@ -111,7 +112,7 @@ export class FireworksApiKeyHttpController {
   @HttpCode(200)
   @RequireAccess('manage')
   @ApiOperation({ summary: 'Delete API Key by keyId (custom method; added beside the documented create)', operationId: 'Gateway_DeleteApiKey' })
-  @ApiOkResponse({ description: 'A successful response: an empty object.' })
+  @ApiOkResponse({ description: 'A successful response: an empty object.', schema: EMPTY_SCHEMA })
   @ApiNotFoundResponse({ type: FireworksErrorResponseDto })
   async deleteByBody(
     @Param('account_id') accountId: string,
@@ -126,7 +127,7 @@ export class FireworksApiKeyHttpController {
   @HttpCode(200)
   @RequireAccess('manage')
   @ApiOperation({ summary: 'Delete API Key (AIP-135 form of the same; added beside the documented create)' })
-  @ApiOkResponse({ description: 'A successful response: an empty object.' })
+  @ApiOkResponse({ description: 'A successful response: an empty object.', schema: EMPTY_SCHEMA })
   @ApiNotFoundResponse({ type: FireworksErrorResponseDto })
   async deleteByPath(
     @Param('account_id') accountId: string,

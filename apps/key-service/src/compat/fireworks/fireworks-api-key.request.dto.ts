@@ -21,13 +21,13 @@ export class FireworksApiKeyInputDto {
   @IsOptional() @IsAnnotations()
   annotations?: Record<string, string>;
 
-  @ApiPropertyOptional({ readOnly: true }) @Allow() keyId?: unknown;
-  @ApiPropertyOptional({ readOnly: true }) @Allow() key?: unknown;
-  @ApiPropertyOptional({ readOnly: true }) @Allow() createTime?: unknown;
-  @ApiPropertyOptional({ readOnly: true }) @Allow() secure?: unknown;
-  @ApiPropertyOptional({ readOnly: true }) @Allow() email?: unknown;
-  @ApiPropertyOptional({ readOnly: true }) @Allow() prefix?: unknown;
-  @ApiPropertyOptional({ readOnly: true }) @Allow() lastUsed?: unknown;
+  @ApiPropertyOptional({ type: String, readOnly: true }) @Allow() keyId?: unknown;
+  @ApiPropertyOptional({ type: String, readOnly: true }) @Allow() key?: unknown;
+  @ApiPropertyOptional({ type: String, format: 'date-time', readOnly: true }) @Allow() createTime?: unknown;
+  @ApiPropertyOptional({ type: Boolean, readOnly: true }) @Allow() secure?: unknown;
+  @ApiPropertyOptional({ type: String, readOnly: true }) @Allow() email?: unknown;
+  @ApiPropertyOptional({ type: String, readOnly: true }) @Allow() prefix?: unknown;
+  @ApiPropertyOptional({ type: String, format: 'date-time', readOnly: true }) @Allow() lastUsed?: unknown;
 }
 
 /** `GatewayCreateApiKeyBody`: `{apiKey}`, required. */

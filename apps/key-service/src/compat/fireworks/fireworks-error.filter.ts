@@ -12,6 +12,7 @@ const GRPC_CODE: Record<number, number> = {
   409: 6, // ALREADY_EXISTS (a duplicate key id; concurrent changes are retried inside the command)
   412: 9, // FAILED_PRECONDITION
   413: 3,
+  414: 3,
   415: 3,
   429: 8, // RESOURCE_EXHAUSTED
   501: 12, // UNIMPLEMENTED
@@ -25,8 +26,12 @@ const GRPC_CODE: Record<number, number> = {
 @Catch()
 export class FireworksErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
+    this.send(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+
+  send(reply: FastifyReply, exception: unknown): void {
     const { statusCode, message } = describeCompatError(exception);
     const body: FireworksErrorResponseDto = { code: GRPC_CODE[statusCode] ?? (statusCode >= 500 ? 13 : 2), message, details: [] };
-    void host.switchToHttp().getResponse<FastifyReply>().status(statusCode).send(body);
+    void reply.status(statusCode).send(body);
   }
 }

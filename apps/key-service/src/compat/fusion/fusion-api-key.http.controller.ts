@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { KeyDomainError } from '@keys/domain';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
@@ -35,6 +35,7 @@ export class FusionApiKeyHttpController {
   @ApiOperation({ summary: 'Create an API key (Fusion: 200, the key only in this response)' })
   @ApiOkResponse({ type: FusionCreatedApiKeyDto, description: 'Key created.' })
   @ApiBadRequestResponse({ description: 'The key could not be created. Check the syntax of your request.' })
+  @ApiConflictResponse({ description: 'A key with this `id` already exists' })
   async create(@Body() body: FusionApiKeyRequestDto, @Ctx() context: CommandContext): Promise<FusionCreatedApiKeyDto> {
     const { view, plaintext } = await this.commandBus.execute(
       new CreateKeyCommand({ id: body.id, name: body.name, roles: body.roles }, context),

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters }
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -77,6 +78,7 @@ export class LuminoApiKeyHttpController {
   @ApiOperation({ summary: 'Revoke an API key; answers the key with status REVOKED (added beside the documented create)' })
   @ApiOkResponse({ type: LuminoApiKeyResponseDto })
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
+  @ApiConflictResponse({ type: LuminoErrorResponseDto, description: 'The key is already revoked' })
   async delete(@Param('id', LuminoKeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<LuminoApiKeyResponseDto> {
     return toLuminoApiKey(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
   }

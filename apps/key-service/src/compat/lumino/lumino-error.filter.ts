@@ -7,8 +7,12 @@ import { LuminoErrorResponseDto } from './lumino-error.response.dto';
 @Catch()
 export class LuminoErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
+    this.send(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+
+  send(reply: FastifyReply, exception: unknown): void {
     const { statusCode, message } = describeCompatError(exception);
     const body: LuminoErrorResponseDto = { status: statusCode, message };
-    void host.switchToHttp().getResponse<FastifyReply>().status(statusCode).send(body);
+    void reply.status(statusCode).send(body);
   }
 }

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiExcludeEndpoint,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -69,7 +69,10 @@ export class OrgV2ApiKeyHttpController {
   @Post('//')
   @HttpCode(200)
   @RequireAccess('manage')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Create API Key, at the path with the trailing slash that the seed\'s curl uses' })
+  @ApiBody({ type: OrgV2ApiKeyCreateDto })
+  @ApiOkResponse({ type: OrgV2ApiKeyCreateResponseDto, description: 'Successful Response' })
+  @ApiUnprocessableEntityResponse({ type: OrgV2ErrorResponseDto, description: 'Validation Error' })
   createWithTrailingSlash(
     @Body(new OrgV2BodyPipe(OrgV2ApiKeyCreateDto)) body: OrgV2ApiKeyCreate,
     @Ctx() context: CommandContext,
@@ -100,6 +103,7 @@ export class OrgV2ApiKeyHttpController {
   @ApiOperation({ summary: 'Revoke API Key; answers the key with is_revoked true (added beside the documented create)' })
   @ApiOkResponse({ type: OrgV2ApiKeyResponseDto, description: 'Successful Response' })
   @ApiNotFoundResponse({ type: OrgV2ErrorResponseDto })
+  @ApiConflictResponse({ type: OrgV2ErrorResponseDto, description: 'The key is already revoked' })
   async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<OrgV2ApiKeyResponseDto> {
     return toOrgV2ApiKey(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
   }

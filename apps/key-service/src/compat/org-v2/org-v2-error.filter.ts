@@ -12,7 +12,10 @@ import { OrgV2ValidationError } from './org-v2-validation.error';
 @Catch()
 export class OrgV2ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    this.send(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+
+  send(reply: FastifyReply, exception: unknown): void {
     if (exception instanceof OrgV2ValidationError) {
       const body: OrgV2ErrorResponseDto = { detail: exception.details };
       void reply.status(422).send(body);

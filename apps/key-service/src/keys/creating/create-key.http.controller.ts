@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
@@ -19,6 +19,7 @@ export class CreateKeyHttpController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a key; the plaintext is in this response only' })
   @ApiCreatedResponse({ type: CreatedKeyDto })
+  @ApiConflictResponse({ description: 'A key with this `id` already exists' })
   async create(@Body() body: CreateKeyRequestDto, @Ctx() context: CommandContext): Promise<CreatedKeyDto> {
     const { view, plaintext } = await this.commandBus.execute(new CreateKeyCommand(body, context));
     return { ...toKeyRecord(view), key: plaintext };

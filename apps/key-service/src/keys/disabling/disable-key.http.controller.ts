@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
@@ -21,6 +21,7 @@ export class DisableKeyHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend a key until it is enabled again' })
   @ApiOkResponse({ type: KeyRecordDto })
+  @ApiConflictResponse({ description: 'The key is revoked or already disabled' })
   async disable(@Param('id', KeyIdPipe) id: string, @Body() body: ReasonRequestDto, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
     return toKeyRecord(await this.commandBus.execute(new DisableKeyCommand(id, body?.reason ?? null, context)));
   }
@@ -29,6 +30,7 @@ export class DisableKeyHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift a suspension' })
   @ApiOkResponse({ type: KeyRecordDto })
+  @ApiConflictResponse({ description: 'The key is revoked or not disabled' })
   async enable(@Param('id', KeyIdPipe) id: string, @Body() body: ReasonRequestDto, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
     return toKeyRecord(await this.commandBus.execute(new EnableKeyCommand(id, body?.reason ?? null, context)));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
@@ -20,6 +20,7 @@ export class RevokeKeyHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key for good; effective before this call returns' })
   @ApiOkResponse({ type: KeyRecordDto })
+  @ApiConflictResponse({ description: 'The key is already revoked' })
   async revoke(@Param('id', KeyIdPipe) id: string, @Body() body: ReasonRequestDto, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
     return toKeyRecord(await this.commandBus.execute(new RevokeKeyCommand(id, body?.reason ?? null, context)));
   }
@@ -28,6 +29,7 @@ export class RevokeKeyHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Same as revoke: the key and its history are kept, it never verifies again' })
   @ApiOkResponse({ type: KeyRecordDto })
+  @ApiConflictResponse({ description: 'The key is already revoked' })
   async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<KeyRecordDto> {
     return toKeyRecord(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
   }

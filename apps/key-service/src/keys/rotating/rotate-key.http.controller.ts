@@ -1,4 +1,4 @@
-import { ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RequireAccess } from '../../auth/access.decorator';
@@ -25,6 +25,7 @@ export class RotateKeyHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new secret for the same key; the new plaintext is in this response only' })
   @ApiOkResponse({ type: RotatedKeyDto })
+  @ApiConflictResponse({ description: 'The key is revoked' })
   async rotate(@Param('id', KeyIdPipe) id: string, @Body() body: RotateKeyRequestDto, @Ctx() context: CommandContext): Promise<RotatedKeyDto> {
     const rotated = await this.commandBus.execute(new RotateKeyCommand(id, body?.gracePeriodSeconds ?? 0, context));
     return { ...toKeyRecord(rotated.view), key: rotated.plaintext, previousKeyValidUntil: rotated.previousValidUntil };

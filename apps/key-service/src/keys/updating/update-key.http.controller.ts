@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Headers, Param, Patch } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
@@ -28,6 +28,8 @@ export class UpdateKeyHttpController {
   @ApiOperation({ summary: 'Change name, description, roles, annotations, expiry, owner, environment or limits' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Version last seen; 412 when the key has changed since' })
   @ApiOkResponse({ type: KeyRecordDto })
+  @ApiConflictResponse({ description: 'The key is revoked: it can no longer change' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match names an older version than the key is at' })
   async update(
     @Param('id', KeyIdPipe) id: string,
     @Body() body: UpdateKeyRequestDto,

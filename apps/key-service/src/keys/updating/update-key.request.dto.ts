@@ -11,7 +11,7 @@ export class UpdateKeyRequestDto {
   @IsOptional() @IsString() @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 255, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 255, nullable: true })
   @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(255)
   description?: string | null;
 
@@ -23,15 +23,15 @@ export class UpdateKeyRequestDto {
   @IsOptional() @IsAnnotations()
   annotations?: Record<string, string>;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @ValidateIf((_, v) => v !== null && v !== undefined) @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time or null' })
   expiresAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 128, nullable: true })
   @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @Length(1, 128)
   owner?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 64, nullable: true })
   @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @Length(1, 64)
   environment?: string | null;
 

@@ -72,7 +72,7 @@ export function documentVerifyRoute(document: OpenAPIObject): void {
   document.paths[VERIFY_PATH] = {
     post: {
       operationId: 'verifyKey',
-      summary: 'Is this key valid? Always 200; the answer is in `valid` and `code`',
+      summary: 'Is this key valid? Every well-formed request gets 200, the answer in `valid` and `code`; a malformed one 400, 413 or 415',
       tags: ['verify'],
       requestBody: {
         required: true,
@@ -80,7 +80,9 @@ export function documentVerifyRoute(document: OpenAPIObject): void {
       },
       responses: {
         200: { description: 'The answer', content: { 'application/json': { schema: { $ref: '#/components/schemas/VerifyKeyResponseDto' } } } },
-        400: { description: 'The body is not a verify request; the message says which rule it broke' },
+        400: { description: 'The body is not a verify request (or not JSON); the message says which rule it broke' },
+        413: { description: 'The body is larger than BODY_LIMIT_BYTES' },
+        415: { description: 'The body is not JSON: send content-type application/json' },
         503: { description: 'Nothing can decide right now (Redis and the PostgreSQL copy both unreachable); never VALID' },
       },
     },

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { GetKeyQuery } from '../getting/get-key.query';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
@@ -21,6 +21,8 @@ export class WhoamiHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The record of the key you hold (no secret); 404 unless the key is valid' })
   @ApiOkResponse({ type: KeyRecordDto })
+  @ApiNotFoundResponse({ description: 'The key is not valid; the message gives its verify code' })
+  @ApiServiceUnavailableResponse({ description: 'Key verification is unavailable (Redis and PostgreSQL both unreachable)' })
   async whoami(@Body() body: WhoamiRequestDto): Promise<KeyRecordDto> {
     const result = await this.verifier.verify(body.key);
     if (!result.valid || !result.keyId) throw new NotFoundException(`Key not valid: ${result.code}`);
