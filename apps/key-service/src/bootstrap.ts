@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { onRouteHookHandler } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
@@ -15,6 +16,8 @@ import { createServiceLogger } from './logging/service-logger';
 export interface CreateAppOptions {
   /** Where the logs go; stdout unless a test reads them. */
   readonly logDestination?: DestinationStream;
+  /** Told of every route as it is added, Nest's and plain Fastify's alike (the route-inventory test). */
+  readonly onRoute?: onRouteHookHandler;
 }
 
 /** Builds the HTTP application; main.ts listens on it, the e2e tests too. */
@@ -27,6 +30,8 @@ export async function createApp(
   // skipMiddie: no Nest middleware is used, and middie's per-request matching alone cost verify a
   // fifth of its throughput. A Nest middleware added later fails at start-up, not silently.
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, maxParamLength: 256, skipMiddie: true });
+  // Before anything adds a route: onRoute only sees routes added after it.
+  if (options.onRoute) adapter.getInstance().addHook('onRoute', options.onRoute);
   // JSON only: a text/plain body would otherwise arrive as a string and fail validation obscurely (415 instead).
   adapter.getInstance().removeContentTypeParser('text/plain');
   registerRequestLogging(adapter.getInstance(), logger);
