@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyReply, FastifyRequest, onRouteHookHandler } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
@@ -20,6 +20,8 @@ import { declareErrorResponses } from './openapi/error-responses.openapi';
 export interface CreateAppOptions {
   /** Where the logs go; stdout unless a test reads them. */
   readonly logDestination?: DestinationStream;
+  /** Told of every route as it is added, Nest's and plain Fastify's alike (the route-inventory test). */
+  readonly onRoute?: onRouteHookHandler;
 }
 
 /** Builds the HTTP application; main.ts listens on it, the e2e tests too. */
@@ -40,6 +42,8 @@ export async function createApp(
     // Without this Fastify answers these itself, in its own shape, on every dialect's routes.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => errors.send(request.url, reply, error),
   });
+  // Before anything adds a route: onRoute only sees routes added after it.
+  if (options.onRoute) adapter.getInstance().addHook('onRoute', options.onRoute);
   // JSON only: a text/plain body would otherwise arrive as a string and fail validation obscurely (415 instead).
   adapter.getInstance().removeContentTypeParser('text/plain');
   registerRequestLogging(adapter.getInstance(), logger);

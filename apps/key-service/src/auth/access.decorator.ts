@@ -1,7 +1,22 @@
-import { SetMetadata } from '@nestjs/common';
+import { ExecutionContext, SetMetadata, Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 
-export type Access = 'manage' | 'read' | 'public';
+/** What a management route needs: `manage` (root or admin) or `read` (also auditor). */
+export type Access = 'manage' | 'read';
+/** What a route declares: a management access, or `public` (no management key; see public.decorator.ts). */
+export type RouteAccess = Access | 'public';
 export const ACCESS_METADATA = 'key-service:access';
 
-/** What a route needs: `manage` (root or admin), `read` (also auditor), `public` (no management key). */
 export const RequireAccess = (access: Access) => SetMetadata(ACCESS_METADATA, access);
+
+/**
+ * What a route declares, its method's declaration overriding its controller's; undefined when
+ * neither declares one. The guard and the route-inventory test both ask here, so they cannot
+ * disagree on what a route is.
+ */
+export function declaredAccess(
+  reflector: Reflector,
+  route: { getHandler: ExecutionContext['getHandler']; getClass(): Type<unknown> },
+): RouteAccess | undefined {
+  return reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [route.getHandler(), route.getClass()]);
+}

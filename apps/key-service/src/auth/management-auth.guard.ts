@@ -6,7 +6,7 @@ import { KeyHasher } from '@keys/secrets';
 import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
 import { ResolvedSecrets } from '../config/local-secrets';
 import { KeyVerifier } from '@keys/verification';
-import { Access, ACCESS_METADATA } from './access.decorator';
+import { declaredAccess } from './access.decorator';
 import { presentedKey } from '@keys/verification';
 import { canManage, canRead, Principal } from './principal';
 
@@ -14,7 +14,8 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * Authenticates management calls with an API key of this service: the root key, or a key with
- * role `admin` (manage its tenant) or `auditor` (read its tenant). Verification of such keys goes
+ * role `admin` (manage its tenant) or `auditor` (read its tenant). Every route is a management
+ * route unless it is marked @Public(). Verification of such keys goes
  * through the same verifier as any key, so a revoked admin key stops working at once.
  */
 @Injectable()
@@ -27,8 +28,9 @@ export class ManagementAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access =
-      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]) ?? 'public';
+    // Deny by default: a route that forgot to declare its access needs the strictest one, so a
+    // new controller is never open by omission. Public routes say so with @Public().
+    const access = declaredAccess(this.reflector, context) ?? 'manage';
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(presentedKey(request.headers));

@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicator
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KafkaEventRelay } from '@keys/messaging';
 import { KeyDetailsPgStore } from '@keys/projections';
-import { RequireAccess } from '../auth/access.decorator';
+import { Public } from '../auth/public.decorator';
 import { KAFKA_RELAY } from '../persistence/tokens';
 
 /**
@@ -13,7 +13,7 @@ import { KAFKA_RELAY } from '../persistence/tokens';
  */
 @ApiTags('health')
 @Controller('health')
-@RequireAccess('public')
+@Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -2,13 +2,13 @@ import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KeyDetailsPgStore } from '@keys/projections';
-import { RequireAccess } from '../auth/access.decorator';
+import { Public } from '../auth/public.decorator';
 import { LAG_SOURCES, LagSource } from './lag-source';
 import { KeyServiceMetrics } from './key-service.metrics';
 
 @ApiTags('health')
 @Controller('metrics')
-@RequireAccess('public')
+@Public()
 export class MetricsController {
   constructor(
     private readonly metrics: KeyServiceMetrics,

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { RequireAccess } from '../../auth/access.decorator';
+import { Public } from '../../auth/public.decorator';
 import { GetKeyQuery } from '../getting/get-key.query';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
 import { KeyVerifier } from '@keys/verification';
@@ -10,7 +10,7 @@ import { WhoamiRequestDto } from './verify-key.request.dto';
 /** POST /v1/keys/verify itself is a plain Fastify route: verify-key.route.ts. */
 @ApiTags('verify')
 @Controller('v1/keys')
-@RequireAccess('public')
+@Public()
 export class WhoamiHttpController {
   constructor(
     private readonly verifier: KeyVerifier,
