@@ -41,7 +41,7 @@ export class RedisUsageLimiter implements UsageLimiter {
   async admit(check: LimitCheck, now: number): Promise<LimitOutcome> {
     if (!check.rateLimit && !check.quota) return { admitted: true };
     // One hash tag per key keeps both counters in one slot on a Redis Cluster.
-    const tag = `{${check.keyId}}`;
+    const tag = `{${check.streamId}}`;
     const window = check.rateLimit ? rateWindow(check.rateLimit.durationMs, now) : null;
     const counter = check.quota ? quotaCounter(check.quota, check.quotaSetAt, now) : null;
     const [outcome, used, left] = (await (this.redis as Redis & { keyServiceAdmit: (...args: string[]) => Promise<number[]> }).keyServiceAdmit(

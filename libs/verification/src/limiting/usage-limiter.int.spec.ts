@@ -13,7 +13,7 @@ function limiterContract(name: string, setup: () => Promise<{ limiters: UsageLim
     beforeAll(async () => ({ limiters, teardown } = await setup()));
     afterAll(async () => teardown());
 
-    const check = (over: Partial<LimitCheck> = {}): LimitCheck => ({ keyId: randomUUID(), rateLimit: null, quota: null, quotaSetAt: null, ...over });
+    const check = (over: Partial<LimitCheck> = {}): LimitCheck => ({ streamId: `t/${randomUUID()}`, rateLimit: null, quota: null, quotaSetAt: null, ...over });
 
     it('admits exactly the rate limit among many concurrent verifies, then answers RATE_LIMITED', async () => {
       const c = check({ rateLimit: { limit: 10, durationMs: 60_000 } });
@@ -44,8 +44,8 @@ function limiterContract(name: string, setup: () => Promise<{ limiters: UsageLim
     });
 
     it('starts the quota afresh when it is set again', async () => {
-      const keyId = randomUUID();
-      const first = check({ keyId, quota: { remaining: 1, refill: null, refillAmount: null }, quotaSetAt: new Date(NOW - 5000).toISOString() });
+      const streamId = `t/${randomUUID()}`;
+      const first = check({ streamId, quota: { remaining: 1, refill: null, refillAmount: null }, quotaSetAt: new Date(NOW - 5000).toISOString() });
       expect((await limiters[0].admit(first, NOW)).admitted).toBe(true);
       expect((await limiters[0].admit(first, NOW)).admitted).toBe(false);
       const reset = { ...first, quotaSetAt: new Date(NOW - 10).toISOString() };

@@ -67,7 +67,7 @@ export class LuminoApiKeyHttpController {
   @ApiOkResponse({ type: LuminoApiKeyResponseDto })
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
   async get(@Param('id', KeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<LuminoApiKeyResponseDto> {
-    return toLuminoApiKey(await this.queryBus.execute(new GetKeyQuery(id, request.principal!)));
+    return toLuminoApiKey(await this.queryBus.execute(new GetKeyQuery({ keyId: id }, request.principal!)));
   }
 
   @Delete(':id')
@@ -77,6 +77,6 @@ export class LuminoApiKeyHttpController {
   @ApiOkResponse({ type: LuminoApiKeyResponseDto })
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
   async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<LuminoApiKeyResponseDto> {
-    return toLuminoApiKey(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
+    return toLuminoApiKey(await this.commandBus.execute(new RevokeKeyCommand({ keyId: id }, null, context)));
   }
 }

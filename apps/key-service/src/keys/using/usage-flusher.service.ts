@@ -30,8 +30,8 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     await this.flush();
   }
 
-  record(keyId: string): void {
-    this.buffer.record(keyId);
+  record(streamId: string): void {
+    this.buffer.record(streamId);
   }
 
   /** Appends one KeyUsed per key with pending usage; returns how many events were written. */
@@ -47,7 +47,7 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
           written++;
         } catch (error) {
           this.buffer.restore(usage);
-          this.logger.warn(`Usage flush for key ${usage.keyId} failed, kept for the next window: ${(error as Error).message}`);
+          this.logger.warn(`Usage flush for key ${usage.streamId} failed, kept for the next window: ${(error as Error).message}`);
         }
       }
       return written;
