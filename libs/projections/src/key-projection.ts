@@ -40,7 +40,7 @@ export function foldKeyEvents<V extends Versioned>(
     if (decision === 'duplicate') continue;
     if (decision === 'gap')
       throw new Error(
-        `Projection ${projection.name}: key '${event.keyId}' of tenant '${event.tenant}' is at version ${document?.version ?? 0}, got event version ${event.version}`,
+        `Projection ${projection.name}: key '${event.keyId}' is at version ${document?.version ?? 0}, got event version ${event.version}`,
       );
     document = projection.evolve(document, event);
     applied++;
