@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ApiKey } from '@keys/domain';
+import { ApiKey, keyStreamId } from '@keys/domain';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KeyRepository, nothingLoaded } from '../apps/key-service/src/keys/key.repository';
 import { CommandContext } from '../apps/key-service/src/keys/command-context';
@@ -48,8 +48,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   const repository = new KeyRepository(store, { afterAppend: async () => undefined, readYourWrites: async () => undefined }, new KeyServiceMetrics());
   const create = async (keyId: string) =>
     repository.append(
-      keyId,
-      'default',
+      { tenant: 'default', keyId },
       nothingLoaded(),
       ApiKey.empty().create(
         {
@@ -86,28 +85,28 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   try {
     const fresh = `fresh-${randomUUID()}`;
     await create(fresh);
-    await repository.execute(fresh, ({ key }) => ({ tenant: 'default', events: key.recordUsage(1, new Date().toISOString(), new Date().toISOString()) }), CONTEXT);
+    await repository.execute({ tenant: 'default', keyId: fresh }, ({ key }) => key.recordUsage(1, new Date().toISOString(), new Date().toISOString()), CONTEXT);
     for (let k = 0; k < options.keys; k++) {
       const keyId = `hot-${randomUUID()}`;
       await create(keyId);
       for (let version = 1; version <= options.usageEvents; version += 1000) {
         const batch = Array.from({ length: Math.min(1000, options.usageEvents - version + 1) }, (_, i) => use(version + i));
-        await store.appendToStream(keyId, 'default', version, batch);
+        await store.appendToStream(keyStreamId('default', keyId), 'default', version, batch);
       }
       // A usage flush through the repository: it reads everything once and takes the snapshot.
-      await repository.execute(keyId, ({ key }) => ({ tenant: 'default', events: key.recordUsage(1, new Date().toISOString(), new Date().toISOString()) }), CONTEXT);
+      await repository.execute({ tenant: 'default', keyId }, ({ key }) => key.recordUsage(1, new Date().toISOString(), new Date().toISOString()), CONTEXT);
       // The planner's statistics as autovacuum keeps them after such a load (a fresh schema has none).
       await sql.exec('ANALYZE events');
-      const pageAfter = (await store.readStream(keyId, { afterVersion: options.usageEvents - 100, limit: 1 }))[0];
+      const pageAfter = (await store.readStream(keyStreamId('default', keyId), { afterVersion: options.usageEvents - 100, limit: 1 }))[0];
       // Whole-stream loads in a block of their own, after the others: the megabytes of garbage each
       // leaves would otherwise be collected during whichever timing came next.
       for (let i = 0; i < options.loadsPerKey; i++) {
-        await time(() => repository.load(fresh), result.freshKeyMs);
-        await time(() => repository.load(keyId), result.fromSnapshotMs);
-        await time(() => store.readStream(keyId, { afterVersion: pageAfter.version, limit: 101 }), result.historyPageMs);
-        await time(() => store.queryEvents({ tenant: 'default', streamId: keyId, limit: 101 }), result.auditPageMs);
+        await time(() => repository.load({ tenant: 'default', keyId: fresh }), result.freshKeyMs);
+        await time(() => repository.load({ tenant: 'default', keyId }), result.fromSnapshotMs);
+        await time(() => store.readStream(keyStreamId('default', keyId), { afterVersion: pageAfter.version, limit: 101 }), result.historyPageMs);
+        await time(() => store.queryEvents({ tenant: 'default', streamId: keyStreamId('default', keyId), limit: 101 }), result.auditPageMs);
       }
-      for (let i = 0; i < options.loadsPerKey; i++) await time(() => repository.loadHistory(keyId), result.wholeStreamMs);
+      for (let i = 0; i < options.loadsPerKey; i++) await time(() => repository.loadHistory({ tenant: 'default', keyId }), result.wholeStreamMs);
     }
     return result;
   } finally {

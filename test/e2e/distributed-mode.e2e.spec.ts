@@ -117,7 +117,7 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
   it('rotates and revokes a key with a long usage history from its snapshot, with effect on the other instance', async () => {
     const hot = (await create(a, { name: 'hot', roles: ['read'] })).body;
     const windows = 2 * SNAPSHOT_EVERY + 3;
-    await recordUsageHistory(a, hot.id, windows, 4);
+    await recordUsageHistory(a, hot, windows, 4);
     await warm(b, hot.key);
     // B's usage window is a second, so its verifies become KeyUsed events (one or more) whenever
     // its timer fires: flushed here, they land before each command, and the stream's version is

@@ -1,3 +1,4 @@
+import { keyStreamId } from '@keys/domain';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KEY_SNAPSHOT_SCHEMA, SNAPSHOT_EVERY } from '../../apps/key-service/src/keys/key-snapshot';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -22,10 +23,10 @@ describe('A key with a long usage history over HTTP (embedded mode)', () => {
   it('rotates and revokes it from a snapshot, answering what its whole stream folds to', async () => {
     const created = (await svc.request('POST', '/v1/keys', { body: { name: 'hot', roles: ['read'] } })).body;
     const windows = 3 * SNAPSHOT_EVERY + 5;
-    const lastUsedAt = await recordUsageHistory(svc, created.id, windows, 7);
+    const lastUsedAt = await recordUsageHistory(svc, created, windows, 7);
 
     // Loading it reads a snapshot and fewer than SNAPSHOT_EVERY events, not its whole stream.
-    const tail = await store.readStreamTail(created.id, KEY_SNAPSHOT_SCHEMA);
+    const tail = await store.readStreamTail(keyStreamId(created.tenant, created.id), KEY_SNAPSHOT_SCHEMA);
     expect(tail.snapshot).not.toBeNull();
     expect(tail.snapshot!.version + tail.events.length).toBe(windows + 1);
     expect(tail.events.length).toBeLessThan(SNAPSHOT_EVERY);
@@ -65,9 +66,9 @@ describe('A key with a long usage history over HTTP (embedded mode)', () => {
 
   it('reads the whole stream when its snapshot was taken by other folding code', async () => {
     const created = (await svc.request('POST', '/v1/keys', { body: { name: 'old snapshot' } })).body;
-    await recordUsageHistory(svc, created.id, 3, 2);
+    await recordUsageHistory(svc, created, 3, 2);
     // What an older release of the service might have left: a different shape under another schema.
-    await store.saveSnapshot(created.id, 'api-key:0', { version: 4, state: { key: { status: 'REVOKED' } } });
+    await store.saveSnapshot(keyStreamId(created.tenant, created.id), 'api-key:0', { version: 4, state: { key: { status: 'REVOKED' } } });
     const disabled = await svc.request('POST', `/v1/keys/${created.id}/disable`, { body: {} });
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ status: 'DISABLED', usageCount: 6, version: 5 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { keyStreamId } from '@keys/domain';
 import { EventStore, NewEvent } from '@keys/event-store';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 
@@ -104,7 +105,7 @@ export class KeyEventWriter {
       actor,
       correlationId: randomUUID(),
     };
-    await this.store.appendToStream(keyId, tenant, expected, [event]);
+    await this.store.appendToStream(keyStreamId(tenant, keyId), tenant, expected, [event]);
     this.versions.set(keyId, expected + 1);
     this.tenants.set(keyId, tenant);
   }

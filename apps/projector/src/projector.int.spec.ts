@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import { PostgresEventStore } from '@keys/event-store';
 import { KafkaEventRelay, KafkaProjectionConsumer, silentMessagingLogger } from '@keys/messaging';
 import { KeyDetailsPgStore, KeyDetailsView, ProjectionSink, RedisKeyValidationStore, ValidationRecord } from '@keys/projections';
@@ -122,7 +122,7 @@ describe('Projector', () => {
     await waitUntil(
       async () => {
         for (const key of keys) {
-          const [doc, view] = await Promise.all([details.get(key.keyId), validation.view(key.keyId)]);
+          const [doc, view] = await Promise.all([details.get(key.tenant, key.keyId), validation.view(keyStreamId(key.tenant, key.keyId))]);
           if (doc?.version !== writer.versionOf(key.keyId) || view?.version !== writer.versionOf(key.keyId)) return false;
         }
         return true;
@@ -165,7 +165,7 @@ describe('Projector', () => {
     // Spot checks of what verify and list will read.
     const revoked = keys[1];
     expect((await projector.keyValidation.lookup(revoked.hash))?.status).toBe('REVOKED');
-    expect((await projector.keyDetails.get(revoked.keyId))?.status).toBe('REVOKED');
+    expect((await projector.keyDetails.get(revoked.tenant, revoked.keyId))?.status).toBe('REVOKED');
     const rotated = keys[0];
     const graceRecord = await projector.keyValidation.lookup(rotated.hash);
     expect(graceRecord).toEqual(expect.objectContaining({ keyId: rotated.keyId, status: 'ACTIVE' }));
@@ -230,7 +230,7 @@ describe('Projector', () => {
     const reports = await replayReadModels(store, [validation]);
     expect(reports).toEqual([expect.objectContaining({ readModel: 'key-validation', position: await store.headPosition() })]);
     expect(reports[0].events).toBeGreaterThanOrEqual(writer.versionOf(key.keyId));
-    expect((await validation.view(key.keyId))?.version).toBe(writer.versionOf(key.keyId));
+    expect((await validation.view(keyStreamId(key.tenant, key.keyId)))?.version).toBe(writer.versionOf(key.keyId));
     expect(await validation.checkpoint()).toBe(reports[0].position);
   });
 
@@ -247,10 +247,10 @@ describe('Projector', () => {
 
     // What a Redis restarted without persistence holds for this namespace: nothing, marker included.
     await validation.reset();
-    expect(await validation.view(keys[0].keyId)).toBeNull();
+    expect(await validation.view(keyStreamId(keys[0].tenant, keys[0].keyId))).toBeNull();
 
     // No event arrives meanwhile: only the watchdog's replay from the event store can bring them back.
-    await waitUntil(async () => (await validation.isBuilt()) && (await validation.view(keys[1].keyId)) !== null, 60_000, () => 'the model to be rebuilt');
+    await waitUntil(async () => (await validation.isBuilt()) && (await validation.view(keyStreamId(keys[1].tenant, keys[1].keyId))) !== null, 60_000, () => 'the model to be rebuilt');
     const ours = new Set(keys.map((k) => k.keyId));
     expect((await validation.dump()).filter(([, r]) => ours.has(r.keyId))).toEqual(built.validation.filter(([, r]) => ours.has(r.keyId)));
   });

@@ -32,6 +32,9 @@ export class Projector {
       const keyDetails = new KeyDetailsPgStore(sql);
       await keyDetails.init();
       const keyValidation = new RedisKeyValidationStore(redis, { prefix: validationPrefix(config.redisKeyPrefix) });
+      // Before the model is fed: views of the layout before tenant-scoped ids move to their stream id.
+      const moved = await keyValidation.migrateViewKeys();
+      if (moved > 0) logger.info('validation model in Redis: moved views to tenant-scoped keys', { views: moved });
       const keyValidationFallback = new KeyValidationPgStore(sql);
       await keyValidationFallback.init();
       const consumer = new KafkaProjectionConsumer({

@@ -13,3 +13,4 @@ export * from './disabling/key-disabled.event';
 export * from './enabling/key-enabled.event';
 export * from './rotating/key-rotated.event';
 export * from './key-event.upcaster';
+export * from './key-stream-id';

@@ -1,4 +1,5 @@
 import { Actor } from './actor';
+import { keyIdOfStream } from './key-stream-id';
 import { isKeyEventType, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent } from './key-event';
 
 /** An event as any store or transport carries it (event store row, Kafka envelope). */
@@ -38,7 +39,7 @@ export function upcastKeyEvent(envelope: KeyEventEnvelope): RecordedKeyEvent {
     type: envelope.type,
     data,
     eventId: envelope.eventId,
-    keyId: envelope.streamId,
+    keyId: keyIdOfStream(envelope.streamId),
     tenant: envelope.tenant,
     version: envelope.version,
     position: envelope.position,

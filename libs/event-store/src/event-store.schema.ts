@@ -7,6 +7,14 @@
  * Beside it, snapshots of streams: a snapshot caches the fold of a stream's first events, kept per
  * folding code (`schema`), so that loading a long stream reads only its tail. Deleting any or all
  * snapshots is always safe.
+ *
+ * A stream id is `<tenant>/<key id>` (keyStreamId in @keys/domain): ids are unique per tenant.
+ * Logs written before that used the bare key id; the last statements rewrite those stream ids in
+ * place, snapshots first (they name their stream the same way), in the one transaction `migrate`
+ * runs this in. Only rows without a `/` change, so running it again changes nothing, and the
+ * partial index keeps that check from reading the log at every start. Why rewriting is acceptable:
+ * the stream id is the store's address of a stream, not part of any event (type, data, tenant,
+ * actor, time and order are untouched), and docs/events.md says so.
  */
 export const EVENT_STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -36,4 +44,10 @@ CREATE TABLE IF NOT EXISTS stream_snapshots (
   taken_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
   PRIMARY KEY (stream_id, schema)
 );
+CREATE INDEX IF NOT EXISTS events_untenanted_stream ON events (stream_id) WHERE strpos(stream_id, '/') = 0;
+UPDATE stream_snapshots s SET stream_id = e.tenant || '/' || s.stream_id
+  FROM (SELECT DISTINCT stream_id, tenant FROM events WHERE strpos(stream_id, '/') = 0) e
+  WHERE strpos(s.stream_id, '/') = 0 AND e.stream_id = s.stream_id;
+DELETE FROM stream_snapshots WHERE strpos(stream_id, '/') = 0;
+UPDATE events SET stream_id = tenant || '/' || stream_id WHERE strpos(stream_id, '/') = 0;
 `;

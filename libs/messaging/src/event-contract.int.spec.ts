@@ -100,19 +100,22 @@ describe('the event contract page (docs/events.md)', () => {
           const event = JSON.parse((message.value as Buffer).toString('utf8')) as Record<string, Json> & {
             type: string;
             keyId: string;
+            tenant: string;
             version: number;
             schemaVersion: number;
             data: Record<string, Json>;
           };
           const type = message.headers?.['event-type']?.toString();
           const schemaVersion = message.headers?.['schema-version']?.toString();
-          if (message.key?.toString() !== event.keyId) problems.push(`message key is not keyId for ${event.keyId}`);
+          // A key is (tenant, keyId): ids are unique per tenant only, and the message key says both.
+          const key = `${event.tenant}/${event.keyId}`;
+          if (message.key?.toString() !== key) problems.push(`message key is not tenant/keyId for ${key}`);
           if (type !== event.type || schemaVersion !== String(event.schemaVersion)) problems.push(`headers disagree with ${event.type}`);
           problems.push(...violations(schemaFile(event.type, String(schemaVersion)), event as Json));
 
-          const current = state.get(event.keyId) ?? { version: 0, status: 'NONE', usage: 0, roles: [] };
+          const current = state.get(key) ?? { version: 0, status: 'NONE', usage: 0, roles: [] };
           if (event.version <= current.version) return;
-          if (event.version !== current.version + 1) problems.push(`gap on ${event.keyId} at ${event.version}`);
+          if (event.version !== current.version + 1) problems.push(`gap on ${key} at ${event.version}`);
           const next = { ...current, version: event.version };
           if (event.type === 'KeyCreated') Object.assign(next, { status: 'ACTIVE', roles: event.data.roles });
           if (event.type === 'KeyUpdated' && event.data.roles) next.roles = event.data.roles as string[];
@@ -120,14 +123,14 @@ describe('the event contract page (docs/events.md)', () => {
           if (event.type === 'KeyRevoked') next.status = 'REVOKED';
           if (event.type === 'KeyDisabled') next.status = 'DISABLED';
           if (event.type === 'KeyEnabled') next.status = 'ACTIVE';
-          state.set(event.keyId, next);
+          state.set(key, next);
         },
       });
 
-      await waitUntil(() => keys.every((k) => state.get(k.keyId)?.version === writer.versionOf(k.keyId)), 60_000, () => 'consumer to catch up');
+      await waitUntil(() => keys.every((k) => state.get(`${k.tenant}/${k.keyId}`)?.version === writer.versionOf(k.keyId)), 60_000, () => 'consumer to catch up');
       expect(problems).toEqual([]);
       keys.forEach((k, i) =>
-        expect(state.get(k.keyId)).toEqual({
+        expect(state.get(`${k.tenant}/${k.keyId}`)).toEqual({
           version: writer.versionOf(k.keyId),
           status: i % 4 === 1 ? 'REVOKED' : 'ACTIVE',
           usage: i + 1 + 2,

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { keyIdOfStream, keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
 import { StoredEvent } from '@keys/event-store';
 import { MalformedKeyEventError } from './malformed-key-event.error';
 
@@ -16,6 +16,7 @@ export const SCHEMA_VERSION_HEADER = 'schema-version';
 export interface KafkaKeyEventEnvelope {
   readonly eventId: string;
   readonly type: string;
+  /** The id the tenant chose: unique within `tenant` only. */
   readonly keyId: string;
   readonly tenant: string;
   /** Version of the event in its key's stream, from 1: the per-key dedupe and ordering key. */
@@ -52,7 +53,7 @@ export function envelopeFromStoredEvent(event: StoredEvent): KafkaKeyEventEnvelo
   return {
     eventId: event.eventId,
     type: event.type,
-    keyId: event.streamId,
+    keyId: keyIdOfStream(event.streamId),
     tenant: event.tenant,
     version: event.version,
     position: event.position,
@@ -83,10 +84,13 @@ export function envelopeFromRecordedEvent(event: RecordedKeyEvent): KafkaKeyEven
   };
 }
 
-/** Keyed by key id, so every event of one key lands on one partition, in order. */
+/**
+ * Keyed by the key's stream id, `<tenant>/<id>`, so every event of one key lands on one partition,
+ * in order; two tenants' keys of the same id are two keys.
+ */
 export function toKafkaMessage(envelope: KafkaKeyEventEnvelope): KeyEventKafkaMessage {
   return {
-    key: envelope.keyId,
+    key: keyStreamId(envelope.tenant, envelope.keyId),
     value: JSON.stringify(envelope),
     headers: { [EVENT_TYPE_HEADER]: envelope.type, [SCHEMA_VERSION_HEADER]: String(envelope.schemaVersion) },
   };
@@ -127,6 +131,9 @@ export function parseKeyEventEnvelope(value: Buffer | string | null | undefined,
   const type = requireString(body, 'type', problems);
   const keyId = requireString(body, 'keyId', problems);
   const tenant = requireString(body, 'tenant', problems);
+  // A key's stream id is `<tenant>/<id>`: neither part may hold the separator.
+  if (keyId.includes('/')) problems.push(`'keyId' must not contain '/'`);
+  if (tenant.includes('/')) problems.push(`'tenant' must not contain '/'`);
   const version = requirePositiveInteger(body, 'version', problems);
   const position = requirePositiveInteger(body, 'position', problems);
   const occurredAt = requireString(body, 'occurredAt', problems);
@@ -161,7 +168,7 @@ export function parseKeyEventEnvelope(value: Buffer | string | null | undefined,
 export function toRecordedKeyEvent(envelope: KafkaKeyEventEnvelope): RecordedKeyEvent {
   return upcastKeyEvent({
     eventId: envelope.eventId,
-    streamId: envelope.keyId,
+    streamId: keyStreamId(envelope.tenant, envelope.keyId),
     tenant: envelope.tenant,
     type: envelope.type,
     version: envelope.version,

@@ -5,7 +5,7 @@ import { MalformedKeyEventError } from './malformed-key-event.error';
 
 const stored: StoredEvent = {
   eventId: randomUUID(),
-  streamId: 'key-1',
+  streamId: 'acme/key-1',
   tenant: 'acme',
   type: 'KeyRevoked',
   version: 3,
@@ -18,13 +18,26 @@ const stored: StoredEvent = {
 };
 
 describe('key event envelope', () => {
-  it('round-trips a stored event through a Kafka message keyed by key id, with type and schema headers', () => {
+  it('round-trips a stored event through a Kafka message keyed by the key\'s stream id, with type and schema headers', () => {
     const message = toKafkaMessage(envelopeFromStoredEvent(stored));
-    expect(message.key).toBe('key-1');
+    // The tenant's id in the envelope; the message key names tenant and id, as ids are unique per tenant only.
+    expect(message.key).toBe('acme/key-1');
     expect(message.headers).toEqual({ 'event-type': 'KeyRevoked', 'schema-version': '1' });
     const parsed = parseKeyEventEnvelope(Buffer.from(message.value));
     expect(parsed).toEqual({ ...stored, streamId: undefined, keyId: 'key-1' });
     expect(toRecordedKeyEvent(parsed)).toEqual(expect.objectContaining({ keyId: 'key-1', type: 'KeyRevoked', version: 3, data: { reason: 'leaked' } }));
+  });
+
+  it('reads a stream id of the shape before tenant-scoped ids as the key id itself', () => {
+    const legacy = envelopeFromStoredEvent({ ...stored, streamId: 'key-1' });
+    expect(legacy.keyId).toBe('key-1');
+    expect(toKafkaMessage(legacy).key).toBe('acme/key-1');
+  });
+
+  it('refuses a key id or tenant holding the stream id separator', () => {
+    const value = JSON.stringify({ ...envelopeFromStoredEvent(stored), keyId: 'a/b', tenant: 'x/y' });
+    expect(() => parseKeyEventEnvelope(value)).toThrow(MalformedKeyEventError);
+    expect(() => parseKeyEventEnvelope(value)).toThrow(/'keyId' must not contain '\/'.*'tenant' must not contain '\/'/s);
   });
 
   it('rejects a malformed message, naming every problem', () => {

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 
 /** Every read-model document carries the version of the last event folded into it. */
 export interface Versioned {
@@ -48,13 +48,17 @@ export function foldKeyEvents<V extends Versioned>(
   return { document, applied };
 }
 
-/** A batch split per key, each key's events in their batch order: what stores fold one key at a time. */
+/**
+ * A batch split per key, each key's events in their batch order: what stores fold one key at a
+ * time. Keyed by stream id (`<tenant>/<id>`): two tenants' keys of the same id are two keys.
+ */
 export function groupByKey(events: readonly RecordedKeyEvent[]): Map<string, RecordedKeyEvent[]> {
   const byKey = new Map<string, RecordedKeyEvent[]>();
   for (const e of events) {
-    const list = byKey.get(e.keyId);
+    const streamId = keyStreamId(e.tenant, e.keyId);
+    const list = byKey.get(streamId);
     if (list) list.push(e);
-    else byKey.set(e.keyId, [e]);
+    else byKey.set(streamId, [e]);
   }
   return byKey;
 }

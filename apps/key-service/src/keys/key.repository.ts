@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ApiKey, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { ApiKey, KEY_EVENT_SCHEMA_VERSION, KeyEvent, keyStreamId, KeyStreamAddress, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
 import { EVENT_STORE, EventStore, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
 import { foldKeyEvents, keyDetailsProjection, keyValidationProjection } from '@keys/projections';
 import { KeyServiceMetrics } from '../metrics/key-service.metrics';
@@ -31,7 +31,10 @@ export function nothingLoaded(): LoadedKey {
   return { key: ApiKey.empty(), snapshot: null, snapshotVersion: 0, events: [], loadStartedAt: performance.now() };
 }
 
-/** Loads the ApiKey aggregate from its stream and appends what it decided, with the envelope. */
+/**
+ * Loads the ApiKey aggregate from its stream and appends what it decided, with the envelope. A key
+ * is addressed by (tenant, id), its stream by keyStreamId of both: ids are unique per tenant only.
+ */
 @Injectable()
 export class KeyRepository {
   private readonly logger = new Logger(KeyRepository.name);
@@ -43,9 +46,9 @@ export class KeyRepository {
   ) {}
 
   /** For commands: the newest snapshot and the events after it, in one read. */
-  async load(keyId: string): Promise<LoadedKey> {
+  async load(address: KeyStreamAddress): Promise<LoadedKey> {
     const loadStartedAt = performance.now();
-    const tail = await this.store.readStreamTail(keyId, KEY_SNAPSHOT_SCHEMA);
+    const tail = await this.store.readStreamTail(keyStreamId(address.tenant, address.keyId), KEY_SNAPSHOT_SCHEMA);
     const snapshot = tail.snapshot ? (tail.snapshot.state as unknown as KeySnapshot) : null;
     const snapshotVersion = tail.snapshot?.version ?? 0;
     const events = tail.events.map((e) => upcastKeyEvent(e));
@@ -55,20 +58,19 @@ export class KeyRepository {
   }
 
   /** Every event of the key, for what must replay them all. */
-  async loadHistory(keyId: string): Promise<KeyHistory> {
-    const events = await this.readEvents(keyId);
+  async loadHistory(address: KeyStreamAddress): Promise<KeyHistory> {
+    const events = await this.readEvents(address);
     return { key: ApiKey.rehydrate(events), events };
   }
 
   /** A window of the key's events in stream order, as recorded (upcast): for paging its history. */
-  async readEvents(keyId: string, range?: StreamRange): Promise<RecordedKeyEvent[]> {
-    return (await this.store.readStream(keyId, range)).map((e) => upcastKeyEvent(e));
+  async readEvents(address: KeyStreamAddress, range?: StreamRange): Promise<RecordedKeyEvent[]> {
+    return (await this.store.readStream(keyStreamId(address.tenant, address.keyId), range)).map((e) => upcastKeyEvent(e));
   }
 
   /** `before` is what the decision was made on; the append expects the stream to be still at its version. */
   async append(
-    keyId: string,
-    tenant: string,
+    address: KeyStreamAddress,
     before: LoadedKey,
     events: readonly KeyEvent[],
     context: CommandContext,
@@ -85,10 +87,12 @@ export class KeyRepository {
       actor: context.principal.actor,
       correlationId: context.correlationId,
     }));
-    const result = await this.store.appendToStream(keyId, tenant, expectedVersion, newEvents);
+    const { tenant } = address;
+    const streamId = keyStreamId(tenant, address.keyId);
+    const result = await this.store.appendToStream(streamId, tenant, expectedVersion, newEvents);
     for (const e of newEvents) this.metrics.eventsAppended.inc({ type: e.type });
     const recorded = newEvents.map((e, i) =>
-      upcastKeyEvent({ ...e, streamId: keyId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
+      upcastKeyEvent({ ...e, streamId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );
     await this.sync.afterAppend(recorded, { validation: before.snapshot?.validation ?? null, events: before.events });
     const change = recorded.filter((e) => e.type !== 'KeyUsed').pop();
@@ -113,11 +117,11 @@ export class KeyRepository {
       details: foldKeyEvents(keyDetailsProjection, before.snapshot?.details ?? null, since).document,
       validation: foldKeyEvents(keyValidationProjection, before.snapshot?.validation ?? null, since).document,
     };
-    const keyId = recorded[0].keyId;
+    const streamId = keyStreamId(recorded[0].tenant, recorded[0].keyId);
     try {
-      await this.store.saveSnapshot(keyId, KEY_SNAPSHOT_SCHEMA, { version: key.version, state: snapshot as unknown as Record<string, unknown> });
+      await this.store.saveSnapshot(streamId, KEY_SNAPSHOT_SCHEMA, { version: key.version, state: snapshot as unknown as Record<string, unknown> });
     } catch (error) {
-      this.logger.warn(`Could not save a snapshot of key ${keyId}: ${(error as Error).message}`);
+      this.logger.warn(`Could not save a snapshot of key ${streamId}: ${(error as Error).message}`);
     }
   }
 
@@ -126,19 +130,19 @@ export class KeyRepository {
    * first (a usage flush racing a revoke, say). `expectedVersion` pins the version instead (If-Match).
    */
   async execute(
-    keyId: string,
-    decide: (loaded: LoadedKey) => { tenant: string; events: KeyEvent[] },
+    address: KeyStreamAddress,
+    decide: (loaded: LoadedKey) => KeyEvent[],
     context: CommandContext,
     options: { expectedVersion?: number; attempts?: number } = {},
   ): Promise<{ loaded: LoadedKey; recorded: RecordedKeyEvent[] }> {
     const attempts = options.expectedVersion !== undefined ? 1 : (options.attempts ?? 5);
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(keyId);
+      const loaded = await this.load(address);
       if (options.expectedVersion !== undefined && loaded.key.exists && loaded.key.version !== options.expectedVersion)
-        throw new WrongExpectedVersionError(keyId, options.expectedVersion, loaded.key.version);
-      const { tenant, events } = decide(loaded);
+        throw new WrongExpectedVersionError(keyStreamId(address.tenant, address.keyId), options.expectedVersion, loaded.key.version);
+      const events = decide(loaded);
       try {
-        const recorded = await this.append(keyId, tenant, loaded, events, context);
+        const recorded = await this.append(address, loaded, events, context);
         return { loaded, recorded };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;

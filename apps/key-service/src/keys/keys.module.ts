@@ -10,6 +10,7 @@ import { DisableKeyHttpController } from './disabling/disable-key.http.controlle
 import { EnableKeyHandler } from './enabling/enable-key.handler';
 import { GetKeyHandler } from './getting/get-key.handler';
 import { GetKeyHttpController } from './getting/get-key.http.controller';
+import { KeyAddressResolver } from './key-address.resolver';
 import { KeyRepository } from './key.repository';
 import { ListKeysHandler } from './listing/list-keys.handler';
 import { ListKeysHttpController } from './listing/list-keys.http.controller';
@@ -43,6 +44,7 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
   ],
   providers: [
     KeyRepository,
+    KeyAddressResolver,
     keyVerifierProvider,
     VerifyKeyRoute,
     UsageFlusher,
@@ -58,6 +60,6 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     KeyHistoryHandler,
     AuditHandler,
   ],
-  exports: [KeyRepository, KeyVerifier, UsageFlusher, CqrsModule],
+  exports: [KeyRepository, KeyAddressResolver, KeyVerifier, UsageFlusher, CqrsModule],
 })
 export class KeysModule {}

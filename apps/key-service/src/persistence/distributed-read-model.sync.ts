@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import {
   foldKeyEvents,
   KeyDetailsPgStore,
@@ -46,7 +46,7 @@ export class DistributedReadModelSync implements ReadModelSync {
     // Verifiers read Redis, so Redis and the invalidation go first, while the PostgreSQL copy is
     // written beside them; both are done before the response, so whichever a verifier reads
     // (Redis, or PostgreSQL when Redis is down) already has the change once the call returns.
-    const toRedisAndCaches = view ? this.writeAndAnnounce(view) : this.invalidate(last.keyId);
+    const toRedisAndCaches = view ? this.writeAndAnnounce(view) : this.invalidate(keyStreamId(last.tenant, last.keyId));
     await Promise.all([view ? this.deps.pgValidation.upsertView(view) : undefined, toRedisAndCaches]);
   }
 
@@ -54,7 +54,7 @@ export class DistributedReadModelSync implements ReadModelSync {
     // Nobody waits to read a usage flush: the projector carries it when it comes.
     if (events.length === 0 || events.every((e) => e.type === 'KeyUsed')) return;
     const last = events[events.length - 1];
-    await this.waitForQueryModel(last.keyId, last.version);
+    await this.waitForQueryModel(last.tenant, last.keyId, last.version);
   }
 
   /**
@@ -62,34 +62,35 @@ export class DistributedReadModelSync implements ReadModelSync {
    * the key's new records (the append has committed them), so verifiers refresh what they cached.
    */
   private async writeAndAnnounce(view: KeyValidationView): Promise<void> {
-    const announcement = this.deps.bus.announce(view.keyId, validationRecords(view));
+    const streamId = keyStreamId(view.tenant, view.keyId);
+    const announcement = this.deps.bus.announce(streamId, validationRecords(view));
     let receivers: number;
     try {
       receivers = await this.deps.redisValidation.upsertView(view, announcement);
     } catch (error) {
       // Verifiers that cannot reach Redis read the PostgreSQL copy, which gets the change too.
-      this.logger.error(`Could not write key ${view.keyId} to the Redis validation model: ${(error as Error).message}`);
+      this.logger.error(`Could not write key ${streamId} to the Redis validation model: ${(error as Error).message}`);
       await announcement.confirmed(0);
       // The write may have failed for a reason of its own: the caches must still drop the key.
-      return this.invalidate(view.keyId);
+      return this.invalidate(streamId);
     }
     await announcement.confirmed(receivers);
   }
 
-  private invalidate(keyId: string): Promise<void> {
-    return this.deps.bus.publish(keyId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
+  private invalidate(streamId: string): Promise<void> {
+    return this.deps.bus.publish(streamId).catch((error: unknown) => this.logger.error(`Cache invalidation failed: ${String(error)}`));
   }
 
-  private async waitForQueryModel(keyId: string, version: number): Promise<void> {
+  private async waitForQueryModel(tenant: string, keyId: string, version: number): Promise<void> {
     const deadline = Date.now() + this.deps.readYourWritesTimeoutMs;
     // The projector usually shows the write within milliseconds of the relay's publish: poll tightly.
     let pause = 1;
     while (Date.now() < deadline) {
-      const view = await this.deps.details.get(keyId);
+      const view = await this.deps.details.get(tenant, keyId);
       if (view && view.version >= version) return;
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(pause * 2, 5);
     }
-    this.logger.warn(`The query model has not shown key ${keyId} at version ${version} yet; is the projector running?`);
+    this.logger.warn(`The query model has not shown key ${keyStreamId(tenant, keyId)} at version ${version} yet; is the projector running?`);
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import { PositionFeedRunner } from '@keys/projections';
 import { RedisInvalidationBus } from '@keys/verification';
 import { ReadModelSync } from '../keys/read-model-sync.port';
@@ -21,7 +21,7 @@ export class InProcessReadModelSync implements ReadModelSync {
     if (events.length === 0) return;
     const last = events[events.length - 1];
     if (!(await this.feed.waitFor(last.position))) this.logger.warn(`Projections have not reached position ${last.position} yet; reads may lag`);
-    if (this.bus && events.some((e) => e.type !== 'KeyUsed')) await this.bus.publish(last.keyId);
+    if (this.bus && events.some((e) => e.type !== 'KeyUsed')) await this.bus.publish(keyStreamId(last.tenant, last.keyId));
   }
 
   /** The in-process projections that `afterAppend` waited for include the query model. */

@@ -142,16 +142,24 @@ const providers: Provider[] = [
       redis && subscriber
         ? RedisInvalidationBus.connect(redis, subscriber, {
             channel: `${config.redisKeyPrefix}invalidate`,
-            onTimeout: (keyId, acked, expected) =>
-              new Logger('Invalidation').warn(`Only ${acked} of ${expected} instances confirmed dropping key ${keyId} from their cache`),
+            onTimeout: (streamId, acked, expected) =>
+              new Logger('Invalidation').warn(`Only ${acked} of ${expected} instances confirmed dropping key ${streamId} from their cache`),
           })
         : null,
   },
   {
     provide: KEY_VALIDATION_STORE,
     inject: [APP_CONFIG, REDIS],
-    useFactory: (config: AppConfig, redis: Redis | null): KeyValidationStore =>
-      redis ? new RedisKeyValidationStore(redis, { prefix: `${config.redisKeyPrefix}validation:` }) : new InMemoryKeyValidationStore(),
+    useFactory: async (config: AppConfig, redis: Redis | null): Promise<KeyValidationStore> => {
+      if (!redis) return new InMemoryKeyValidationStore();
+      const store = new RedisKeyValidationStore(redis, { prefix: `${config.redisKeyPrefix}validation:` });
+      // Views stored before ids were scoped to tenants move to their stream id. The projector does
+      // the same at its start; a Redis that is down now is left to it (verify falls back meanwhile).
+      await store
+        .migrateViewKeys()
+        .catch((error: unknown) => new Logger('Persistence').warn(`Could not migrate the Redis validation model's keys: ${String(error)}`));
+      return store;
+    },
   },
   {
     provide: VERIFY_FALLBACK,
@@ -174,7 +182,7 @@ const providers: Provider[] = [
     ): ValidationLookup => {
       if (!primary || !bus || !subscriber) return store;
       const cache = new CachedValidationLookup(primary, { ttlMs: config.verifyCacheTtlMs });
-      bus.onInvalidate((keyId, records) => cache.invalidateKey(keyId, records));
+      bus.onInvalidate((streamId, records) => cache.invalidateKey(streamId, records));
       subscriber.on('ready', () => cache.setEnabled(true));
       for (const event of ['close', 'reconnecting', 'end']) subscriber.on(event, () => cache.setEnabled(false));
       return cache;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { keyStreamId } from '@keys/domain';
 import { PgSqlClient, PostgresEventStore, StoredEvent } from '@keys/event-store';
 import { createTestSchema, TEST_DATABASE_URL } from '../../../../test/support/postgres';
 import { startDedicatedKafkaBroker } from '../../../../test/support/kafka-broker';
@@ -46,9 +47,9 @@ function expectPerKeyOrder(messages: readonly CollectedMessage[]): void {
   const byKey = new Map<string, number[]>();
   for (const m of messages) {
     const e = parseKeyEventEnvelope(m.value);
-    expect(m.key).toBe(e.keyId);
+    expect(m.key).toBe(keyStreamId(e.tenant, e.keyId));
   }
-  for (const e of firstDeliveries(messages)) byKey.set(e.keyId, [...(byKey.get(e.keyId) ?? []), e.version]);
+  for (const e of firstDeliveries(messages)) byKey.set(keyStreamId(e.tenant, e.keyId), [...(byKey.get(keyStreamId(e.tenant, e.keyId)) ?? []), e.version]);
   for (const versions of byKey.values()) expect(versions).toEqual(versions.map((_, i) => i + 1));
 }
 
@@ -113,7 +114,7 @@ describe('Kafka event relay', () => {
     const topicReader = await collect(topic);
     await topicReader.waitFor((m) => containsAll(m, stored));
 
-    const ours = new Set(issued.map((k) => k.keyId));
+    const ours = new Set(issued.map((k) => keyStreamId(k.tenant, k.keyId)));
     const mine = topicReader.messages.filter((m) => ours.has(m.key));
     expect(mine).toHaveLength(stored.length);
     for (const message of mine) {
@@ -124,7 +125,7 @@ describe('Kafka event relay', () => {
       expect(Object.keys(envelope).sort()).toEqual(
         ['actor', 'correlationId', 'data', 'eventId', 'keyId', 'occurredAt', 'position', 'schemaVersion', 'tenant', 'type', 'version'],
       );
-      expect(message.key).toBe(envelope.keyId);
+      expect(message.key).toBe(keyStreamId(envelope.tenant, envelope.keyId));
       expect(message.headers[EVENT_TYPE_HEADER]).toBe(envelope.type);
       expect(message.headers[SCHEMA_VERSION_HEADER]).toBe('1');
       for (const key of issued) expect(message.value).not.toContain(key.plaintext);

@@ -45,13 +45,14 @@ export class KeyDetailsPgStore implements ProjectionSink {
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
     await this.sql.transaction(async (tx) => {
-      for (const [keyId, keyEvents] of groupByKey(events)) await this.applyToKey(tx, keyId, keyEvents);
+      for (const keyEvents of groupByKey(events).values()) await this.applyToKey(tx, keyEvents[0].tenant, keyEvents[0].keyId, keyEvents);
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
 
-  private async applyToKey(tx: SqlQueryable, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
-    const current = await tx.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE key_id = $1 FOR UPDATE', [
+  private async applyToKey(tx: SqlQueryable, tenant: string, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
+    const current = await tx.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE tenant = $1 AND key_id = $2 FOR UPDATE', [
+      tenant,
       keyId,
     ]);
     const { document, applied } = foldKeyEvents(keyDetailsProjection, current.rows[0]?.doc ?? null, events);
@@ -59,7 +60,7 @@ export class KeyDetailsPgStore implements ProjectionSink {
     await tx.query(
       `INSERT INTO key_details (key_id, tenant, version, status, owner, environment, roles, expires_at, created_position, doc)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (key_id) DO UPDATE SET tenant = EXCLUDED.tenant, version = EXCLUDED.version, status = EXCLUDED.status,
+       ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
          owner = EXCLUDED.owner, environment = EXCLUDED.environment, roles = EXCLUDED.roles,
          expires_at = EXCLUDED.expires_at, doc = EXCLUDED.doc`,
       [
@@ -84,9 +85,15 @@ export class KeyDetailsPgStore implements ProjectionSink {
     });
   }
 
-  async get(keyId: string): Promise<KeyDetailsView | null> {
-    const r = await this.sql.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE key_id = $1', [keyId]);
+  async get(tenant: string, keyId: string): Promise<KeyDetailsView | null> {
+    const r = await this.sql.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE tenant = $1 AND key_id = $2', [tenant, keyId]);
     return r.rows[0]?.doc ?? null;
+  }
+
+  /** The tenants that hold a key with this id (ids are unique per tenant only), sorted. */
+  async tenantsOf(keyId: string): Promise<string[]> {
+    const r = await this.sql.query<{ tenant: string }>('SELECT tenant FROM key_details WHERE key_id = $1 ORDER BY tenant', [keyId]);
+    return r.rows.map((row) => row.tenant);
   }
 
   async list(filter: KeyListFilter, now: Date = new Date()): Promise<KeyListPage> {
@@ -124,7 +131,7 @@ export class KeyDetailsPgStore implements ProjectionSink {
   async lag(): Promise<{ events: number; oldestOccurredAt: string | null }> {
     const r = await this.sql.query<{ events: string | number; oldest: Date | string | null }>(
       `SELECT count(*) AS events, min(e.occurred_at) AS oldest
-       FROM events e LEFT JOIN key_details d ON d.key_id = e.stream_id
+       FROM events e LEFT JOIN key_details d ON d.tenant = e.tenant AND d.key_id = substr(e.stream_id, strpos(e.stream_id, '/') + 1)
        WHERE e.stream_version > COALESCE(d.version, 0)`,
     );
     const row = r.rows[0];

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { foldKeyEvents, groupByKey } from '../key-projection';
@@ -27,16 +27,16 @@ export class KeyValidationPgStore implements KeyValidationStore {
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
     await this.sql.transaction(async (tx) => {
-      for (const [keyId, keyEvents] of groupByKey(events)) await this.applyToKey(tx, keyId, keyEvents);
+      for (const [streamId, keyEvents] of groupByKey(events)) await this.applyToKey(tx, streamId, keyEvents);
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
 
-  private async applyToKey(tx: SqlQueryable, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
-    const before = await this.lockedView(tx, keyId);
+  private async applyToKey(tx: SqlQueryable, streamId: string, events: RecordedKeyEvent[]): Promise<void> {
+    const before = await this.lockedView(tx, streamId);
     const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
     if (applied === 0 || !document) return;
-    await this.write(tx, keyId, before, document);
+    await this.write(tx, streamId, before, document);
   }
 
   /** As RedisKeyValidationStore.upsertView: a command's own write, skipped when the model is already there. */
@@ -44,33 +44,33 @@ export class KeyValidationPgStore implements KeyValidationStore {
     // One round trip where a transaction of its steps took five: this write is on a revoke's path.
     const records = validationRecords(view).map(([hash, record]) => ({ hash, record }));
     await this.sql.query('SELECT upsert_key_validation_view($1, $2, $3::jsonb, $4::jsonb)', [
-      view.keyId,
+      keyStreamId(view.tenant, view.keyId),
       view.version,
       JSON.stringify(view),
       JSON.stringify(records),
     ]);
   }
 
-  private async lockedView(tx: SqlQueryable, keyId: string): Promise<KeyValidationView | null> {
-    const current = await tx.query<{ doc: KeyValidationView }>('SELECT doc FROM key_validation_views WHERE key_id = $1 FOR UPDATE', [
-      keyId,
+  private async lockedView(tx: SqlQueryable, streamId: string): Promise<KeyValidationView | null> {
+    const current = await tx.query<{ doc: KeyValidationView }>('SELECT doc FROM key_validation_views WHERE stream_id = $1 FOR UPDATE', [
+      streamId,
     ]);
     return current.rows[0]?.doc ?? null;
   }
 
-  private async write(tx: SqlQueryable, keyId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<void> {
+  private async write(tx: SqlQueryable, streamId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<void> {
     const dropped = droppedHashes(before, document);
     if (dropped.length) await tx.query('DELETE FROM key_validation_hashes WHERE hash = ANY($1::text[])', [dropped]);
     for (const [hash, record] of validationRecords(document))
       await tx.query(
-        `INSERT INTO key_validation_hashes (hash, key_id, record) VALUES ($1, $2, $3)
-         ON CONFLICT (hash) DO UPDATE SET key_id = EXCLUDED.key_id, record = EXCLUDED.record`,
-        [hash, keyId, JSON.stringify(record)],
+        `INSERT INTO key_validation_hashes (hash, stream_id, record) VALUES ($1, $2, $3)
+         ON CONFLICT (hash) DO UPDATE SET stream_id = EXCLUDED.stream_id, record = EXCLUDED.record`,
+        [hash, streamId, JSON.stringify(record)],
       );
     await tx.query(
-      `INSERT INTO key_validation_views (key_id, version, doc) VALUES ($1, $2, $3)
-       ON CONFLICT (key_id) DO UPDATE SET version = EXCLUDED.version, doc = EXCLUDED.doc`,
-      [keyId, document.version, JSON.stringify(document)],
+      `INSERT INTO key_validation_views (stream_id, version, doc) VALUES ($1, $2, $3)
+       ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, doc = EXCLUDED.doc`,
+      [streamId, document.version, JSON.stringify(document)],
     );
   }
 

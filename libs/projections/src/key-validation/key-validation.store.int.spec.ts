@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { KeyEvent, RecordedKeyEvent } from '@keys/domain';
+import { KeyEvent, keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import { createTestSchema } from '../../../../test/support/postgres';
 import { foldKeyEvents } from '../key-projection';
 import { InMemoryKeyValidationStore } from './in-memory-key-validation.store';
@@ -148,8 +148,8 @@ describe('PostgreSQL validation store, written by a command while the projector 
       // The projector's statements for a key it sees first, in its order: the view's row (none
       // yet, so nothing locked), the hash rows, then the view, in one transaction.
       await projector.query('BEGIN');
-      await projector.query('SELECT doc FROM key_validation_views WHERE key_id = $1 FOR UPDATE', [keyId]);
-      await projector.query('INSERT INTO key_validation_hashes (hash, key_id, record) VALUES ($1, $2, $3)', [hash, keyId, JSON.stringify(record)]);
+      await projector.query('SELECT doc FROM key_validation_views WHERE stream_id = $1 FOR UPDATE', [keyStreamId('acme', keyId)]);
+      await projector.query('INSERT INTO key_validation_hashes (hash, stream_id, record) VALUES ($1, $2, $3)', [hash, keyStreamId('acme', keyId), JSON.stringify(record)]);
       const command = store.upsertView(view);
       // The command now waits on the hash row the projector holds.
       for (let waiting = 0; waiting === 0; ) {
@@ -160,7 +160,7 @@ describe('PostgreSQL validation store, written by a command while the projector 
       }
       // Had the command taken the view's row first, this would close a cycle, and PostgreSQL would
       // abort one of the two as a deadlock.
-      await projector.query('INSERT INTO key_validation_views (key_id, version, doc) VALUES ($1, 1, $2)', [keyId, JSON.stringify(view)]);
+      await projector.query('INSERT INTO key_validation_views (stream_id, version, doc) VALUES ($1, 1, $2)', [keyStreamId('acme', keyId), JSON.stringify(view)]);
       await projector.query('COMMIT');
       await command;
     } finally {

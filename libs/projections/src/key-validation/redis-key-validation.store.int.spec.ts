@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
 import { foldKeyEvents } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { RedisKeyValidationStore } from './redis-key-validation.store';
@@ -20,7 +20,7 @@ function history(keyId: string): RecordedKeyEvent[] {
     ['KeyRevoked', { reason: 'leaked' }],
   ];
   return raw.map(([type, data], i) =>
-    upcastKeyEvent({ eventId: randomUUID(), streamId: keyId, tenant: 'acme', type, version: i + 1, position: i + 1, occurredAt: at(i),
+    upcastKeyEvent({ eventId: randomUUID(), streamId: keyStreamId('acme', keyId), tenant: 'acme', type, version: i + 1, position: i + 1, occurredAt: at(i),
       actor: { type: 'root', id: 'root' }, correlationId: randomUUID(), schemaVersion: 1, data }),
   );
 }
@@ -63,7 +63,7 @@ describe('Redis key validation store', () => {
     await store.handle(events.slice(0, 3));
     await store.handle(events);
     expect(await store.dump()).toEqual(before);
-    expect((await store.view(keyId))?.version).toBe(6);
+    expect((await store.view(keyStreamId('acme', keyId)))?.version).toBe(6);
   });
 
   it('never moves a key back when projectors race on it with different batches', async () => {
@@ -84,7 +84,7 @@ describe('Redis key validation store', () => {
         }),
       ]);
       for (const keyId of keys) {
-        expect((await store.view(keyId))?.version).toBe(6);
+        expect((await store.view(keyStreamId('acme', keyId)))?.version).toBe(6);
         expect(await store.lookup(`h1-${keyId}`)).toBeNull();
         expect((await store.lookup(`h2-${keyId}`))?.status).toBe('REVOKED');
       }

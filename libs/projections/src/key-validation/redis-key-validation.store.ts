@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
@@ -67,13 +67,38 @@ for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[4 + i]) end
 return announce()
 `;
 
+/**
+ * Moves one view from its key of the tenant-less layout (`key:<id>`) to `key:<tenant>/<id>`. When
+ * a command already wrote the new key, the old view is dropped with every hash record it has that
+ * the new view lacks (a secret rotated away meanwhile must not keep verifying).
+ * KEYS: old view, new view. ARGV: hash key prefix.
+ */
+const MOVE_VIEW_SCRIPT = `
+local old = redis.call('GET', KEYS[1])
+if not old then return 0 end
+local current = redis.call('GET', KEYS[2])
+if not current then
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  return 1
+end
+local o = cjson.decode(old)
+local n = cjson.decode(current)
+local kept = { [n.hash] = true }
+for _, grace in ipairs(n.graceSecrets) do kept[grace.hash] = true end
+local function drop(hash) if not kept[hash] then redis.call('DEL', ARGV[1] .. hash) end end
+drop(o.hash)
+for _, grace in ipairs(o.graceSecrets) do drop(grace.hash) end
+redis.call('DEL', KEYS[1])
+return 2
+`;
+
 const APPLIED = -1;
 /** A CAS loses only to a projector that moved the key meanwhile; a few tries always suffice. */
 const MAX_ATTEMPTS = 10;
 
 /**
  * The distributed validation model on Redis: `<prefix>hash:<hash>` → ValidationRecord JSON for the
- * verify path, and `<prefix>key:<keyId>` → KeyValidationView JSON, which the store folds from so it
+ * verify path, and `<prefix>key:<tenant>/<id>` → KeyValidationView JSON, which the store folds from so it
  * knows which hashes a change drops and which version it is at.
  */
 export class RedisKeyValidationStore implements KeyValidationStore {
@@ -92,7 +117,7 @@ export class RedisKeyValidationStore implements KeyValidationStore {
   }
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
-    await Promise.all([...groupByKey(events)].map(([keyId, keyEvents]) => this.applyToKey(keyId, keyEvents)));
+    await Promise.all([...groupByKey(events)].map(([streamId, keyEvents]) => this.applyToKey(streamId, keyEvents)));
     if (checkpoint !== undefined) await this.redis.set(this.checkpointKey(), String(checkpoint));
   }
 
@@ -129,9 +154,9 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     return json ? (JSON.parse(json) as ValidationRecord) : null;
   }
 
-  /** The per-key view (what the store folds from), for diagnostics and tests. */
-  async view(keyId: string): Promise<KeyValidationView | null> {
-    const json = await this.redis.get(this.viewKey(keyId));
+  /** The per-key view (what the store folds from) by the key's stream id, for diagnostics and tests. */
+  async view(streamId: string): Promise<KeyValidationView | null> {
+    const json = await this.redis.get(this.viewKey(streamId));
     return json ? (JSON.parse(json) as KeyValidationView) : null;
   }
 
@@ -159,6 +184,24 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     });
   }
 
+  /**
+   * Moves views stored under the tenant-less layout (before ids were scoped to tenants) to their
+   * stream id; run at start, before the model is fed. Idempotent: the new layout's keys all hold a
+   * `/`. Returns how many views it moved or merged.
+   */
+  async migrateViewKeys(): Promise<number> {
+    const viewPrefix = this.viewKey('');
+    let moved = 0;
+    for (const key of await this.scan(`${this.escapedPrefix()}key:*`)) {
+      if (key.slice(viewPrefix.length).includes('/')) continue;
+      const json = await this.redis.get(key);
+      if (!json) continue;
+      const view = JSON.parse(json) as KeyValidationView;
+      moved += Number(await this.redis.eval(MOVE_VIEW_SCRIPT, 2, key, this.viewKey(keyStreamId(view.tenant, view.keyId)), this.hashKey(''))) > 0 ? 1 : 0;
+    }
+    return moved;
+  }
+
   async reset(): Promise<void> {
     const keys = await this.scan(`${this.escapedPrefix()}*`);
     for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
@@ -176,7 +219,7 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     const receivers = await this.redis.eval(
       UPSERT_VIEW_SCRIPT,
       1 + records.length,
-      this.viewKey(view.keyId),
+      this.viewKey(keyStreamId(view.tenant, view.keyId)),
       ...records.map(([h]) => this.hashKey(h)),
       String(view.version),
       JSON.stringify(view),
@@ -188,13 +231,13 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     return Number(receivers);
   }
 
-  private async compareAndSet(keyId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<boolean> {
+  private async compareAndSet(streamId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<boolean> {
     const dropped = droppedHashes(before, document);
     const records = validationRecords(document);
     const result = await this.redis.eval(
       APPLY_KEY_SCRIPT,
       1 + dropped.length + records.length,
-      this.viewKey(keyId),
+      this.viewKey(streamId),
       ...dropped.map((h) => this.hashKey(h)),
       ...records.map(([h]) => this.hashKey(h)),
       String(before?.version ?? 0),
@@ -205,15 +248,15 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     return Number(result) === APPLIED;
   }
 
-  private async applyToKey(keyId: string, events: readonly RecordedKeyEvent[]): Promise<void> {
+  private async applyToKey(streamId: string, events: readonly RecordedKeyEvent[]): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const before = await this.view(keyId);
+      const before = await this.view(streamId);
       const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
       if (applied === 0 || !document) return;
-      if (await this.compareAndSet(keyId, before, document)) return;
+      if (await this.compareAndSet(streamId, before, document)) return;
       // Another projector moved this key since we read it: fold again from what it stored.
     }
-    throw new Error(`Key '${keyId}': validation model kept changing under ${MAX_ATTEMPTS} attempts to apply`);
+    throw new Error(`Key '${streamId}': validation model kept changing under ${MAX_ATTEMPTS} attempts to apply`);
   }
 
   private async scan(pattern: string): Promise<string[]> {
@@ -240,8 +283,8 @@ export class RedisKeyValidationStore implements KeyValidationStore {
     return `${this.prefix}built`;
   }
 
-  private viewKey(keyId: string): string {
-    return `${this.prefix}key:${keyId}`;
+  private viewKey(streamId: string): string {
+    return `${this.prefix}key:${streamId}`;
   }
 
   private checkpointKey(): string {

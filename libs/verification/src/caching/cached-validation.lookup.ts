@@ -1,3 +1,4 @@
+import { keyStreamId } from '@keys/domain';
 import { ValidationRecord } from '@keys/projections';
 import { ValidationLookup } from '../verifying/validation-lookup.port';
 
@@ -75,23 +76,23 @@ export class CachedValidationLookup implements ValidationLookup {
    * refreshed in place instead, so the next verify of a hot key is still a hit; a hash the change
    * retired is dropped, and a record older than the cached one never replaces it.
    */
-  invalidateKey(keyId: string, records?: ReadonlyArray<readonly [hash: string, record: ValidationRecord]>): void {
+  invalidateKey(streamId: string, records?: ReadonlyArray<readonly [hash: string, record: ValidationRecord]>): void {
     this.generation++;
     const fresh = new Map(records ?? []);
     const kept = new Set<string>();
     const now = this.now();
-    for (const hash of this.hashesByKey.get(keyId) ?? []) {
+    for (const hash of this.hashesByKey.get(streamId) ?? []) {
       const cached = this.entries.get(hash)?.record;
       const next = fresh.get(hash);
-      if (!cached || !next || next.keyId !== keyId) {
+      if (!cached || !next || keyStreamId(next.tenant, next.keyId) !== streamId) {
         this.entries.delete(hash);
         continue;
       }
       if (next.version >= cached.version) this.entries.set(hash, { record: next, expiresAt: now + this.ttlMs });
       kept.add(hash);
     }
-    if (kept.size) this.hashesByKey.set(keyId, kept);
-    else this.hashesByKey.delete(keyId);
+    if (kept.size) this.hashesByKey.set(streamId, kept);
+    else this.hashesByKey.delete(streamId);
   }
 
   clear(): void {
@@ -112,9 +113,10 @@ export class CachedValidationLookup implements ValidationLookup {
     }
     this.entries.set(hash, { record, expiresAt: now + (record ? this.ttlMs : this.negativeTtlMs) });
     if (record) {
-      const set = this.hashesByKey.get(record.keyId) ?? new Set<string>();
+      const streamId = keyStreamId(record.tenant, record.keyId);
+      const set = this.hashesByKey.get(streamId) ?? new Set<string>();
       set.add(hash);
-      this.hashesByKey.set(record.keyId, set);
+      this.hashesByKey.set(streamId, set);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { keyStreamId } from '@keys/domain';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { KeyValidationView, RedisKeyValidationStore, validationRecords } from '@keys/projections';
@@ -41,7 +42,7 @@ describe('Redis invalidation bus with the verify cache (real Redis)', () => {
     a = await RedisInvalidationBus.connect(connect(), connect(), { channel: `${prefix}invalidate` });
     b = await RedisInvalidationBus.connect(connect(), connect(), { channel: `${prefix}invalidate` });
     cacheB = new CachedValidationLookup(store);
-    b.onInvalidate((keyId, records) => cacheB.invalidateKey(keyId, records));
+    b.onInvalidate((streamId, records) => cacheB.invalidateKey(streamId, records));
   });
 
   afterAll(async () => {
@@ -52,7 +53,7 @@ describe('Redis invalidation bus with the verify cache (real Redis)', () => {
 
   /** What a command does after its append: write the view and announce it in one script, then wait for the acks. */
   async function commit(changed: KeyValidationView): Promise<void> {
-    const announcement = a.announce(changed.keyId, validationRecords(changed));
+    const announcement = a.announce(keyStreamId(changed.tenant, changed.keyId), validationRecords(changed));
     await announcement.confirmed(await store.upsertView(changed, announcement));
   }
 
@@ -85,7 +86,7 @@ describe('Redis invalidation bus with the verify cache (real Redis)', () => {
     expect((await cacheB.lookup(`current-${keyId}`))?.version).toBe(3);
 
     // An instance that decided on version 2 publishes after the one that wrote version 3.
-    const late = a.announce(keyId, validationRecords(view(keyId, 2)));
+    const late = a.announce(keyStreamId('acme', keyId), validationRecords(view(keyId, 2)));
     await late.confirmed(await store.upsertView(view(keyId, 2), late));
     expect(await cacheB.lookup(`current-${keyId}`)).toEqual(expect.objectContaining({ status: 'DISABLED', version: 3 }));
     expect((await store.lookup(`current-${keyId}`))?.version).toBe(3);
@@ -95,7 +96,7 @@ describe('Redis invalidation bus with the verify cache (real Redis)', () => {
     const keyId = randomUUID();
     await commit(view(keyId, 1));
     expect((await cacheB.lookup(`current-${keyId}`))?.status).toBe('ACTIVE');
-    await a.publish(keyId);
+    await a.publish(keyStreamId('acme', keyId));
     const misses = cacheB.misses;
     await cacheB.lookup(`current-${keyId}`);
     expect(cacheB.misses).toBe(misses + 1);

@@ -4,13 +4,13 @@ import type { ValidationRecord } from '@keys/projections';
 
 /** A key's records by hash as of the change that caused an invalidation (what Redis now holds). */
 export type RecordsByHash = ReadonlyArray<readonly [hash: string, record: ValidationRecord]>;
-export type InvalidationHandler = (keyId: string, records?: RecordsByHash) => void;
+export type InvalidationHandler = (streamId: string, records?: RecordsByHash) => void;
 
 export interface InvalidationBusOptions {
   readonly channel?: string;
   /** How long `publish` waits for every subscribed instance to confirm. */
   readonly ackTimeoutMs?: number;
-  readonly onTimeout?: (keyId: string, acked: number, expected: number) => void;
+  readonly onTimeout?: (streamId: string, acked: number, expected: number) => void;
 }
 
 /** An invalidation whose message the caller publishes; see `RedisInvalidationBus.announce`. */
@@ -21,7 +21,7 @@ export interface InvalidationAnnouncement {
 }
 
 interface Message {
-  readonly keyId: string;
+  readonly streamId: string;
   readonly nonce: string;
   readonly records?: RecordsByHash;
 }
@@ -63,8 +63,8 @@ export class RedisInvalidationBus {
   }
 
   /** Resolves once every instance that received the message confirmed, or after the ack timeout. */
-  async publish(keyId: string): Promise<void> {
-    const announcement = this.announce(keyId);
+  async publish(streamId: string): Promise<void> {
+    const announcement = this.announce(streamId);
     let receivers = 0;
     try {
       receivers = await this.publisher.publish(announcement.channel, announcement.message);
@@ -80,9 +80,9 @@ export class RedisInvalidationBus {
    * `records` (the key's state at the change, which must already be committed) travel with the
    * message, so a verifier's next answer for a hash it had cached needs no Redis read.
    */
-  announce(keyId: string, records?: RecordsByHash): InvalidationAnnouncement {
+  announce(streamId: string, records?: RecordsByHash): InvalidationAnnouncement {
     // This instance first, synchronously: its own answers must not wait for a round trip.
-    for (const handler of this.handlers) handler(keyId, records);
+    for (const handler of this.handlers) handler(streamId, records);
     const nonce = randomUUID();
     let done!: () => void;
     const acknowledged = new Promise<void>((resolve) => (done = resolve));
@@ -91,14 +91,14 @@ export class RedisInvalidationBus {
     this.pending.set(nonce, entry);
     return {
       channel: this.channel,
-      message: JSON.stringify({ keyId, nonce, records } satisfies Message),
+      message: JSON.stringify({ streamId, nonce, records } satisfies Message),
       confirmed: async (receivers: number) => {
         entry.expected = receivers;
         let timer: NodeJS.Timeout | undefined;
         try {
           if (entry.acked >= entry.expected) return;
           const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.ackTimeoutMs)));
-          if ((await Promise.race([acknowledged, timedOut])) === 'timeout') this.options.onTimeout?.(keyId, entry.acked, entry.expected);
+          if ((await Promise.race([acknowledged, timedOut])) === 'timeout') this.options.onTimeout?.(streamId, entry.acked, entry.expected);
         } finally {
           clearTimeout(timer);
           this.pending.delete(nonce);
@@ -124,9 +124,9 @@ export class RedisInvalidationBus {
     } catch {
       return;
     }
-    if (typeof message.keyId !== 'string' || typeof message.nonce !== 'string') return;
+    if (typeof message.streamId !== 'string' || typeof message.nonce !== 'string') return;
     const records = Array.isArray(message.records) && message.records.every(isRecordEntry) ? message.records : undefined;
-    for (const handler of this.handlers) handler(message.keyId, records);
+    for (const handler of this.handlers) handler(message.streamId, records);
     void this.publisher.publish(this.ackChannel, message.nonce).catch(() => undefined);
   }
 }

@@ -72,12 +72,12 @@ export class KeyVerificationModule {
           useFactory: (c: Connections) => {
             const store = new RedisKeyValidationStore(c.redis, { prefix: options.validationPrefix });
             const cache = new CachedValidationLookup(store, { ttlMs: options.cacheTtlMs });
-            c.bus.onInvalidate((keyId, records) => cache.invalidateKey(keyId, records));
+            c.bus.onInvalidate((streamId, records) => cache.invalidateKey(streamId, records));
             return new KeyVerifier({
               hasher: new KeyHasher(options.pepper),
               lookup: cache,
               limiter: new RedisUsageLimiter(c.redis, options.limitsPrefix),
-              onValid: (keyId) => c.usage.record(keyId),
+              onValid: (streamId) => c.usage.record(streamId),
             });
           },
         },

@@ -15,7 +15,7 @@ export class InMemoryUsageLimiter implements UsageLimiter {
     let used = 0;
     if (check.rateLimit) {
       const { index, reset } = rateWindow(check.rateLimit.durationMs, now);
-      const w = this.windows.get(check.keyId);
+      const w = this.windows.get(check.streamId);
       used = w && w.index === index ? w.used : 0;
       ratelimit = { limit: check.rateLimit.limit, remaining: Math.max(0, check.rateLimit.limit - used), reset };
       if (used >= check.rateLimit.limit) return { admitted: false, code: 'RATE_LIMITED', ratelimit };
@@ -23,15 +23,15 @@ export class InMemoryUsageLimiter implements UsageLimiter {
     let remaining: number | undefined;
     if (check.quota) {
       const counter = quotaCounter(check.quota, check.quotaSetAt, now);
-      const q = this.quotas.get(check.keyId);
+      const q = this.quotas.get(check.streamId);
       const left = q && q.id === counter.id ? q.left : counter.initial;
       if (left <= 0) return { admitted: false, code: 'USAGE_EXCEEDED', ratelimit, remaining: 0 };
       remaining = left - 1;
-      this.quotas.set(check.keyId, { id: counter.id, left: remaining });
+      this.quotas.set(check.streamId, { id: counter.id, left: remaining });
     }
     if (check.rateLimit && ratelimit) {
       const { index } = rateWindow(check.rateLimit.durationMs, now);
-      this.windows.set(check.keyId, { index, used: used + 1 });
+      this.windows.set(check.streamId, { index, used: used + 1 });
       ratelimit = { ...ratelimit, remaining: check.rateLimit.limit - used - 1 };
     }
     return { admitted: true, ratelimit, remaining };

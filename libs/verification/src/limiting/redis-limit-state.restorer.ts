@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { quotaCounter, rateWindow } from '@keys/domain';
+import { keyStreamId, quotaCounter, rateWindow } from '@keys/domain';
 import { KeyValidationView } from '@keys/projections';
 import { limitsRestoredKey, limitsRestoringKey, quotaCounterKey, rateCounterKey } from './redis-limit.keys';
 
@@ -43,7 +43,7 @@ export class RedisLimitStateRestorer {
           const counter = quotaCounter(view.quota, view.quotaSetAt, now);
           if (usage.quota.counter === counter.id) {
             const left = String(Math.max(0, counter.initial - usage.quota.used));
-            const key = quotaCounterKey(this.prefix, view.keyId, counter.id);
+            const key = quotaCounterKey(this.prefix, keyStreamId(view.tenant, view.keyId), counter.id);
             if (counter.ttlMs > 0) pipeline.set(key, left, 'PX', counter.ttlMs, 'NX');
             else pipeline.set(key, left, 'NX');
             quotas++;
@@ -52,7 +52,7 @@ export class RedisLimitStateRestorer {
         if (view.rateLimit && usage.rate) {
           const window = rateWindow(view.rateLimit.durationMs, now);
           if (usage.rate.window === window.index) {
-            pipeline.set(rateCounterKey(this.prefix, view.keyId, window.index), String(usage.rate.used), 'PX', Math.max(1, window.reset - now), 'NX');
+            pipeline.set(rateCounterKey(this.prefix, keyStreamId(view.tenant, view.keyId), window.index), String(usage.rate.used), 'PX', Math.max(1, window.reset - now), 'NX');
             rates++;
           }
         }

@@ -2,9 +2,9 @@
  * Names of the limit state in Redis, shared by the limiter that consumes it and the restorer that
  * seeds it. One hash tag per key keeps a key's counters in one slot on a Redis Cluster.
  */
-export const rateCounterKey = (prefix: string, keyId: string, window: number): string => `${prefix}rate:{${keyId}}:${window}`;
+export const rateCounterKey = (prefix: string, streamId: string, window: number): string => `${prefix}rate:{${streamId}}:${window}`;
 
-export const quotaCounterKey = (prefix: string, keyId: string, counter: string): string => `${prefix}quota:{${keyId}}:${counter}`;
+export const quotaCounterKey = (prefix: string, streamId: string, counter: string): string => `${prefix}quota:{${streamId}}:${counter}`;
 
 /**
  * Present once the counters this Redis holds can be trusted to include the usage in the event log:

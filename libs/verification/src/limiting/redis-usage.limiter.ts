@@ -59,8 +59,8 @@ export class RedisUsageLimiter implements UsageLimiter {
     const window = check.rateLimit ? rateWindow(check.rateLimit.durationMs, now) : null;
     const counter = check.quota ? quotaCounter(check.quota, check.quotaSetAt, now) : null;
     const [outcome, used, left] = (await (this.redis as Redis & { keyServiceAdmit: (...args: string[]) => Promise<number[]> }).keyServiceAdmit(
-      rateCounterKey(this.prefix, check.keyId, window?.index ?? 0),
-      quotaCounterKey(this.prefix, check.keyId, counter?.id ?? '0'),
+      rateCounterKey(this.prefix, check.streamId, window?.index ?? 0),
+      quotaCounterKey(this.prefix, check.streamId, counter?.id ?? '0'),
       // The marker is read only when a counter is missing. It is outside the key's slot: a
       // standalone Redis (or one slot), as the validation model's scripts already assume.
       limitsRestoredKey(this.prefix),

@@ -17,7 +17,7 @@ function limiterContract(name: string, setup: () => Promise<{ limiters: UsageLim
     beforeAll(async () => ({ limiters, teardown } = await setup()));
     afterAll(async () => teardown());
 
-    const check = (over: Partial<LimitCheck> = {}): LimitCheck => ({ keyId: randomUUID(), rateLimit: null, quota: null, quotaSetAt: null, ...over });
+    const check = (over: Partial<LimitCheck> = {}): LimitCheck => ({ streamId: `t/${randomUUID()}`, rateLimit: null, quota: null, quotaSetAt: null, ...over });
 
     it('admits exactly the rate limit among many concurrent verifies, then answers RATE_LIMITED', async () => {
       const c = check({ rateLimit: { limit: 10, durationMs: 60_000 } });
@@ -48,8 +48,8 @@ function limiterContract(name: string, setup: () => Promise<{ limiters: UsageLim
     });
 
     it('starts the quota afresh when it is set again', async () => {
-      const keyId = randomUUID();
-      const first = check({ keyId, quota: { remaining: 1, refill: null, refillAmount: null }, quotaSetAt: new Date(NOW - 5000).toISOString() });
+      const streamId = `t/${randomUUID()}`;
+      const first = check({ streamId, quota: { remaining: 1, refill: null, refillAmount: null }, quotaSetAt: new Date(NOW - 5000).toISOString() });
       expect((await limiters[0].admit(first, NOW)).admitted).toBe(true);
       expect((await limiters[0].admit(first, NOW)).admitted).toBe(false);
       const reset = { ...first, quotaSetAt: new Date(NOW - 10).toISOString() };
@@ -109,12 +109,12 @@ describe('Redis limit state lost with its data', () => {
 
   it('creates no counter until the state is restored: a quota is unavailable (503), a rate limit falls back to local counters', async () => {
     const keyId = randomUUID();
-    await expect(limiter.admit({ keyId, rateLimit: null, quota, quotaSetAt: setAt }, NOW)).rejects.toBeInstanceOf(LimitStateNotRestoredError);
-    await expect(limiter.admit({ keyId, rateLimit, quota: null, quotaSetAt: null }, NOW)).rejects.toBeInstanceOf(LimitStateNotRestoredError);
+    await expect(limiter.admit({ streamId: `t/${keyId}`, rateLimit: null, quota, quotaSetAt: setAt }, NOW)).rejects.toBeInstanceOf(LimitStateNotRestoredError);
+    await expect(limiter.admit({ streamId: `t/${keyId}`, rateLimit, quota: null, quotaSetAt: null }, NOW)).rejects.toBeInstanceOf(LimitStateNotRestoredError);
     const fallback = new FallbackUsageLimiter(limiter);
-    await expect(fallback.admit({ keyId, rateLimit: null, quota, quotaSetAt: setAt }, NOW)).rejects.toBeInstanceOf(VerificationUnavailableError);
-    expect(await fallback.admit({ keyId, rateLimit, quota: null, quotaSetAt: null }, NOW)).toMatchObject({ admitted: true });
-    expect(await redis.keys(`${prefix}*{${keyId}}*`)).toEqual([]);
+    await expect(fallback.admit({ streamId: `t/${keyId}`, rateLimit: null, quota, quotaSetAt: setAt }, NOW)).rejects.toBeInstanceOf(VerificationUnavailableError);
+    expect(await fallback.admit({ streamId: `t/${keyId}`, rateLimit, quota: null, quotaSetAt: null }, NOW)).toMatchObject({ admitted: true });
+    expect(await redis.keys(`${prefix}*{t/${keyId}}*`)).toEqual([]);
   });
 
   it('seeds counters from the usage in the log, never raising a live one, then creates counters again', async () => {
@@ -125,7 +125,7 @@ describe('Redis limit state lost with its data', () => {
     expect(report).toEqual({ quotas: 2, rates: 2 });
     expect(await restorer.finish('r1')).toBe(true);
     expect(await restorer.isRestored()).toBe(true);
-    const both = (keyId: string) => ({ keyId, rateLimit, quota, quotaSetAt: setAt });
+    const both = (keyId: string) => ({ streamId: `t/${keyId}`, rateLimit, quota, quotaSetAt: setAt });
     const outcomes = [];
     for (let i = 0; i < 5; i++) outcomes.push(await limiter.admit(both(spent), NOW));
     expect(outcomes.map((o) => o.admitted)).toEqual([true, true, true, false, false]);

@@ -1,7 +1,8 @@
 import { RateLimit, UsageQuota } from '@keys/domain';
 
 export interface LimitCheck {
-  readonly keyId: string;
+  /** The key's stream id, `<tenant>/<id>`: counters are per key, and ids are unique per tenant only. */
+  readonly streamId: string;
   readonly rateLimit: RateLimit | null;
   readonly quota: UsageQuota | null;
   readonly quotaSetAt: string | null;

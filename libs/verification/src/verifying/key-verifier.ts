@@ -1,4 +1,4 @@
-import { effectiveStatus } from '@keys/domain';
+import { effectiveStatus, keyStreamId } from '@keys/domain';
 import { hasValidChecksum, KeyHasher } from '@keys/secrets';
 import { UsageLimiter } from '../limiting/usage-limiter.port';
 import { ValidationLookup } from './validation-lookup.port';
@@ -8,8 +8,11 @@ export interface KeyVerifierDeps {
   readonly hasher: KeyHasher;
   readonly lookup: ValidationLookup;
   readonly limiter: UsageLimiter;
-  /** Called once per VALID answer; must not block (usage is buffered and flushed elsewhere). */
-  readonly onValid?: (keyId: string, hasQuota: boolean) => void;
+  /**
+   * Called once per VALID answer with the key's stream id (`<tenant>/<id>`: ids are unique per
+   * tenant only) and whether it has a quota; must not block (usage is buffered and flushed elsewhere).
+   */
+  readonly onValid?: (streamId: string, hasQuota: boolean) => void;
   readonly now?: () => number;
 }
 
@@ -37,13 +40,14 @@ export class KeyVerifier {
     const status = effectiveStatus(record.status, record.expiresAt, new Date(now));
     if (status !== 'ACTIVE') return { valid: false, code: status, ...about };
     if (requiredRoles.some((role) => !record.roles.includes(role))) return { valid: false, code: 'INSUFFICIENT_ROLES', ...about };
+    const streamId = keyStreamId(record.tenant, record.keyId);
     const limits = await this.deps.limiter.admit(
-      { keyId: record.keyId, rateLimit: record.rateLimit, quota: record.quota, quotaSetAt: record.quotaSetAt ?? null },
+      { streamId, rateLimit: record.rateLimit, quota: record.quota, quotaSetAt: record.quotaSetAt ?? null },
       now,
     );
     const usage = { ...(limits.ratelimit ? { ratelimit: limits.ratelimit } : {}), ...(limits.remaining !== undefined ? { remaining: limits.remaining } : {}) };
     if (!limits.admitted) return { valid: false, code: limits.code, ...about, ...usage };
-    this.deps.onValid?.(record.keyId, record.quota !== null);
+    this.deps.onValid?.(streamId, record.quota !== null);
     return { valid: true, code: 'VALID', ...about, ...usage };
   }
 }

@@ -143,10 +143,11 @@ export class FireworksApiKeyHttpController {
     const tenant = tenantOfAccount(context.principal, accountId);
     const owner = ownerOfUser(userId);
     const notFound = new NotFoundException(`API key '${keyId}' not found`);
-    const view = await this.queryBus.execute(new GetKeyQuery(keyId, context.principal));
+    // The account names the tenant, so only that account's key of this id is reachable.
+    const view = await this.queryBus.execute(new GetKeyQuery({ keyId, tenant }, context.principal));
     if (view.tenant !== tenant || view.owner !== owner || isDeletedForFireworks(view)) throw notFound;
     try {
-      await this.commandBus.execute(new RevokeKeyCommand(keyId, null, context));
+      await this.commandBus.execute(new RevokeKeyCommand({ keyId, tenant }, null, context));
     } catch (error) {
       if (error instanceof KeyDomainError && error.code === 'KEY_REVOKED') throw notFound;
       throw error;

@@ -58,7 +58,7 @@ export class FusionApiKeyHttpController {
   @ApiOperation({ summary: 'Details of one API key (never the key value)' })
   @ApiOkResponse({ type: FusionApiKeyDto })
   async get(@Param('id', KeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<FusionApiKeyDto> {
-    const view = await this.queryBus.execute(new GetKeyQuery(id, request.principal!));
+    const view = await this.queryBus.execute(new GetKeyQuery({ keyId: id }, request.principal!));
     if (isDeletedForFusion(view)) throw new NotFoundException(`Key '${id}' not found`);
     return toFusionApiKey(view);
   }
@@ -70,7 +70,7 @@ export class FusionApiKeyHttpController {
   @ApiOkResponse({ description: 'Deleted' })
   async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<void> {
     try {
-      await this.commandBus.execute(new RevokeKeyCommand(id, null, context));
+      await this.commandBus.execute(new RevokeKeyCommand({ keyId: id }, null, context));
     } catch (error) {
       // Already revoked means already deleted, which a Fusion client knows as "not found".
       if (error instanceof KeyDomainError && error.code === 'KEY_REVOKED') throw new NotFoundException(`Key '${id}' not found`);

@@ -69,7 +69,7 @@ export class LuminoApiKeyHttpController {
   @ApiOkResponse({ type: LuminoApiKeyResponseDto })
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
   async get(@Param('id', LuminoKeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<LuminoApiKeyResponseDto> {
-    return toLuminoApiKey(await this.queryBus.execute(new GetKeyQuery(id, request.principal!)));
+    return toLuminoApiKey(await this.queryBus.execute(new GetKeyQuery({ keyId: id }, request.principal!)));
   }
 
   @Delete(':id')
@@ -80,6 +80,6 @@ export class LuminoApiKeyHttpController {
   @ApiNotFoundResponse({ type: LuminoErrorResponseDto })
   @ApiConflictResponse({ type: LuminoErrorResponseDto, description: 'The key is already revoked' })
   async delete(@Param('id', LuminoKeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<LuminoApiKeyResponseDto> {
-    return toLuminoApiKey(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
+    return toLuminoApiKey(await this.commandBus.execute(new RevokeKeyCommand({ keyId: id }, null, context)));
   }
 }

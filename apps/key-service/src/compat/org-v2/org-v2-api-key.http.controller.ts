@@ -94,7 +94,7 @@ export class OrgV2ApiKeyHttpController {
   @ApiOkResponse({ type: OrgV2ApiKeyResponseDto, description: 'Successful Response' })
   @ApiNotFoundResponse({ type: OrgV2ErrorResponseDto })
   async get(@Param('id', KeyIdPipe) id: string, @Req() request: AuthenticatedRequest): Promise<OrgV2ApiKeyResponseDto> {
-    return toOrgV2ApiKey(await this.queryBus.execute(new GetKeyQuery(id, request.principal!)));
+    return toOrgV2ApiKey(await this.queryBus.execute(new GetKeyQuery({ keyId: id }, request.principal!)));
   }
 
   @Delete(':id')
@@ -105,6 +105,6 @@ export class OrgV2ApiKeyHttpController {
   @ApiNotFoundResponse({ type: OrgV2ErrorResponseDto })
   @ApiConflictResponse({ type: OrgV2ErrorResponseDto, description: 'The key is already revoked' })
   async delete(@Param('id', KeyIdPipe) id: string, @Ctx() context: CommandContext): Promise<OrgV2ApiKeyResponseDto> {
-    return toOrgV2ApiKey(await this.commandBus.execute(new RevokeKeyCommand(id, null, context)));
+    return toOrgV2ApiKey(await this.commandBus.execute(new RevokeKeyCommand({ keyId: id }, null, context)));
   }
 }

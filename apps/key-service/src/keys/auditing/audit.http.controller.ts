@@ -25,7 +25,7 @@ export class AuditHttpController {
     @Query() page: KeyHistoryQueryDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<AuditPageDto> {
-    return this.queryBus.execute(new KeyHistoryQuery(id, page, request.principal!));
+    return this.queryBus.execute(new KeyHistoryQuery({ keyId: id, tenant: page.tenant }, page, request.principal!));
   }
 
   @Get('audit')

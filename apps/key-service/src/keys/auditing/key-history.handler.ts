@@ -1,6 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { requireVisibleKey, requireVisibleTenant } from '../key-visibility';
+import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
 import { AuditPageDto, toAuditEvent } from './audit-event.dto';
 import { KeyHistoryQuery } from './key-history.query';
@@ -13,16 +14,21 @@ export const KEY_HISTORY_PAGE_DEFAULT = 100;
  */
 @QueryHandler(KeyHistoryQuery)
 export class KeyHistoryHandler implements IQueryHandler<KeyHistoryQuery, AuditPageDto> {
-  constructor(private readonly keys: KeyRepository) {}
+  constructor(
+    private readonly keys: KeyRepository,
+    private readonly addresses: KeyAddressResolver,
+  ) {}
 
-  async execute({ keyId, page, principal }: KeyHistoryQuery): Promise<AuditPageDto> {
+  async execute({ key, page, principal }: KeyHistoryQuery): Promise<AuditPageDto> {
+    const address = await this.addresses.resolve(key, principal);
+    const { keyId } = address;
     const limit = page.limit ?? KEY_HISTORY_PAGE_DEFAULT;
     const afterVersion = decodeCursor(page.cursor, 'v') ?? 0;
-    const events = await this.keys.readEvents(keyId, { afterVersion, limit: limit + 1 });
+    const events = await this.keys.readEvents(address, { afterVersion, limit: limit + 1 });
     // Every event carries its key's tenant; only a page past the end needs the key loaded to tell
     // "no more events" from "no such key".
     if (events.length > 0) requireVisibleTenant(events[0].tenant, keyId, principal);
-    else requireVisibleKey(await this.keys.load(keyId), keyId, principal);
+    else requireVisibleKey(await this.keys.load(address), keyId, principal);
     const items = events.slice(0, limit);
     return {
       items: items.map(toAuditEvent),

@@ -1,8 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { TENANT_PATTERN, TENANT_PATTERN_MESSAGE } from '../creating/create-key.request.dto';
 
 export class KeyHistoryQueryDto {
+  @ApiPropertyOptional({ description: "Root key only: the key's tenant, needed when several tenants use its id" })
+  @IsOptional() @IsString() @Matches(TENANT_PATTERN, { message: TENANT_PATTERN_MESSAGE })
+  tenant?: string;
+
   @ApiPropertyOptional({ description: "The previous page's nextCursor" }) @IsOptional() @IsString()
   cursor?: string;
 

@@ -48,9 +48,10 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, Creat
       now,
     );
     try {
-      const recorded = await this.keys.append(keyId, tenant, nothingLoaded(), events, context, now);
+      const recorded = await this.keys.append({ tenant, keyId }, nothingLoaded(), events, context, now);
       return { view: viewFromEvents(recorded)!, plaintext: secret.plaintext };
     } catch (error) {
+      // Only this tenant's keys can collide: another tenant's key of the same id is another stream.
       if (error instanceof WrongExpectedVersionError) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${keyId}' already exists`);
       throw error;
     }

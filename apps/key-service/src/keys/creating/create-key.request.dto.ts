@@ -15,6 +15,9 @@ import { IsAnnotations } from '../annotations.validator';
 import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
 
 export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+/** Tenants and ids never hold `/`: a key's stream id is `<tenant>/<id>` (keyStreamId). */
+export const TENANT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const TENANT_PATTERN_MESSAGE = 'tenant must be 1-64 characters of A-Z a-z 0-9 . _ -';
 export const ROLE_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export class CreateKeyRequestDto {
@@ -27,10 +30,10 @@ export class CreateKeyRequestDto {
   description?: string;
 
   @ApiPropertyOptional({ description: 'Only the root key may set it; defaults to the caller\'s tenant, or "default"' })
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'tenant must be 1-64 characters of A-Z a-z 0-9 . _ -' })
+  @IsOptional() @IsString() @Matches(TENANT_PATTERN, { message: TENANT_PATTERN_MESSAGE })
   tenant?: string;
 
-  @ApiPropertyOptional({ description: 'Caller-chosen id, unique; a UUID is generated otherwise', pattern: KEY_ID_PATTERN.source })
+  @ApiPropertyOptional({ description: 'Caller-chosen id, unique within the tenant (another tenant may use the same); a UUID is generated otherwise', pattern: KEY_ID_PATTERN.source })
   @IsOptional() @IsString() @Matches(KEY_ID_PATTERN, { message: 'id must be 1-128 characters of A-Z a-z 0-9 . _ -' })
   id?: string;
 

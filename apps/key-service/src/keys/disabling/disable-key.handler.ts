@@ -2,17 +2,25 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { KeyDetailsView } from '@keys/projections';
 import { viewAfter } from '../key-change.result';
 import { requireVisibleKey } from '../key-visibility';
+import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
 import { DisableKeyCommand } from './disable-key.command';
 
 @CommandHandler(DisableKeyCommand)
 export class DisableKeyHandler implements ICommandHandler<DisableKeyCommand, KeyDetailsView> {
-  constructor(private readonly keys: KeyRepository) {}
+  constructor(
+    private readonly keys: KeyRepository,
+    private readonly addresses: KeyAddressResolver,
+  ) {}
 
-  async execute({ keyId, reason, context }: DisableKeyCommand): Promise<KeyDetailsView> {
+  async execute({ key, reason, context }: DisableKeyCommand): Promise<KeyDetailsView> {
+    const address = await this.addresses.resolve(key, context.principal);
     const { loaded, recorded } = await this.keys.execute(
-      keyId,
-      (current) => ({ tenant: requireVisibleKey(current, keyId, context.principal), events: current.key.disable(reason) }),
+      address,
+      (current) => {
+        requireVisibleKey(current, address.keyId, context.principal);
+        return current.key.disable(reason);
+      },
       context,
     );
     return viewAfter(loaded, recorded);

@@ -1,10 +1,12 @@
 import { Command } from '@nestjs/cqrs';
 import { KeyDetailsView } from '@keys/projections';
 import { CommandContext } from '../command-context';
+import { KeyAddress } from '../key-address';
 
 export class EnableKeyCommand extends Command<KeyDetailsView> {
   constructor(
-    readonly keyId: string,
+    /** The key as the request names it; KeyAddressResolver settles its tenant. */
+    readonly key: KeyAddress,
     readonly reason: string | null,
     readonly context: CommandContext,
   ) {

@@ -7,6 +7,8 @@ import { AuthenticatedRequest } from '../../auth/management-auth.guard';
 import { KeyIdPipe } from '../key-id.pipe';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
 import { GetKeyQuery } from './get-key.query';
+import { TENANT_QUERY_DOC } from '../tenant-query.doc';
+import { TenantQueryPipe } from '../tenant-query.pipe';
 
 export function parseAt(at: string | undefined): Date | undefined {
   if (at === undefined) return undefined;
@@ -25,15 +27,17 @@ export class GetKeyHttpController {
   @Get(':id')
   @ApiOperation({ summary: 'A key as it is now, or as it was at ?at=<date-time> (replayed from its events)' })
   @ApiQuery({ name: 'at', required: false, description: 'ISO 8601 date-time' })
+  @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
   @ApiOkResponse({ type: KeyRecordDto })
   async get(
     @Param('id', KeyIdPipe) id: string,
     @Query('at') at: string | undefined,
+    @Query('tenant', TenantQueryPipe) tenant: string | undefined,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<KeyRecordDto> {
     const when = parseAt(at);
-    const view = await this.queryBus.execute(new GetKeyQuery(id, request.principal!, when));
+    const view = await this.queryBus.execute(new GetKeyQuery({ keyId: id, tenant }, request.principal!, when));
     reply.header('ETag', `"${view.version}"`);
     return toKeyRecord(view, when ?? new Date());
   }

@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import { KeyDetailsView } from '@keys/projections';
 import { CommandContext } from '../command-context';
+import { KeyAddress } from '../key-address';
 
 export interface RotatedKey {
   readonly view: KeyDetailsView;
@@ -11,7 +12,8 @@ export interface RotatedKey {
 
 export class RotateKeyCommand extends Command<RotatedKey> {
   constructor(
-    readonly keyId: string,
+    /** The key as the request names it; KeyAddressResolver settles its tenant. */
+    readonly key: KeyAddress,
     readonly gracePeriodSeconds: number,
     readonly context: CommandContext,
   ) {

@@ -4,6 +4,7 @@ import { generateSecret, KeyHasher } from '@keys/secrets';
 import { KEY_HASHER } from '../../config/secrets.tokens';
 import { viewAfter } from '../key-change.result';
 import { requireVisibleKey } from '../key-visibility';
+import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
 import { RotateKeyCommand, RotatedKey } from './rotate-key.command';
 
@@ -11,22 +12,24 @@ import { RotateKeyCommand, RotatedKey } from './rotate-key.command';
 export class RotateKeyHandler implements ICommandHandler<RotateKeyCommand, RotatedKey> {
   constructor(
     private readonly keys: KeyRepository,
+    private readonly addresses: KeyAddressResolver,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
   ) {}
 
-  async execute({ keyId, gracePeriodSeconds, context }: RotateKeyCommand): Promise<RotatedKey> {
+  async execute({ key, gracePeriodSeconds, context }: RotateKeyCommand): Promise<RotatedKey> {
     let plaintext = '';
+    const address = await this.addresses.resolve(key, context.principal);
     const { loaded, recorded } = await this.keys.execute(
-      keyId,
+      address,
       (current) => {
-        const tenant = requireVisibleKey(current, keyId, context.principal);
+        requireVisibleKey(current, address.keyId, context.principal);
         const secret = generateSecret(current.key.state.prefix);
         plaintext = secret.plaintext;
         const events = current.key.rotate(
           { hash: this.hasher.hash(secret.plaintext), prefix: secret.prefix, start: secret.start, gracePeriodSeconds },
           new Date(),
         );
-        return { tenant, events };
+        return events;
       },
       context,
     );

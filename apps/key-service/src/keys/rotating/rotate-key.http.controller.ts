@@ -1,5 +1,5 @@
-import { ApiConflictResponse, ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiQuery } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
@@ -8,6 +8,8 @@ import { KeyIdPipe } from '../key-id.pipe';
 import { CreatedKeyDto, toKeyRecord } from '../key-record.dto';
 import { RotateKeyCommand } from './rotate-key.command';
 import { RotateKeyRequestDto } from './rotate-key.request.dto';
+import { TENANT_QUERY_DOC } from '../tenant-query.doc';
+import { TenantQueryPipe } from '../tenant-query.pipe';
 
 export class RotatedKeyDto extends CreatedKeyDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Until when the previous secret still verifies' })
@@ -24,10 +26,16 @@ export class RotateKeyHttpController {
   @Post(':id/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new secret for the same key; the new plaintext is in this response only' })
+  @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
   @ApiOkResponse({ type: RotatedKeyDto })
   @ApiConflictResponse({ description: 'The key is revoked' })
-  async rotate(@Param('id', KeyIdPipe) id: string, @Body() body: RotateKeyRequestDto, @Ctx() context: CommandContext): Promise<RotatedKeyDto> {
-    const rotated = await this.commandBus.execute(new RotateKeyCommand(id, body?.gracePeriodSeconds ?? 0, context));
+  async rotate(
+    @Param('id', KeyIdPipe) id: string,
+    @Query('tenant', TenantQueryPipe) tenant: string | undefined,
+    @Body() body: RotateKeyRequestDto,
+    @Ctx() context: CommandContext,
+  ): Promise<RotatedKeyDto> {
+    const rotated = await this.commandBus.execute(new RotateKeyCommand({ keyId: id, tenant }, body?.gracePeriodSeconds ?? 0, context));
     return { ...toKeyRecord(rotated.view), key: rotated.plaintext, previousKeyValidUntil: rotated.previousValidUntil };
   }
 }

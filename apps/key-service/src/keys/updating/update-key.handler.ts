@@ -4,18 +4,27 @@ import { WrongExpectedVersionError } from '@keys/event-store';
 import { KeyDetailsView } from '@keys/projections';
 import { viewAfter } from '../key-change.result';
 import { requireVisibleKey } from '../key-visibility';
+import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
 import { UpdateKeyCommand } from './update-key.command';
 
 @CommandHandler(UpdateKeyCommand)
 export class UpdateKeyHandler implements ICommandHandler<UpdateKeyCommand, KeyDetailsView> {
-  constructor(private readonly keys: KeyRepository) {}
+  constructor(
+    private readonly keys: KeyRepository,
+    private readonly addresses: KeyAddressResolver,
+  ) {}
 
-  async execute({ keyId, changes, expectedVersion, context }: UpdateKeyCommand): Promise<KeyDetailsView> {
+  async execute({ key, changes, expectedVersion, context }: UpdateKeyCommand): Promise<KeyDetailsView> {
+    const address = await this.addresses.resolve(key, context.principal);
+    const { keyId } = address;
     try {
       const { loaded, recorded } = await this.keys.execute(
-        keyId,
-        (current) => ({ tenant: requireVisibleKey(current, keyId, context.principal), events: current.key.update(changes, new Date()) }),
+        address,
+        (current) => {
+          requireVisibleKey(current, keyId, context.principal);
+          return current.key.update(changes, new Date());
+        },
         context,
         { expectedVersion },
       );

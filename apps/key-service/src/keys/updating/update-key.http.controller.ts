@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Headers, Param, Patch } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, Param, Patch, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiSecurity, ApiTags, ApiQuery } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
@@ -8,6 +8,8 @@ import { KeyIdPipe } from '../key-id.pipe';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
 import { UpdateKeyCommand } from './update-key.command';
 import { UpdateKeyRequestDto } from './update-key.request.dto';
+import { TENANT_QUERY_DOC } from '../tenant-query.doc';
+import { TenantQueryPipe } from '../tenant-query.pipe';
 
 /** `If-Match: "3"` (an ETag from GET) or `If-Match: 3`. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -27,11 +29,13 @@ export class UpdateKeyHttpController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change name, description, roles, annotations, expiry, owner, environment or limits' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Version last seen; 412 when the key has changed since' })
+  @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
   @ApiOkResponse({ type: KeyRecordDto })
   @ApiConflictResponse({ description: 'The key is revoked: it can no longer change' })
   @ApiPreconditionFailedResponse({ description: 'If-Match names an older version than the key is at' })
   async update(
     @Param('id', KeyIdPipe) id: string,
+    @Query('tenant', TenantQueryPipe) tenant: string | undefined,
     @Body() body: UpdateKeyRequestDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Ctx() context: CommandContext,
@@ -48,7 +52,7 @@ export class UpdateKeyHttpController {
     };
     const clean = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     if (Object.keys(clean).length === 0) throw new BadRequestException('Nothing to update: send at least one field');
-    const view = await this.commandBus.execute(new UpdateKeyCommand(id, clean, expectedVersion, context));
+    const view = await this.commandBus.execute(new UpdateKeyCommand({ keyId: id, tenant }, clean, expectedVersion, context));
     return toKeyRecord(view);
   }
 }

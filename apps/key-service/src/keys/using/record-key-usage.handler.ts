@@ -1,21 +1,28 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { SYSTEM_ACTOR } from '@keys/domain';
+import { parseKeyStreamId, SYSTEM_ACTOR } from '@keys/domain';
 import { KeyRepository } from '../key.repository';
 import { RecordKeyUsageCommand } from './record-key-usage.command';
 
 /** Records coalesced usage as one KeyUsed event. The system is the actor: no request caused it alone. */
 @CommandHandler(RecordKeyUsageCommand)
 export class RecordKeyUsageHandler implements ICommandHandler<RecordKeyUsageCommand, void> {
+  private readonly logger = new Logger(RecordKeyUsageHandler.name);
+
   constructor(private readonly keys: KeyRepository) {}
 
   async execute({ usage }: RecordKeyUsageCommand): Promise<void> {
-    await this.keys.execute(
-      usage.keyId,
-      ({ key }) => ({ tenant: key.state.tenant, events: key.recordUsage(usage.count, usage.firstUsedAt, usage.lastUsedAt) }),
-      {
-        principal: { actor: SYSTEM_ACTOR, tenant: null, roles: [], isRoot: false },
-        correlationId: `usage-${usage.keyId}-${usage.lastUsedAt}`,
-      },
-    );
+    const address = parseKeyStreamId(usage.streamId);
+    if (!address) {
+      // A guard of a version before tenant-scoped ids queued a bare id: it cannot say whose key it
+      // counted, and guessing could charge another tenant's key. Only counts in flight during an
+      // upgrade are lost.
+      this.logger.warn(`Dropped ${usage.count} uses queued for '${usage.streamId}', which names no tenant`);
+      return;
+    }
+    await this.keys.execute(address, ({ key }) => key.recordUsage(usage.count, usage.firstUsedAt, usage.lastUsedAt), {
+      principal: { actor: SYSTEM_ACTOR, tenant: null, roles: [], isRoot: false },
+      correlationId: `usage-${usage.streamId}-${usage.lastUsedAt}`,
+    });
   }
 }

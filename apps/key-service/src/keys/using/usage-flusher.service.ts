@@ -55,8 +55,8 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     await this.flush();
   }
 
-  record(keyId: string, hasQuota = false): void {
-    (hasQuota ? this.quotaBuffer : this.buffer).record(keyId);
+  record(streamId: string, hasQuota = false): void {
+    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId);
   }
 
   /** Appends one KeyUsed per key with pending usage in `buffers` (default all); returns how many events were written. */
@@ -73,7 +73,7 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
             written++;
           } catch (error) {
             buffer.restore(usage);
-            this.logger.warn(`Usage flush for key ${usage.keyId} failed, kept for the next window: ${(error as Error).message}`);
+            this.logger.warn(`Usage flush for key ${usage.streamId} failed, kept for the next window: ${(error as Error).message}`);
           }
         }
       return written;

@@ -1,5 +1,6 @@
+/** Usage of one key, by its stream id (`<tenant>/<id>`). */
 export interface PendingUsage {
-  readonly keyId: string;
+  readonly streamId: string;
   readonly count: number;
   readonly firstUsedAt: string;
   readonly lastUsedAt: string;
@@ -12,12 +13,12 @@ export interface PendingUsage {
 export class UsageBuffer {
   private pending = new Map<string, { count: number; first: number; last: number }>();
 
-  record(keyId: string, at: number = Date.now()): void {
-    const entry = this.pending.get(keyId);
+  record(streamId: string, at: number = Date.now()): void {
+    const entry = this.pending.get(streamId);
     if (entry) {
       entry.count++;
       if (at > entry.last) entry.last = at;
-    } else this.pending.set(keyId, { count: 1, first: at, last: at });
+    } else this.pending.set(streamId, { count: 1, first: at, last: at });
   }
 
   get size(): number {
@@ -27,8 +28,8 @@ export class UsageBuffer {
   drain(): PendingUsage[] {
     const drained = this.pending;
     this.pending = new Map();
-    return [...drained].map(([keyId, e]) => ({
-      keyId,
+    return [...drained].map(([streamId, e]) => ({
+      streamId,
       count: e.count,
       firstUsedAt: new Date(e.first).toISOString(),
       lastUsedAt: new Date(e.last).toISOString(),
@@ -39,11 +40,11 @@ export class UsageBuffer {
   restore(usage: PendingUsage): void {
     const first = Date.parse(usage.firstUsedAt);
     const last = Date.parse(usage.lastUsedAt);
-    const entry = this.pending.get(usage.keyId);
+    const entry = this.pending.get(usage.streamId);
     if (entry) {
       entry.count += usage.count;
       entry.first = Math.min(entry.first, first);
       entry.last = Math.max(entry.last, last);
-    } else this.pending.set(usage.keyId, { count: usage.count, first, last });
+    } else this.pending.set(usage.streamId, { count: usage.count, first, last });
   }
 }

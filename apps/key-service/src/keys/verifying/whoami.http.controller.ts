@@ -25,9 +25,9 @@ export class WhoamiHttpController {
   @ApiServiceUnavailableResponse({ description: 'Key verification is unavailable (Redis and PostgreSQL both unreachable)' })
   async whoami(@Body() body: WhoamiRequestDto): Promise<KeyRecordDto> {
     const result = await this.verifier.verify(body.key);
-    if (!result.valid || !result.keyId) throw new NotFoundException(`Key not valid: ${result.code}`);
+    if (!result.valid || !result.keyId || !result.tenant) throw new NotFoundException(`Key not valid: ${result.code}`);
     const view = await this.queryBus.execute(
-      new GetKeyQuery(result.keyId, { actor: { type: 'key', id: result.keyId }, tenant: result.tenant ?? null, roles: [], isRoot: false }),
+      new GetKeyQuery({ keyId: result.keyId }, { actor: { type: 'key', id: result.keyId }, tenant: result.tenant, roles: [], isRoot: false }),
     );
     return toKeyRecord(view);
   }
