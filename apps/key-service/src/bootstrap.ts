@@ -6,6 +6,7 @@ import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
+import { registerJsonBodyParser } from './input/json-body.parser';
 import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
 import { VerifyKeyResponseDto } from './keys/verifying/verify-key.response.dto';
 import { documentVerifyRoute } from './keys/verifying/verify-key.route';
@@ -28,10 +29,10 @@ export async function createApp(
   // fifth of its throughput. A Nest middleware added later fails at start-up, not silently.
   // Router options go under routerOptions: at the top level Fastify 5 warns (FSTDEP022) on every start.
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 256 }, skipMiddie: true });
-  // JSON only: a text/plain body would otherwise arrive as a string and fail validation obscurely (415 instead).
-  adapter.getInstance().removeContentTypeParser('text/plain');
+  // JSON in UTF-8 only, depth-limited, no duplicate keys; Nest's own JSON and form parsers stay off (bodyParser: false).
+  registerJsonBodyParser(adapter.getInstance(), config.bodyLimitBytes);
   registerRequestLogging(adapter.getInstance(), logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new BodyValidationPipe());
   app.enableShutdownHooks();
