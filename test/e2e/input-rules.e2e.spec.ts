@@ -93,4 +93,87 @@ describe('Input rules over HTTP', () => {
     const fusion = await svc.request('POST', '/api/api-key', { rawBody: '{"id":"curl-made","name":"curl"}', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(fusion.status).toBe(200);
   });
+
+  describe('NUL and unpaired surrogates', () => {
+    const RULE = 'must not contain NUL or unpaired surrogate characters';
+    type Shape = (message: string) => unknown;
+    const native: Shape = (message) => ({ statusCode: 400, error: 'Bad Request', message });
+    const lumino: Shape = (message) => ({ status: 400, message });
+    const orgV2: Shape = (message) => ({ detail: message });
+    const fireworks: Shape = (message) => ({ code: 3, message, details: [] });
+
+    /** [method, path, a valid body, the dialect's error shape]: each string field is spoiled in turn. */
+    const writes = (): [string, string, Record<string, unknown>, Shape][] => [
+      ['POST', '/v1/keys', {
+        name: 'n', description: 'd', tenant: 't', id: 'i', roles: ['r'], owner: 'o', environment: 'e', prefix: 'p',
+        expiresAt: '2099-01-01T00:00:00Z', annotations: { team: 'x' },
+      }, native],
+      ['PATCH', `/v1/keys/${keyId}`, { name: 'n', description: 'd', roles: ['r'], owner: 'o', environment: 'e', expiresAt: '2099-01-01T00:00:00Z', annotations: { team: 'x' } }, native],
+      ['POST', `/v1/keys/${keyId}/revoke`, { reason: 'r' }, native],
+      ['POST', `/v1/keys/${keyId}/disable`, { reason: 'r' }, native],
+      ['POST', '/v1/keys/verify', { key: 'k', roles: ['r'] }, native],
+      ['POST', '/v1/keys/whoami', { key: 'k' }, native],
+      ['POST', '/api/api-key', { id: 'i', name: 'n', roles: ['r'] }, native],
+      ['POST', '/v1/api-keys', { name: 'n', expires_at: '2099-01-01T00:00:00Z' }, lumino],
+      ['POST', '/api/v2/api-keys/', { name: 'n', description: 'd' }, orgV2],
+      ['POST', '/v1/accounts/default/users/u1/apiKeys', { apiKey: { displayName: 'n', expireTime: '2099-01-01T00:00:00Z', annotations: { team: 'x' } } }, fireworks],
+      ['POST', '/v1/accounts/default/users/u1/apiKeys:delete', { keyId: 'k' }, fireworks],
+    ];
+
+    /** Every path to a string in `body`, with a copy of `body` whose string there is `spoil`ed. */
+    function spoiled(body: unknown, spoil: (s: string) => string, path = ''): [string, unknown][] {
+      if (typeof body === 'string') return [[path, spoil(body)]];
+      if (Array.isArray(body)) return body.flatMap((v, i) => spoiled(v, spoil, `${path}[${i}]`).map(([p, s]): [string, unknown] => [p, body.map((w, j) => (j === i ? s : w))]));
+      if (typeof body === 'object' && body !== null)
+        return Object.entries(body).flatMap(([k, v]) =>
+          spoiled(v, spoil, path ? `${path}.${k}` : k).map(([p, s]): [string, unknown] => [p, { ...body, [k]: s }]),
+        );
+      return [];
+    }
+
+    it.each([
+      ['NUL', '\u0000'],
+      ['a lone high surrogate', '\ud800'],
+      ['a lone low surrogate', '\udfff'],
+    ])('refuses %s in every string field of every write route, naming the field, in the dialect\'s error shape', async (_label, bad) => {
+      const before = await eventCount();
+      let checked = 0;
+      for (const [method, path, body, shape] of writes()) {
+        for (const [field, spoilt] of spoiled(body, (s) => `a${bad}${s}`)) {
+          const r = await svc.request(method, path, { body: spoilt });
+          expect([method, path, field, r.status, r.body]).toEqual([method, path, field, 400, shape(`${field} ${RULE}`)]);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(30);
+      // Object keys too: an annotation's name, a field's name.
+      const annotationName = await svc.request('POST', '/v1/keys', { body: { name: 'n', annotations: { [`te${bad}am`]: 'x' } } });
+      expect(annotationName.body).toEqual(native(`Keys of annotations ${RULE}`));
+      const fireworksName = await svc.request('POST', '/v1/accounts/default/users/u1/apiKeys', { body: { apiKey: { annotations: { [`t${bad}`]: 'x' } } } });
+      expect(fireworksName.body).toEqual(fireworks(`Keys of apiKey.annotations ${RULE}`));
+      const fieldName = await svc.request('POST', '/v1/api-keys', { body: { [`na${bad}me`]: 'n' } });
+      expect(fieldName.body).toEqual(lumino(`Field names ${RULE}`));
+      // A pair is a character, not a problem.
+      expect((await svc.request('POST', '/v1/keys', { body: { name: 'rocket \ud83d\ude80' } })).status).toBe(201);
+      expect(await eventCount()).toBe(before + 1);
+    });
+
+    it('refuses them in query strings and path params too', async () => {
+      for (const [path, shape, message] of [
+        ['/v1/keys?owner=a%00b', native, `owner ${RULE}`],
+        // (Percent-encoded UTF-8 cannot carry a lone surrogate: %ED%A0%80 decodes to U+FFFD.)
+        ['/v1/keys?environment=x%00', native, `environment ${RULE}`],
+        ['/v1/audit?actor=%00', native, `actor ${RULE}`],
+        ['/v1/keys/a%00b', native, `id ${RULE}`],
+        ['/v1/keys/a%00b/events', native, `id ${RULE}`],
+        ['/v1/api-keys/a%00b', lumino, `id ${RULE}`],
+        ['/api/v2/api-keys/a%00b', orgV2, `id ${RULE}`],
+        ['/v1/accounts/a%00b/users/u1/apiKeys', fireworks, `account_id ${RULE}`],
+        ['/v1/accounts/default/users/u1/apiKeys?pageToken=%00', fireworks, `pageToken ${RULE}`],
+      ] as [string, Shape, string][]) {
+        const r = await svc.request('GET', path);
+        expect([path, r.status, r.body]).toEqual([path, 400, shape(message)]);
+      }
+    });
+  });
 });

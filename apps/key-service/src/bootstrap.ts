@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { registerJsonBodyParser } from './input/json-body.parser';
+import { TextSafetyPipe } from './input/text-safety.pipe';
 import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
 import { VerifyKeyResponseDto } from './keys/verifying/verify-key.response.dto';
 import { documentVerifyRoute } from './keys/verifying/verify-key.route';
@@ -34,7 +35,7 @@ export async function createApp(
   registerRequestLogging(adapter.getInstance(), logger);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new BodyValidationPipe());
+  app.useGlobalPipes(new TextSafetyPipe(), new BodyValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
