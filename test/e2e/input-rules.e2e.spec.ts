@@ -176,4 +176,79 @@ describe('Input rules over HTTP', () => {
       }
     });
   });
+
+  it('reads integers in query strings as plain decimal digits only, on every route', async () => {
+    const routes: [string, string, (m: string) => unknown][] = [
+      ['/v1/keys', 'limit', (message) => ({ statusCode: 400, error: 'Bad Request', message })],
+      ['/v1/audit', 'limit', (message) => ({ statusCode: 400, error: 'Bad Request', message })],
+      [`/v1/keys/${keyId}/events`, 'limit', (message) => ({ statusCode: 400, error: 'Bad Request', message })],
+      ['/v1/accounts/default/users/u1/apiKeys', 'pageSize', (message) => ({ code: 3, message, details: [] })],
+    ];
+    for (const [path, name, shape] of routes) {
+      for (const value of ['0x10', '+5', '1e1', '%205', '5.0', '-1', '', 'ten']) {
+        const r = await svc.request('GET', `${path}?${name}=${value}`);
+        expect([path, value, r.status, r.body]).toEqual([path, value, 400, shape(`${name} must be an integer written in decimal digits`)]);
+      }
+      for (const value of ['5', '007']) expect([path, value, (await svc.request('GET', `${path}?${name}=${value}`)).status]).toEqual([path, value, 200]);
+    }
+  });
+
+  describe('date-times', () => {
+    const BAD = ['2099-02-30T00:00:00Z', '2099-01-01', '2099-01-01 00:00:00Z', '2099-01-01T00:00:00', '2099-01-01T12:00:60Z', 'tomorrow'];
+    const GOOD: [string, string][] = [
+      ['2099-01-01t12:00:00z', '2099-01-01T12:00:00.000Z'],
+      ['2098-12-31T23:59:60Z', '2099-01-01T00:00:00.000Z'],
+      ['2099-01-01T12:00:00.25+02:00', '2099-01-01T10:00:00.250Z'],
+    ];
+    const example = 'RFC 3339 date-time, e.g. 2030-01-01T00:00:00Z';
+
+    it('holds every date-time in a body to strict, calendar-checked RFC 3339, in every dialect', async () => {
+      const before = await eventCount();
+      const bodies: [string, string, (v: string) => unknown, number, string, (m: string) => unknown][] = [
+        ['POST', '/v1/keys', (v) => ({ name: 'd', expiresAt: v }), 201, `expiresAt must be an ${example}`, (message) => ({ statusCode: 400, error: 'Bad Request', message })],
+        ['PATCH', `/v1/keys/${keyId}`, (v) => ({ expiresAt: v }), 200, `expiresAt must be an RFC 3339 date-time or null, e.g. 2030-01-01T00:00:00Z`, (message) => ({ statusCode: 400, error: 'Bad Request', message })],
+        ['POST', '/v1/api-keys', (v) => ({ name: 'd', expires_at: v }), 201, `expires_at must be an ${example}`, (message) => ({ status: 400, message })],
+        ['POST', '/v1/accounts/default/users/u1/apiKeys', (v) => ({ apiKey: { expireTime: v } }), 200, `apiKey.expireTime must be an ${example}`, (message) => ({ code: 3, message, details: [] })],
+      ];
+      for (const [method, path, body, , message, shape] of bodies) {
+        for (const value of BAD) {
+          const r = await svc.request(method, path, { body: body(value) });
+          expect([path, value, r.status, r.body]).toEqual([path, value, 400, shape(message)]);
+        }
+      }
+      expect(await eventCount()).toBe(before);
+      for (const [method, path, body, status] of bodies) {
+        for (const [value, instant] of GOOD) {
+          const r = await svc.request(method, path, { body: body(value) });
+          expect([path, value, r.status]).toEqual([path, value, status]);
+          const id = method === 'PATCH' ? keyId : (r.body.id ?? r.body.keyId);
+          expect([path, value, (await svc.request('GET', `/v1/keys/${id}`)).body.expiresAt]).toEqual([path, value, instant]);
+        }
+      }
+    });
+
+    it('holds every date-time in a query string to the same rule', async () => {
+      for (const [name, path] of [['at', `/v1/keys/${keyId}?at=`], ['from', '/v1/audit?from='], ['to', '/v1/audit?to=']]) {
+        for (const value of BAD) {
+          const r = await svc.request('GET', `${path}${encodeURIComponent(value)}`);
+          expect([path, value, r.status, r.body.message]).toEqual([path, value, 400, `${name} must be an ${example}`]);
+        }
+        for (const [value] of GOOD) expect([path, value, (await svc.request('GET', `${path}${encodeURIComponent(value)}`)).status]).toEqual([path, value, 200]);
+      }
+    });
+  });
+
+  it('takes a tenant from a tenant-bound key only when it names its own tenant', async () => {
+    const admin = (await svc.request('POST', '/v1/keys', { body: { name: 'acme admin', tenant: 'acme', roles: ['admin'] } })).body.key;
+    await svc.request('POST', '/v1/keys', { body: { name: 'globex key', tenant: 'globex' } });
+    const other = await svc.request('GET', '/v1/keys?tenant=globex', { key: admin });
+    expect(other.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Only the root key may name another tenant' });
+    const own = await svc.request('GET', '/v1/keys?tenant=acme', { key: admin });
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((k: { tenant: string }) => k.tenant)).toEqual(['acme']);
+    const created = await svc.request('POST', '/v1/keys', { key: admin, body: { name: 'x', tenant: 'globex' } });
+    expect(created.status).toBe(403);
+    const root = await svc.request('GET', '/v1/keys?tenant=globex');
+    expect(root.body.items.map((k: { name: string }) => k.name)).toEqual(['globex key']);
+  });
 });
