@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
+import { httpServerOptions } from './config/http-server.options';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { registerJsonBodyParser } from './input/json-body.parser';
 import { TextSafetyPipe } from './input/text-safety.pipe';
@@ -29,7 +30,13 @@ export async function createApp(
   // skipMiddie: no Nest middleware is used, and middie's per-request matching alone cost verify a
   // fifth of its throughput. A Nest middleware added later fails at start-up, not silently.
   // Router options go under routerOptions: at the top level Fastify 5 warns (FSTDEP022) on every start.
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, routerOptions: { maxParamLength: 256 }, skipMiddie: true });
+  const adapter = new FastifyAdapter({
+    ...httpServerOptions(config),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    routerOptions: { maxParamLength: 256 },
+    skipMiddie: true,
+  });
   // JSON in UTF-8 only, depth-limited, no duplicate keys; Nest's own JSON and form parsers stay off (bodyParser: false).
   registerJsonBodyParser(adapter.getInstance(), config.bodyLimitBytes);
   registerRequestLogging(adapter.getInstance(), logger);
