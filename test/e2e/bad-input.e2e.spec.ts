@@ -23,7 +23,7 @@ describe('Bad input over HTTP', () => {
     ['roles that are not a list', { name: 'x', roles: 'admin' }, 'roles must be an array'],
     ['a bad role', { name: 'x', roles: ['ok', 'not ok'] }, 'each role must be 1-64 characters of A-Z a-z 0-9 . _ : -'],
     ['a bad prefix', { name: 'x', prefix: 'Bad_' }, 'prefix must be 1-16 lowercase letters or digits, starting with a letter'],
-    ['an expiry that is not a date', { name: 'x', expiresAt: 'tomorrow' }, 'expiresAt must be an ISO 8601 date-time'],
+    ['an expiry that is not a date', { name: 'x', expiresAt: 'tomorrow' }, 'expiresAt must be an RFC 3339 date-time, e.g. 2030-01-01T00:00:00Z'],
     ['an expiry in the past', { name: 'x', expiresAt: '2001-01-01T00:00:00Z' }, 'expiresAt must be in the future (got 2001-01-01T00:00:00.000Z)'],
     ['annotations with a number', { name: 'x', annotations: { a: 1 } }, 'annotations must be an object of at most 50 string values (keys 1-64, values up to 512 characters)'],
     ['a rate limit without a window', { name: 'x', rateLimit: { limit: 5 } }, 'rateLimit.durationMs must be an integer number'],

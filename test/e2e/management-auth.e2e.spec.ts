@@ -63,8 +63,11 @@ describe('Management authentication and tenants over HTTP', () => {
     }
     const list = await svc.request('GET', '/v1/keys?limit=200', { key: betaAdmin });
     expect(list.body.items.every((k: { tenant: string }) => k.tenant === 'beta')).toBe(true);
-    const asked = await svc.request('GET', '/v1/keys?tenant=acme', { key: betaAdmin });
-    expect(asked.body.items.every((k: { tenant: string }) => k.tenant === 'beta')).toBe(true);
+    // Naming another tenant is refused, the same whether or not that tenant has keys.
+    for (const tenant of ['acme', 'no-such-tenant']) {
+      const asked = await svc.request('GET', `/v1/keys?tenant=${tenant}`, { key: betaAdmin });
+      expect([tenant, asked.status, asked.body.message]).toEqual([tenant, 403, 'Only the root key may name another tenant']);
+    }
     const audit = await svc.request('GET', `/v1/audit?keyId=${acmeKeyId}`, { key: betaAdmin });
     expect(audit.body.items).toEqual([]);
     expect((await svc.request('GET', `/v1/keys/${acmeKeyId}`)).body.status).toBe('ACTIVE');

@@ -56,6 +56,15 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(60_000)
   READ_YOUR_WRITES_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(3_600_000)
+  HTTP_IDLE_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(3_600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
 }
 
 export type StoreMode = 'embedded' | 'distributed';
@@ -87,6 +96,12 @@ export interface AppConfig {
   readonly usageQuotaWindowMs: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** How long a client has to send a whole request, headers and body; then 408 and the connection closes. */
+  readonly httpRequestTimeoutMs: number;
+  /** How long a connection may pass no bytes either way, a request in progress included, before it is closed. */
+  readonly httpIdleTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open for the next request. */
+  readonly httpKeepAliveTimeoutMs: number;
   /** Embedded unless DATABASE_URL is set: the event store and read models follow it. */
   readonly mode: StoreMode;
 }
@@ -117,6 +132,13 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     throw new ConfigurationError('Invalid configuration: KEY_PEPPER is required when DATABASE_URL is set');
   if (mode === 'distributed' && !vars.ROOT_API_KEY)
     throw new ConfigurationError('Invalid configuration: ROOT_API_KEY is required when DATABASE_URL is set');
+  const readYourWritesTimeoutMs = vars.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000;
+  const httpIdleTimeoutMs = vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000;
+  // The idle timer runs while a command waits for the query model: it must outlast that wait.
+  if (httpIdleTimeoutMs <= readYourWritesTimeoutMs)
+    throw new ConfigurationError(
+      `Invalid configuration: HTTP_IDLE_TIMEOUT_MS (${httpIdleTimeoutMs}) must be longer than READ_YOUR_WRITES_TIMEOUT_MS (${readYourWritesTimeoutMs})`,
+    );
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
@@ -127,7 +149,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     redisUrl: vars.REDIS_URL ?? null,
     redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'keys:',
     verifyCacheTtlMs: vars.VERIFY_CACHE_TTL_MS ?? 30_000,
-    readYourWritesTimeoutMs: vars.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000,
+    readYourWritesTimeoutMs,
     projectionFeed: vars.KAFKA_BROKERS ? 'kafka' : 'in-process',
     rootApiKey: vars.ROOT_API_KEY ?? null,
     keyPepper: vars.KEY_PEPPER ?? null,
@@ -136,6 +158,9 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     usageQuotaWindowMs: Math.min(vars.USAGE_QUOTA_WINDOW_SECONDS ?? 5, vars.USAGE_WINDOW_SECONDS ?? 60) * 1000,
     logLevel: vars.LOG_LEVEL ?? 'info',
     bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 64 * 1024,
+    httpRequestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS ?? 10_000,
+    httpIdleTimeoutMs,
+    httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
     mode,
   };
 }

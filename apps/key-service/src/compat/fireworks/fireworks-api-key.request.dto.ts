@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsDefined, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Allow, IsDefined, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { IsAnnotations } from '../../keys/annotations.validator';
 
 /**
@@ -14,7 +15,7 @@ export class FireworksApiKeyInputDto {
   displayName?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the key expires; never if not set. Must be in the future.' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'apiKey.expireTime must be an RFC 3339 date-time' })
+  @IsOptional() @IsRfc3339DateTime()
   expireTime?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Optional key-value annotations for this API key.' })

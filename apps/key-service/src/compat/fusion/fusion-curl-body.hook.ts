@@ -15,8 +15,8 @@ export function isCurlJsonToFusion(request: Pick<FastifyRequest, 'headers' | 'ro
  * Fusion's guide creates keys with `curl -X POST … -d '{"name": …}'`, and `curl -d` labels the
  * JSON `application/x-www-form-urlencoded`. Fusion reads it as JSON; so do we, on Fusion's routes
  * only: this preParsing hook relabels such a body `application/json` before Fastify picks a
- * parser (preParsing runs after routing, before parsing). Every other route parses form bodies as
- * it always did.
+ * parser (preParsing runs after routing, before parsing). Every other route has no parser for
+ * form bodies and answers 415 (json-body.parser.ts).
  */
 @Injectable()
 export class FusionCurlBodyHook implements OnModuleInit {

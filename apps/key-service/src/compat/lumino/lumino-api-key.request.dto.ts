@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsISO8601, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 
 /** Lumino's `ApiKeyCreate`: both fields required. The name limit is the native one (Lumino states none). */
 export class LuminoApiKeyCreateDto {
@@ -8,6 +9,6 @@ export class LuminoApiKeyCreateDto {
   name!: string;
 
   @ApiProperty({ format: 'date-time', description: 'The expiration date and time of the API key; must be in the future' })
-  @IsString() @IsISO8601({ strict: true }, { message: 'expires_at must be an ISO 8601 date-time' })
+  @IsString() @IsRfc3339DateTime()
   expires_at!: string;
 }

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { KEY_EVENT_TYPES } from '@keys/domain';
+import { IsQueryInteger } from '../../input/query-integer.decorator';
+import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { KEY_ID_PATTERN, TENANT_PATTERN, TENANT_PATTERN_MESSAGE } from '../creating/create-key.request.dto';
 
 export class AuditQueryDto {
@@ -19,15 +20,15 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Actor id: a key id (of the event\'s own tenant: a key acts only there), "root" or "key-service"' }) @IsOptional() @IsString()
   actor?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsRfc3339DateTime()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsRfc3339DateTime()
   to?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsQueryInteger(1, 500)
   limit?: number;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsQueryInteger } from '../../input/query-integer.decorator';
 import { TENANT_PATTERN, TENANT_PATTERN_MESSAGE } from '../creating/create-key.request.dto';
 
 export class KeyHistoryQueryDto {
@@ -11,6 +11,6 @@ export class KeyHistoryQueryDto {
   @ApiPropertyOptional({ description: "The previous page's nextCursor" }) @IsOptional() @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @IsQueryInteger(1, 500)
   limit?: number;
 }

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -11,6 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { IsAnnotations } from '../annotations.validator';
 import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
 
@@ -54,7 +54,7 @@ export class CreateKeyRequestDto {
   prefix?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Must be in the future' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' })
+  @IsOptional() @IsRfc3339DateTime()
   expiresAt?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })

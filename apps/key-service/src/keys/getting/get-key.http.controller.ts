@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { RequireAccess } from '../../auth/access.decorator';
+import { parseRfc3339 } from '../../input/rfc3339';
 import { AuthenticatedRequest } from '../../auth/management-auth.guard';
 import { KeyIdPipe } from '../key-id.pipe';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
@@ -12,8 +13,9 @@ import { TenantQueryPipe } from '../tenant-query.pipe';
 
 export function parseAt(at: string | undefined): Date | undefined {
   if (at === undefined) return undefined;
-  const date = new Date(at);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(date.getTime())) throw new BadRequestException('at must be an ISO 8601 date-time');
+  // Held to the same rule as every date-time field (IsRfc3339DateTime), with its words.
+  const date = parseRfc3339(at);
+  if (date === null) throw new BadRequestException('at must be an RFC 3339 date-time, e.g. 2030-01-01T00:00:00Z');
   return date;
 }
 
@@ -26,7 +28,7 @@ export class GetKeyHttpController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A key as it is now, or as it was at ?at=<date-time> (replayed from its events)' })
-  @ApiQuery({ name: 'at', required: false, description: 'ISO 8601 date-time' })
+  @ApiQuery({ name: 'at', required: false, description: 'RFC 3339 date-time' })
   @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
   @ApiOkResponse({ type: KeyRecordDto })
   async get(

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { KeyStatus } from '@keys/domain';
+import { IsQueryInteger } from '../../input/query-integer.decorator';
 
 export class ListKeysQueryDto {
   @ApiPropertyOptional({ enum: ['ACTIVE', 'EXPIRED', 'REVOKED', 'DISABLED'] })
@@ -23,6 +23,6 @@ export class ListKeysQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @IsQueryInteger(1, 200)
   limit?: number;
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { IsAnnotations } from '../annotations.validator';
 import { ROLE_PATTERN } from '../creating/create-key.request.dto';
 import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
@@ -24,7 +25,7 @@ export class UpdateKeyRequestDto {
   annotations?: Record<string, string>;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
-  @ValidateIf((_, v) => v !== null && v !== undefined) @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time or null' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsRfc3339DateTime({ orNull: true })
   expiresAt?: string | null;
 
   @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 128, nullable: true })

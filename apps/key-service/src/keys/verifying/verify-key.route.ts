@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import Ajv from 'ajv';
@@ -6,6 +6,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeyVerifier } from '@keys/verification';
 import { BodyValidationPipe } from '../../errors/body-validation.pipe';
 import { sendError } from '../../errors/http-error.filter';
+import { unsafeTextProblem } from '../../input/unsafe-text';
 import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
 import { VerifyKeyRequestDto } from './verify-key.request.dto';
 import { VERIFY_BODY_SCHEMA, VERIFY_RESPONSE_SCHEMA } from './verify-key.schema';
@@ -51,6 +52,9 @@ export class VerifyKeyRoute implements OnModuleInit {
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
+      // Not a Nest route: the global TextSafetyPipe does not see this body, so check it here.
+      const unsafe = unsafeTextProblem(request.body);
+      if (unsafe !== null) throw new BadRequestException(unsafe);
       const body = request.validationError ? await this.judge(request.body) : (request.body as VerifyKeyRequestDto);
       const stop = this.metrics.verifyDuration.startTimer();
       const result = await this.verifier.verify(body.key, body.roles ?? []);
