@@ -1,0 +1,25 @@
+import { RecordedKeyStream, T0 } from '../../../test/support/recorded-key-event.fixtures';
+import { decide, groupByKey } from './key-projection';
+
+describe('Folding key events by stream version', () => {
+  it('applies the next version, skips one already folded and refuses a gap', () => {
+    const key = new RecordedKeyStream();
+    const [v1, v2, v3] = [key.created({}, T0), key.used(1, T0 + 1), key.revoked(null, T0 + 2)];
+    expect(decide(null, v1)).toBe('apply');
+    expect(decide(null, v2)).toBe('gap');
+    expect(decide({ version: 1 }, v2)).toBe('apply');
+    expect(decide({ version: 2 }, v2)).toBe('duplicate');
+    expect(decide({ version: 2 }, v1)).toBe('duplicate');
+    expect(decide({ version: 1 }, v3)).toBe('gap');
+  });
+
+  it('splits a batch per key and keeps each key\'s events in batch order', () => {
+    const a = new RecordedKeyStream('key-a');
+    const b = new RecordedKeyStream('key-b');
+    const [a1, b1, a2, b2, a3] = [a.created(), b.created(), a.used(1, T0), b.revoked(null), a.disabled(null)];
+    const grouped = groupByKey([a1, b1, a2, b2, a3]);
+    expect([...grouped.keys()]).toEqual(['key-a', 'key-b']);
+    expect(grouped.get('key-a')).toEqual([a1, a2, a3]);
+    expect(grouped.get('key-b')).toEqual([b1, b2]);
+  });
+});
