@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { silentMessagingLogger } from '@keys/messaging';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { Projector } from '../../apps/projector/src/projector';
 import { UsageFlusher } from '../../apps/key-service/src/keys/using/usage-flusher.service';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
