@@ -29,6 +29,8 @@ export interface RedisVerificationOptions {
 /** Verify's sources over Redis, and what they are made of for those who write beside them. */
 export interface RedisVerification {
   readonly redis: Redis;
+  /** The invalidation bus's own connection; while it is not ready the cache is off. */
+  readonly subscriber: Redis;
   readonly keyspace: RedisKeyspace;
   /** The validation model in Redis, for the key service's commands to write to. */
   readonly store: RedisKeyValidationStore;
@@ -73,6 +75,7 @@ export async function openRedisVerification(options: RedisVerificationOptions): 
     const connections = subscriber;
     return {
       redis,
+      subscriber: connections,
       keyspace,
       store,
       bus,
