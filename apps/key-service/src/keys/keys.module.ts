@@ -11,6 +11,7 @@ import { EnableKeyHandler } from './enabling/enable-key.handler';
 import { GetKeyHandler } from './getting/get-key.handler';
 import { GetKeyHttpController } from './getting/get-key.http.controller';
 import { KeyAddressResolver } from './key-address.resolver';
+import { KeyChangeSettler } from './key-change.settler';
 import { KeyRepository } from './key.repository';
 import { ListKeysHandler } from './listing/list-keys.handler';
 import { ListKeysHttpController } from './listing/list-keys.http.controller';
@@ -44,6 +45,7 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
   ],
   providers: [
     KeyRepository,
+    KeyChangeSettler,
     KeyAddressResolver,
     keyVerifierProvider,
     VerifyKeyRoute,
