@@ -8,6 +8,7 @@ import { CreateKeyHttpController } from './creating/create-key.http.controller';
 import { DisableKeyHandler } from './disabling/disable-key.handler';
 import { DisableKeyHttpController } from './disabling/disable-key.http.controller';
 import { EnableKeyHandler } from './enabling/enable-key.handler';
+import { EnableKeyHttpController } from './enabling/enable-key.http.controller';
 import { GetKeyHandler } from './getting/get-key.handler';
 import { GetKeyHttpController } from './getting/get-key.http.controller';
 import { KeyAddressResolver } from './key-address.resolver';
@@ -40,6 +41,7 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     UpdateKeyHttpController,
     RevokeKeyHttpController,
     DisableKeyHttpController,
+    EnableKeyHttpController,
     RotateKeyHttpController,
     AuditHttpController,
   ],
