@@ -14,6 +14,8 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const brokers = () => process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
 const ID = 'prod-search';
+/** Lumino shows only keys whose id is a UUID (its ids are `format: uuid`), so both tenants also own this one. */
+const UUID_ID = '6f1c2a9e-1d3b-4c5a-9e7f-0a1b2c3d4e5f';
 const ONLY_ROOT = 'Only the root key may name another tenant';
 const AMBIGUOUS = `Key id '${ID}' exists in several tenants; name one with ?tenant=`;
 
@@ -104,6 +106,8 @@ describe.each([embedded, distributed])('Key ids are unique per tenant ($name)', 
       secret[tenant] = r.body.key;
       const fusion = await svc.request('POST', '/api/api-key', { key: admin[tenant], body: { id: 'fusion-id', name: `${tenant} fusion`, roles: [] } });
       expect([tenant, fusion.status, fusion.body.id]).toEqual([tenant, 200, 'fusion-id']);
+      const uuid = await svc.request('POST', '/v1/keys', { key: admin[tenant], body: { id: UUID_ID, name: `${tenant} uuid` } });
+      expect([tenant, uuid.status, uuid.body.id]).toEqual([tenant, 201, UUID_ID]);
     }
     // Within one tenant the id is still unique.
     const again = await svc.request('POST', '/v1/keys', { key: admin.acme, body: { id: ID, name: 'twice' } });
@@ -123,8 +127,8 @@ describe.each([embedded, distributed])('Key ids are unique per tenant ($name)', 
       expect(named).toEqual([expect.objectContaining({ tenant, name: `${tenant} search` })]);
       const fusion = await svc.request('GET', '/api/api-key/fusion-id', { key });
       expect([tenant, fusion.status, fusion.body.name]).toEqual([tenant, 200, `${tenant} fusion`]);
-      const lumino = await svc.request('GET', `/v1/api-keys/${ID}`, { key });
-      expect([tenant, lumino.status, lumino.body.name]).toEqual([tenant, 200, `${tenant} search`]);
+      const lumino = await svc.request('GET', `/v1/api-keys/${UUID_ID}`, { key });
+      expect([tenant, lumino.status, lumino.body.name]).toEqual([tenant, 200, `${tenant} uuid`]);
       const orgV2 = await svc.request('GET', `/api/v2/api-keys/${ID}`, { key });
       expect([tenant, orgV2.status, orgV2.body.name]).toEqual([tenant, 200, `${tenant} search`]);
     }

@@ -124,12 +124,16 @@ export class OpenApiResponseValidator {
   /** Null when the document declares this response exactly; otherwise what is wrong with it. */
   check(response: ObservedResponse): string | null {
     const where = `${response.method.toUpperCase()} ${response.url} → ${response.status}`;
-    const route = this.match(response.method, response.url);
+    // HTTP answers HEAD as it answers GET, without the body (Fastify adds a HEAD route per GET);
+    // OpenAPI documents the GET, so a HEAD is held to the GET's statuses.
+    const head = response.method.toLowerCase() === 'head';
+    const route = this.match(response.method, response.url) ?? (head ? this.match('get', response.url) : null);
     if (!route) return `${where}: no operation in /docs/json serves ${response.method.toUpperCase()} ${response.url.split('?')[0]}`;
     const responses = route.operation.responses ?? {};
     const declared = responses[String(response.status)] ?? responses[`${String(response.status)[0]}XX`] ?? responses.default;
     const op = `${route.method.toUpperCase()} ${route.template}`;
     if (!declared) return `${where}: ${op} does not declare status ${response.status} (declared: ${Object.keys(responses).join(', ')}); body: ${response.text.slice(0, 300)}`;
+    if (head) return response.text.length === 0 ? null : `${where}: a HEAD answer carries a body: ${response.text.slice(0, 300)}`;
     const content = declared.content ?? {};
     if (Object.keys(content).length === 0) {
       return response.text.length === 0 ? null : `${where}: ${op} declares no body for ${response.status}, got ${response.text.slice(0, 300)}`;

@@ -13,13 +13,13 @@ describe('Folding key events by stream version', () => {
     expect(decide({ version: 1 }, v3)).toBe('gap');
   });
 
-  it('splits a batch per key and keeps each key\'s events in batch order', () => {
+  it('splits a batch per key (its stream: tenant/id) and keeps each key\'s events in batch order', () => {
     const a = new RecordedKeyStream('key-a');
     const b = new RecordedKeyStream('key-b');
     const [a1, b1, a2, b2, a3] = [a.created(), b.created(), a.used(1, T0), b.revoked(null), a.disabled(null)];
     const grouped = groupByKey([a1, b1, a2, b2, a3]);
-    expect([...grouped.keys()]).toEqual(['key-a', 'key-b']);
-    expect(grouped.get('key-a')).toEqual([a1, a2, a3]);
-    expect(grouped.get('key-b')).toEqual([b1, b2]);
+    expect([...grouped.keys()]).toEqual(['acme/key-a', 'acme/key-b']);
+    expect(grouped.get('acme/key-a')).toEqual([a1, a2, a3]);
+    expect(grouped.get('acme/key-b')).toEqual([b1, b2]);
   });
 });

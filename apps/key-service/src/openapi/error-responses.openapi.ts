@@ -13,6 +13,9 @@ const KEY_ID_PARAMETERS = new Set(['id', 'key_id']);
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+/** Key ids are unique per tenant only: the root key, which spans tenants, must then say which. */
+const AMBIGUOUS_ID = "The root key named a key id that several tenants use, without ?tenant= to say whose.";
+
 const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is malformed (body, path, query or header, or a URL that is not UTF-8); the message names the rule it broke. Nothing was changed.',
   401: 'No API key, or one that does not verify; the message says which.',
@@ -21,6 +24,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'The body is larger than BODY_LIMIT_BYTES.',
   414: 'A path parameter is longer than 256 characters.',
   415: 'The body is not JSON: send content-type application/json.',
+  409: AMBIGUOUS_ID,
   503: 'Key verification is unavailable (Redis and PostgreSQL both unreachable), so the caller cannot be authenticated; nothing was changed.',
 };
 
@@ -35,6 +39,8 @@ const DESCRIPTIONS: Record<number, string> = {
  *   (a non-root key cannot be verified while the verification stores are down);
  * - a route with a path parameter answers 414 when one is longer than maxParamLength, and one
  *   with a key id in its path (`{id}`, `{key_id}`) 404 when there is no such key;
+ * - a secured route that names a key by id (in its path, or `keyId` in its query) answers 409
+ *   when the root key names an id several tenants use without `?tenant=`;
  * Statuses only some routes send (409, 412) are declared on those routes; this fills in the error
  * body of every 4xx/5xx declared without one, in the shape of the route's dialect (`schemas`).
  */
@@ -51,7 +57,12 @@ export function declareErrorResponses(document: OpenAPIObject, schemas: ErrorSch
       if ((operation.security ?? []).length > 0) [401, 403, 503].forEach((s) => statuses.add(s));
       if (parameters.some((p) => p.in === 'path')) statuses.add(414);
       if (parameters.some((p) => p.in === 'path' && KEY_ID_PARAMETERS.has(p.name ?? ''))) statuses.add(404);
+      const namesKey = parameters.some((p) => (p.in === 'path' && KEY_ID_PARAMETERS.has(p.name ?? '')) || (p.in === 'query' && p.name === 'keyId'));
+      if (namesKey && (operation.security ?? []).length > 0) statuses.add(409);
       const responses: Responses = operation.responses;
+      const conflict = responses[409];
+      if (statuses.has(409) && conflict && !('$ref' in conflict) && !conflict.description.includes(AMBIGUOUS_ID))
+        conflict.description = `${conflict.description}. Also: ${AMBIGUOUS_ID}`;
       for (const status of statuses) responses[status] ??= { description: DESCRIPTIONS[status] };
       const schema = errorSchemaOf(operation, schemas);
       for (const [status, response] of Object.entries(responses)) {

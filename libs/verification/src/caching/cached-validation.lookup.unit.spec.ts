@@ -100,7 +100,7 @@ describe('CachedValidationLookup', () => {
       source.records.set('h-1', record({ status: 'REVOKED', version: 2 }));
       source.records.delete('h-grace');
 
-      cache.invalidateKey('key-1');
+      cache.invalidateKey('acme/key-1');
 
       expect(cache.size).toBe(1);
       await expect(cache.lookup('h-1')).resolves.toMatchObject({ status: 'REVOKED' });
@@ -115,7 +115,7 @@ describe('CachedValidationLookup', () => {
       await cache.lookup('h-old');
       const revoked = record({ status: 'REVOKED', version: 3 });
 
-      cache.invalidateKey('key-1', [['h-1', revoked]]);
+      cache.invalidateKey('acme/key-1', [['h-1', revoked]]);
 
       await expect(cache.lookup('h-1')).resolves.toEqual(revoked);
       expect(source.lookups).toBe(2);
@@ -126,7 +126,7 @@ describe('CachedValidationLookup', () => {
     it('never lets an older record replace a newer cached one', async () => {
       source.records.set('h-1', record({ name: 'newer', version: 5 }));
       await cache.lookup('h-1');
-      cache.invalidateKey('key-1', [['h-1', record({ name: 'older', version: 4 })]]);
+      cache.invalidateKey('acme/key-1', [['h-1', record({ name: 'older', version: 4 })]]);
       await expect(cache.lookup('h-1')).resolves.toMatchObject({ name: 'newer', version: 5 });
       expect(source.lookups).toBe(1);
     });
@@ -134,7 +134,7 @@ describe('CachedValidationLookup', () => {
     it('does not keep a read that an invalidation overtook while it was in flight', async () => {
       source.holding = true;
       const inFlight = cache.lookup('h-1');
-      cache.invalidateKey('key-1');
+      cache.invalidateKey('acme/key-1');
       source.release();
       await expect(inFlight).resolves.toMatchObject({ status: 'ACTIVE' });
       source.records.set('h-1', record({ status: 'REVOKED', version: 2 }));

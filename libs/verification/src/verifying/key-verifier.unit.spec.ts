@@ -74,7 +74,7 @@ describe('KeyVerifier', () => {
       roles: ['deploy', 'read'],
       expiresAt: iso(T0 + HOUR),
     });
-    expect(valid).toEqual([['key-1', false]]);
+    expect(valid).toEqual([['acme/key-1', false]]);
   });
 
   describe('NOT_FOUND', () => {
@@ -163,8 +163,8 @@ describe('KeyVerifier', () => {
       await expect(verifier.verify(secret.plaintext)).resolves.toMatchObject({ code: 'VALID', remaining: 0 });
       await expect(verifier.verify(secret.plaintext)).resolves.toMatchObject({ valid: false, code: 'USAGE_EXCEEDED', remaining: 0 });
       expect(valid).toEqual([
-        ['key-1', true],
-        ['key-1', true],
+        ['acme/key-1', true],
+        ['acme/key-1', true],
       ]);
     });
 
@@ -193,7 +193,7 @@ describe('KeyVerifier', () => {
       codes.push((await verifier.verify(text, roles)).code);
     }
     expect(codes).toEqual(['VALID', 'RATE_LIMITED', 'INSUFFICIENT_ROLES', 'REVOKED', 'NOT_FOUND', 'NOT_FOUND']);
-    expect(valid).toEqual([['key-1', false]]);
+    expect(valid).toEqual([['acme/key-1', false]]);
   });
 
   describe('when the model cannot be read', () => {

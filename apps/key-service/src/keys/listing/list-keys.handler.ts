@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { KeyDetailsPgStore, KeyListPage } from '@keys/projections';
-import { requireOwnTenantUnlessRoot } from '../../auth/named-tenant';
 import { decodeCursor } from '../cursor';
+import { tenantInScope } from '../key-address.resolver';
 import { ListKeysQuery } from './list-keys.query';
 
 @QueryHandler(ListKeysQuery)
@@ -9,9 +9,8 @@ export class ListKeysHandler implements IQueryHandler<ListKeysQuery, KeyListPage
   constructor(private readonly details: KeyDetailsPgStore) {}
 
   async execute({ filter, principal }: ListKeysQuery): Promise<KeyListPage> {
-    // A tenant-bound key sees its own tenant; only the root key may choose another.
-    requireOwnTenantUnlessRoot(principal, filter.tenant);
-    const tenant = principal.tenant ?? filter.tenant;
+    // A tenant-bound key sees its own tenant (naming another is 403); only the root key may choose.
+    const tenant = tenantInScope(principal, filter.tenant);
     return this.details.list({
       tenant,
       status: filter.status,
