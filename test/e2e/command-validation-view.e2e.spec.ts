@@ -45,7 +45,6 @@ describe('The validation view a command writes (distributed mode, no projector)'
       KAFKA_TOPIC: `key-events-${randomUUID()}`,
       REDIS_KEY_PREFIX: prefix,
       // Nothing projects the query model here: a command need not wait for it.
-      READ_YOUR_WRITES_TIMEOUT_MS: '1',
     });
     store = svc.app.get<EventStore>(EVENT_STORE);
     redis = new Redis(REDIS_URL);

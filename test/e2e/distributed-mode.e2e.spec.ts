@@ -42,7 +42,6 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
       KAFKA_TOPIC: topic,
       REDIS_KEY_PREFIX: prefix,
       USAGE_WINDOW_SECONDS: '1',
-      READ_YOUR_WRITES_TIMEOUT_MS: '3000',
     };
     // Both instances run a relay: they compete for one advisory lock, so exactly one publishes.
     a = await startTestApp(env);

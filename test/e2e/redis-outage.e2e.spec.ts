@@ -38,7 +38,6 @@ describe('Verify while Redis is down (distributed mode)', () => {
       REDIS_URL: redisServer.url,
       KAFKA_BROKERS: brokers(),
       KAFKA_TOPIC: topic,
-      READ_YOUR_WRITES_TIMEOUT_MS: '1000',
     };
     svc = await startTestApp(env);
     projector = await Projector.create(

@@ -36,7 +36,6 @@ describe('Limits after Redis restarts empty (distributed mode)', () => {
       REDIS_URL: redisServer.url,
       KAFKA_BROKERS: brokers(),
       KAFKA_TOPIC: topic,
-      READ_YOUR_WRITES_TIMEOUT_MS: '1000',
       // No timer flushes usage during the test: only the flush on losing Redis can put it in the log.
       USAGE_WINDOW_SECONDS: '3600',
       USAGE_QUOTA_WINDOW_SECONDS: '3600',

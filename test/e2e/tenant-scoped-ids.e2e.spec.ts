@@ -45,7 +45,6 @@ const distributed: Mode = {
       KAFKA_BROKERS: brokers(),
       KAFKA_TOPIC: topic,
       REDIS_KEY_PREFIX: prefix,
-      READ_YOUR_WRITES_TIMEOUT_MS: '5000',
     };
     const svc = await startTestApp(env);
     const projector = await Projector.create(

@@ -34,6 +34,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const config = loadAppConfig(env);
   const logger = createServiceLogger(config.logLevel, options.logDestination);
+  for (const deprecation of config.deprecations) logger.warn(deprecation);
   // skipMiddie: no Nest middleware is used, and middie's per-request matching alone cost verify a
   // fifth of its throughput. A Nest middleware added later fails at start-up, not silently.
   const errors = new HttpErrorFilter(COMPAT_ERROR_DIALECTS);

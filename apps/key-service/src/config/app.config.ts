@@ -40,9 +40,6 @@ class EnvironmentVariables {
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(3_600_000)
   VERIFY_CACHE_TTL_MS?: number;
 
-  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(60_000)
-  READ_YOUR_WRITES_TIMEOUT_MS?: number;
-
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(600_000)
   HTTP_REQUEST_TIMEOUT_MS?: number;
 
@@ -62,8 +59,8 @@ export interface AppConfig {
   readonly topology: Topology;
   /** How long verify trusts an in-process cache hit without word from the invalidation bus. */
   readonly verifyCacheTtlMs: number;
-  /** How long a command waits for the projector to show its write in the query model. */
-  readonly readYourWritesTimeoutMs: number;
+  /** Variables set that no longer do anything, each with what to do instead: logged at start. */
+  readonly deprecations: readonly string[];
   readonly rootApiKey: string | null;
   readonly keyPepper: string | null;
   readonly keyPrefix: string;
@@ -111,20 +108,18 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     throw new ConfigurationError('Invalid configuration: KEY_PEPPER is required in the distributed topology');
   if (topology.kind === 'distributed' && !vars.ROOT_API_KEY)
     throw new ConfigurationError('Invalid configuration: ROOT_API_KEY is required in the distributed topology');
-  const readYourWritesTimeoutMs = vars.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000;
-  const httpIdleTimeoutMs = vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000;
-  // The idle timer runs while a command waits for the query model: it must outlast that wait.
-  if (httpIdleTimeoutMs <= readYourWritesTimeoutMs)
-    throw new ConfigurationError(
-      `Invalid configuration: HTTP_IDLE_TIMEOUT_MS (${httpIdleTimeoutMs}) must be longer than READ_YOUR_WRITES_TIMEOUT_MS (${readYourWritesTimeoutMs})`,
-    );
+  const deprecations: string[] = [];
+  // Commands write the query model themselves now and wait for no projector: a deployment that
+  // still sets the old bound starts as before, told it can drop it.
+  if (blankToUndefined.READ_YOUR_WRITES_TIMEOUT_MS !== undefined)
+    deprecations.push('READ_YOUR_WRITES_TIMEOUT_MS is ignored: commands write the query model themselves and wait for no projector; remove it');
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
     dataDir: vars.DATA_DIR ?? './data',
     topology,
     verifyCacheTtlMs: vars.VERIFY_CACHE_TTL_MS ?? 30_000,
-    readYourWritesTimeoutMs,
+    deprecations,
     rootApiKey: vars.ROOT_API_KEY ?? null,
     keyPepper: vars.KEY_PEPPER ?? null,
     keyPrefix: vars.KEY_PREFIX ?? 'sk',
@@ -133,7 +128,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     logLevel: vars.LOG_LEVEL ?? 'info',
     bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 64 * 1024,
     httpRequestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS ?? 10_000,
-    httpIdleTimeoutMs,
+    httpIdleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
   };
 }

@@ -17,11 +17,21 @@ describe('HTTP timeouts in the configuration', () => {
     [{ HTTP_REQUEST_TIMEOUT_MS: 'soon' }, 'HTTP_REQUEST_TIMEOUT_MS must be an integer number'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS must not be less than 100'],
     [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '-1' }, 'HTTP_KEEP_ALIVE_TIMEOUT_MS must not be less than 100'],
-    [{ HTTP_IDLE_TIMEOUT_MS: '5000' }, 'HTTP_IDLE_TIMEOUT_MS (5000) must be longer than READ_YOUR_WRITES_TIMEOUT_MS (5000)'],
-    [{ HTTP_IDLE_TIMEOUT_MS: '20000', READ_YOUR_WRITES_TIMEOUT_MS: '30000' }, 'HTTP_IDLE_TIMEOUT_MS (20000) must be longer than READ_YOUR_WRITES_TIMEOUT_MS (30000)'],
   ])('refuses %o at start, naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigurationError);
     expect(() => loadAppConfig(env)).toThrow(message);
+  });
+});
+
+describe('READ_YOUR_WRITES_TIMEOUT_MS, retired', () => {
+  it('still starts, told the variable does nothing now', () => {
+    const config = loadAppConfig({ READ_YOUR_WRITES_TIMEOUT_MS: '30000', HTTP_IDLE_TIMEOUT_MS: '20000' });
+    expect(config.httpIdleTimeoutMs).toBe(20_000);
+    expect(config.deprecations).toEqual([expect.stringContaining('READ_YOUR_WRITES_TIMEOUT_MS is ignored')]);
+  });
+
+  it('says nothing when it is not set', () => {
+    expect(loadAppConfig({}).deprecations).toEqual([]);
   });
 });
 

@@ -4,9 +4,10 @@ import { PositionFeedRunner } from '@keys/projections';
 import { ReadModelSync } from './read-model-sync.port';
 
 /**
- * With in-process projections a command returns only once its events are projected, so the
- * caller reads its own write and a revoke is effective before the response leaves (the embedded
- * topology: one process, no cache in front of its in-memory validation model).
+ * With in-process projections a command returns only once its events are projected (the query
+ * model included), so the caller reads its own write and a revoke is effective before the
+ * response leaves (the embedded topology: one process, no cache in front of its in-memory
+ * validation model).
  */
 export class InProcessReadModelSync implements ReadModelSync {
   private readonly logger = new Logger(InProcessReadModelSync.name);
@@ -18,7 +19,4 @@ export class InProcessReadModelSync implements ReadModelSync {
     const last = events[events.length - 1];
     if (!(await this.feed.waitFor(last.position))) this.logger.warn(`Projections have not reached position ${last.position} yet; reads may lag`);
   }
-
-  /** The in-process projections that `afterAppend` waited for include the query model. */
-  async readYourWrites(): Promise<void> {}
 }

@@ -24,19 +24,21 @@ export class KeyChangeSettler {
   /** Resolves once the change is in force and readable; answers the key as it now stands. */
   async settle(change: KeyChange): Promise<KeyDetails> {
     const { before, recorded } = change;
+    const details = detailsAfter(change);
     if (recorded.length > 0) {
       for (const event of recorded) this.metrics.eventsAppended.inc({ type: event.type });
       // The validation view before the append is derived from the aggregate, never read from a
       // snapshot or a store: what verifiers get is the fold of the events, whatever was stored.
       const validation = before.key.exists ? validationViewOf(before.key.state, before.key.version) : null;
-      await this.sync.afterAppend(recorded, { validation, events: [] });
+      const snapshotDue = change.after.version - before.snapshotVersion >= SNAPSHOT_EVERY;
+      // The snapshot is written while the read models are, off the change's critical path.
+      const snapshot = snapshotDue ? this.takeSnapshot(change) : undefined;
+      await this.sync.afterAppend(recorded, { validation, events: [] }, details);
       const effective = recorded.filter((e) => e.type !== 'KeyUsed').pop();
       if (effective) this.metrics.changeEffective.observe({ change: effective.type }, (performance.now() - before.loadStartedAt) / 1000);
-      const snapshotDue = change.after.version - before.snapshotVersion >= SNAPSHOT_EVERY;
-      // The snapshot is written while the command waits for the query model anyway.
-      await Promise.all([snapshotDue ? this.takeSnapshot(change) : undefined, this.sync.readYourWrites(recorded)]);
+      await snapshot;
     }
-    return detailsAfter(change);
+    return details;
   }
 
   /**

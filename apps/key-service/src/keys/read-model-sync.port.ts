@@ -1,5 +1,5 @@
 import { RecordedKeyEvent } from '@keys/domain';
-import { KeyValidationView } from '@keys/projections';
+import { KeyDetails, KeyValidationView } from '@keys/projections';
 
 /**
  * A key's stream before an append: its validation view at some version (null: none) and the events
@@ -11,18 +11,16 @@ export interface StreamBeforeAppend {
 }
 
 /**
- * Called after a command's events are appended, before the command returns, in two steps with two
- * guarantees: `afterAppend` puts the change in force for verifiers (a revoke is effective when it
- * resolves), `readYourWrites` waits until the caller can read its own write from the query model.
+ * Called after a command's events are appended, before the command answers. When it resolves the
+ * change is in force for verifiers (a revoke is effective) and readable by the caller from the
+ * query model on every instance.
  */
 export interface ReadModelSync {
   /**
-   * Resolves once no verifier on any instance answers from the state before the append.
-   * `appended` were just appended after `before`, so together they are the key's whole stream.
+   * `appended` were just appended after `before`, so together they are the key's whole stream;
+   * `after` is the key's details once they are applied (what the command answers).
    */
-  afterAppend(appended: readonly RecordedKeyEvent[], before: StreamBeforeAppend): Promise<void>;
-  /** Resolves (bounded) once the query model shows `appended`. */
-  readYourWrites(appended: readonly RecordedKeyEvent[]): Promise<void>;
+  afterAppend(appended: readonly RecordedKeyEvent[], before: StreamBeforeAppend, after: KeyDetails): Promise<void>;
 }
 
 export const READ_MODEL_SYNC = Symbol('READ_MODEL_SYNC');

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaEventRelay } from '@keys/messaging';
-import { KeyDetailsPgStore, KeyValidationPgStore } from '@keys/projections';
+import { KeyCommandPgWriter, KeyDetailsPgStore, KeyValidationPgStore } from '@keys/projections';
 import { DistributedTopology } from '@keys/topology';
 import { openRedisVerification, RedisVerification, redisKeyspace } from '@keys/verification';
 import { DistributedReadModelSync } from '../keys/distributed-read-model.sync';
@@ -11,13 +11,12 @@ import { nestMessagingLogger } from './nest-messaging.logger';
 
 export interface DistributedRuntimeOptions {
   readonly verifyCacheTtlMs: number;
-  readonly readYourWritesTimeoutMs: number;
 }
 
 /**
  * A replica among any number: events and the query model in PostgreSQL, verify on Redis behind an
  * in-process cache with the PostgreSQL copy of the validation model as its fallback, commands
- * writing the key's validation view to both before they return, and the relay (one leader at a
+ * writing the key's validation view to both and its query-model row before they return, and the relay (one leader at a
  * time) carrying every event to Kafka for the projector, which builds the read models.
  */
 export async function distributedRuntime(topology: DistributedTopology, options: DistributedRuntimeOptions): Promise<KeyServiceRuntime> {
@@ -67,11 +66,10 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       usageLimiter: redis.limiter,
       usageInbox: new RedisUsageInbox(redis.redis, keyspace.usage),
       readModelSync: new DistributedReadModelSync({
-        details: queryStore,
+        // Both stores' init above made the tables and functions it calls.
+        pgWriter: new KeyCommandPgWriter(sql),
         redisValidation: redis.store,
-        pgValidation,
         bus: redis.bus,
-        readYourWritesTimeoutMs: options.readYourWritesTimeoutMs,
       }),
       lagSources: [
         {

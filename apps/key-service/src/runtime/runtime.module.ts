@@ -53,10 +53,10 @@ export class RuntimeModule {
         {
           provide: KEY_SERVICE_RUNTIME,
           inject: [APP_CONFIG],
-          useFactory: ({ topology, verifyCacheTtlMs, readYourWritesTimeoutMs }: AppConfig): Promise<KeyServiceRuntime> =>
+          useFactory: ({ topology, verifyCacheTtlMs }: AppConfig): Promise<KeyServiceRuntime> =>
             topology.kind === 'embedded'
               ? embeddedRuntime(topology)
-              : distributedRuntime(topology, { verifyCacheTtlMs, readYourWritesTimeoutMs }),
+              : distributedRuntime(topology, { verifyCacheTtlMs }),
         },
         ...aliases,
         RuntimeLifecycle,

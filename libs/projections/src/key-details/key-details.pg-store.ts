@@ -57,12 +57,15 @@ export class KeyDetailsPgStore implements ProjectionSink {
     ]);
     const { document, applied } = foldKeyEvents(keyDetailsProjection, current.rows[0]?.doc ?? null, events);
     if (applied === 0 || !document) return;
+    // A command writes its key's row too (upsert_key_details). With no row yet, FOR UPDATE locked
+    // nothing, and a command may have inserted a later version since: the guard keeps that one.
     await tx.query(
       `INSERT INTO key_details (key_id, tenant, version, status, owner, environment, roles, expires_at, created_position, doc)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
          owner = EXCLUDED.owner, environment = EXCLUDED.environment, roles = EXCLUDED.roles,
-         expires_at = EXCLUDED.expires_at, doc = EXCLUDED.doc`,
+         expires_at = EXCLUDED.expires_at, doc = EXCLUDED.doc
+       WHERE key_details.version < EXCLUDED.version`,
       [
         document.keyId,
         document.tenant,
