@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
-import { KafkaEventRelay } from '@keys/messaging';
+import { KafkaEventRelay, PgAdvisoryLeaderLock } from '@keys/messaging';
 import { KeyCommandPgWriter, KeyDetailsPgStore, KeyValidationPgStore } from '@keys/projections';
 import { DistributedTopology } from '@keys/topology';
 import { openRedisVerification, RedisVerification, redisKeyspace } from '@keys/verification';
@@ -57,6 +57,11 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       logger: nestMessagingLogger('Relay'),
     });
     const redis = verification;
+    const usageInbox = new RedisUsageInbox(
+      redis.redis,
+      keyspace.usage,
+      new PgAdvisoryLeaderLock({ connectionString: topology.databaseUrl, name: 'usage-flusher', applicationName: 'key-service usage flusher' }),
+    );
     let reportedFallbacks = 0;
     return {
       kind: 'distributed',
@@ -64,7 +69,7 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       queryStore,
       validationLookup: redis.lookup,
       usageLimiter: redis.limiter,
-      usageInbox: new RedisUsageInbox(redis.redis, keyspace.usage),
+      usageInbox,
       readModelSync: new DistributedReadModelSync({
         // Both stores' init above made the tables and functions it calls.
         pgWriter: new KeyCommandPgWriter(sql),
@@ -99,6 +104,8 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       },
       async stop() {
         await relay.stop().catch((e: unknown) => logger.warn(`Stopping the relay: ${String(e)}`));
+        // After the usage flusher's last flush (Nest runs it before this), so a leader appends first.
+        await usageInbox.close();
         await redis.close();
         await closeSql();
       },

@@ -39,21 +39,8 @@ export class RedisUsageQueue {
     if (this.counts.size === 0) return;
     const batch = this.counts;
     this.counts = new Map();
-    const pipeline = this.redis.multi();
-    for (const [streamId, e] of batch) {
-      pipeline.hincrby(`${this.prefix}count`, streamId, e.count);
-      pipeline.eval(
-        "local f = redis.call('HGET', KEYS[1], ARGV[1]); if (not f) or tonumber(f) > tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end; local l = redis.call('HGET', KEYS[2], ARGV[1]); if (not l) or tonumber(l) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
-        2,
-        `${this.prefix}first`,
-        `${this.prefix}last`,
-        streamId,
-        String(e.first),
-        String(e.last),
-      );
-    }
     try {
-      await pipeline.exec();
+      await this.add([...batch].map(([streamId, e]) => ({ streamId, count: e.count, first: e.first, last: e.last })));
     } catch (error) {
       // Redis unreachable: keep the counts for the next push rather than lose them.
       for (const [keyId, e] of batch) {
@@ -62,6 +49,31 @@ export class RedisUsageQueue {
       }
       throw error;
     }
+  }
+
+  /**
+   * Adds counts to the queue in one transaction, nothing kept here: a failure leaves them with the
+   * caller (the key service's flusher appends them itself then).
+   */
+  async add(usages: ReadonlyArray<{ streamId: string; count: number; first: number; last: number }>): Promise<void> {
+    if (usages.length === 0) return;
+    const pipeline = this.redis.multi();
+    for (const e of usages) {
+      pipeline.hincrby(`${this.prefix}count`, e.streamId, e.count);
+      pipeline.eval(
+        "local f = redis.call('HGET', KEYS[1], ARGV[1]); if (not f) or tonumber(f) > tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end; local l = redis.call('HGET', KEYS[2], ARGV[1]); if (not l) or tonumber(l) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
+        2,
+        `${this.prefix}first`,
+        `${this.prefix}last`,
+        e.streamId,
+        String(e.first),
+        String(e.last),
+      );
+    }
+    const results = await pipeline.exec();
+    // exec resolves with each command's error rather than rejecting on it.
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('Redis discarded the usage transaction');
   }
 
   /** Takes everything queued, atomically, so two draining key-service replicas never count twice. */

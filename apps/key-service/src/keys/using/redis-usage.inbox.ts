@@ -1,22 +1,45 @@
 import type { Redis } from 'ioredis';
+import { PgAdvisoryLeaderLock } from '@keys/messaging';
 import { RedisUsageQueue } from '@keys/verification';
 import { PendingUsage } from './usage.buffer';
-import { UsageInbox } from './usage-inbox.port';
+import { UsageInbox, UsageLane } from './usage-inbox.port';
 
-/** The distributed topology's inbox: the guards' queue in Redis, and that Redis's connection dropping. */
+/**
+ * The distributed topology's inbox: two Redis queues of counts per key ('plain' is also the one
+ * the guards of other services push to), and a PostgreSQL advisory lock naming the one instance
+ * that drains them. The lock lives with its session: when the leader dies another instance's next
+ * window takes over, and what the dead one had drained but not appended is lost (at most a window).
+ */
 export class RedisUsageInbox implements UsageInbox {
-  private readonly queue: RedisUsageQueue;
+  private readonly queues: Record<UsageLane, RedisUsageQueue>;
 
   constructor(
     private readonly redis: Redis,
     /** RedisKeyspace.usage */
     usagePrefix: string,
+    private readonly leader: PgAdvisoryLeaderLock,
   ) {
-    this.queue = new RedisUsageQueue(redis, usagePrefix);
+    this.queues = { plain: new RedisUsageQueue(redis, usagePrefix), quota: new RedisUsageQueue(redis, `${usagePrefix}quota:`) };
   }
 
-  drain(): Promise<readonly PendingUsage[]> {
-    return this.queue.drain();
+  async share(lane: UsageLane, usage: readonly PendingUsage[]): Promise<boolean> {
+    try {
+      await this.queues[lane].add(
+        usage.map((u) => ({ streamId: u.streamId, count: u.count, first: Date.parse(u.firstUsedAt), last: Date.parse(u.lastUsedAt) })),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  leads(): Promise<boolean> {
+    // PostgreSQL unreachable: nobody can append now anyway; the counts wait in the pool.
+    return this.leader.tryAcquire().catch(() => false);
+  }
+
+  drain(lane: UsageLane): Promise<readonly PendingUsage[]> {
+    return this.queues[lane].drain();
   }
 
   onSharedCountersLost(listener: () => void): void {
@@ -28,5 +51,10 @@ export class RedisUsageInbox implements UsageInbox {
       ready = false;
       listener();
     });
+  }
+
+  /** Gives up leadership: another instance drains from its next window. */
+  close(): Promise<void> {
+    return this.leader.release();
   }
 }

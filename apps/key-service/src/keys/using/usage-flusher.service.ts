@@ -8,8 +8,10 @@ import { USAGE_INBOX, UsageInbox } from './usage-inbox.port';
 /**
  * Flushes buffered usage as KeyUsed events: keys without a quota every window
  * (USAGE_WINDOW_SECONDS), keys with a quota every shorter one (USAGE_QUOTA_WINDOW_SECONDS), and
- * everything at once when this instance loses Redis and at shutdown. What a crash (kill -9) loses
- * is what the buffers held: at most one window of each (docs/architecture.md, "Usage").
+ * everything at once when this instance loses Redis and at shutdown. Distributed, every instance
+ * pools its counts in Redis each window and one instance (the leader) appends the pool: one
+ * KeyUsed per key per window for the deployment. What a crash (kill -9) loses is what the buffers
+ * held, and for the leader what it had drained: at most one window of each (docs/architecture.md, "Usage").
  */
 @Injectable()
 export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
@@ -49,14 +51,21 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     (hasQuota ? this.quotaBuffer : this.buffer).record(streamId);
   }
 
-  /** Appends one KeyUsed per key with pending usage in `buffers` (default all); returns how many events were written. */
+  /**
+   * Hands the usage in `buffers` (default all) to the deployment's pool; the instance that leads
+   * drains the pool and appends one KeyUsed per key. Returns how many events this instance wrote.
+   */
   async flush(buffers: readonly UsageBuffer[] = [this.quotaBuffer, this.buffer]): Promise<number> {
     while (this.flushing) await this.flushing;
     this.flushing = (async () => {
       let written = 0;
-      // Usage that other services' guards saw arrives through Redis; it is coalesced with ours.
-      if (buffers.includes(this.buffer)) for (const usage of await this.inbox.drain().catch(() => [])) this.buffer.restore(usage);
-      for (const buffer of buffers)
+      for (const buffer of buffers) {
+        const lane = buffer === this.quotaBuffer ? 'quota' : 'plain';
+        const mine = buffer.drain();
+        // A pool out of reach (Redis down) must not hold usage back from the log, which is what
+        // restores the limit counters: this instance appends its own then, as if it were alone.
+        if (!(await this.inbox.share(lane, mine))) for (const usage of mine) buffer.restore(usage);
+        if (await this.inbox.leads()) for (const usage of await this.inbox.drain(lane).catch(() => [])) buffer.restore(usage);
         for (const usage of buffer.drain()) {
           try {
             await this.commandBus.execute(new RecordKeyUsageCommand(usage));
@@ -66,6 +75,7 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
             this.logger.warn(`Usage flush for key ${usage.streamId} failed, kept for the next window: ${(error as Error).message}`);
           }
         }
+      }
       return written;
     })();
     try {
