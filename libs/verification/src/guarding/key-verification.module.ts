@@ -77,7 +77,8 @@ export class KeyVerificationModule {
               hasher: new KeyHasher(options.pepper),
               lookup: cache,
               limiter: new RedisUsageLimiter(c.redis, options.limitsPrefix),
-              onValid: (streamId) => c.usage.record(streamId),
+              // Guards queue successes only (usage); other answers are counted by the key service's own verify.
+              onOutcome: (streamId, code) => code === 'VALID' && c.usage.record(streamId),
             });
           },
         },

@@ -4,7 +4,7 @@ import { parseKeyStreamId, SYSTEM_ACTOR } from '@keys/domain';
 import { KeyRepository } from '../key.repository';
 import { RecordKeyUsageCommand } from './record-key-usage.command';
 
-/** Records coalesced usage as one KeyUsed event. The system is the actor: no request caused it alone. */
+/** Records coalesced verifications as one KeyUsed event. The system is the actor: no request caused it alone. */
 @CommandHandler(RecordKeyUsageCommand)
 export class RecordKeyUsageHandler implements ICommandHandler<RecordKeyUsageCommand, void> {
   private readonly logger = new Logger(RecordKeyUsageHandler.name);
@@ -20,9 +20,9 @@ export class RecordKeyUsageHandler implements ICommandHandler<RecordKeyUsageComm
       this.logger.warn(`Dropped ${usage.count} uses queued for '${usage.streamId}', which names no tenant`);
       return;
     }
-    await this.keys.execute(address, ({ key }) => key.recordUsage(usage.count, usage.firstUsedAt, usage.lastUsedAt), {
+    await this.keys.execute(address, ({ key }) => key.recordUsage(usage.count, usage.firstUsedAt, usage.lastUsedAt, usage.outcomes), {
       principal: { actor: SYSTEM_ACTOR, tenant: null, roles: [], isRoot: false },
-      correlationId: `usage-${usage.streamId}-${usage.lastUsedAt}`,
+      correlationId: `usage-${usage.streamId}-${usage.lastUsedAt ?? usage.outcomes[usage.outcomes.length - 1]?.minute}`,
     });
   }
 }

@@ -1,11 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Redis } from 'ioredis';
+import { minuteOf } from '@keys/domain';
 import { RedisUsageQueue } from '@keys/verification';
 import { REDIS, USAGE_QUEUE } from '../../persistence/tokens';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { RecordKeyUsageCommand } from './record-key-usage.command';
-import { UsageBuffer } from './usage.buffer';
+import { PendingUsage, UsageBuffer } from './usage.buffer';
 
 /**
  * Flushes buffered usage as KeyUsed events: keys without a quota every window
@@ -55,8 +56,9 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     await this.flush();
   }
 
-  record(streamId: string, hasQuota = false): void {
-    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId);
+  /** One verify answer about a known key (`code`: VALID or why it was refused). */
+  record(streamId: string, code = 'VALID', hasQuota = false): void {
+    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId, code);
   }
 
   /** Appends one KeyUsed per key with pending usage in `buffers` (default all); returns how many events were written. */
@@ -65,7 +67,7 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     this.flushing = (async () => {
       let written = 0;
       // Usage that other services' guards saw arrives through Redis; it is coalesced with ours.
-      if (this.queue && buffers.includes(this.buffer)) for (const usage of await this.queue.drain().catch(() => [])) this.buffer.restore(usage);
+      if (this.queue && buffers.includes(this.buffer)) for (const usage of await this.queue.drain().catch(() => [])) this.buffer.restore(queuedUsage(usage));
       for (const buffer of buffers)
         for (const usage of buffer.drain()) {
           try {
@@ -84,4 +86,12 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
       this.flushing = null;
     }
   }
+}
+
+/**
+ * Guards queue successful verifications only, a second at a time: they are counted as VALID in the
+ * minute of the last one.
+ */
+function queuedUsage(usage: { streamId: string; count: number; firstUsedAt: string; lastUsedAt: string }): PendingUsage {
+  return { ...usage, outcomes: [{ minute: minuteOf(usage.lastUsedAt), counts: { VALID: usage.count } }] };
 }
