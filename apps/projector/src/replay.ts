@@ -2,11 +2,11 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
-import { KeyDetailsPgStore, KeyValidationPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
+import { KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
 import { validationPrefix } from './projector';
 import { replayReadModels } from './read-model.replay';
 
-const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg'] as const;
+const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg', 'key-verifications'] as const;
 type ReadModelName = (typeof READ_MODELS)[number];
 
 function usage(): never {
@@ -50,6 +50,11 @@ async function main(argv: readonly string[]): Promise<void> {
       const fallback = new KeyValidationPgStore(sql);
       await fallback.init();
       sinks.push(fallback);
+    }
+    if (wanted.includes('key-verifications')) {
+      const verifications = new KeyVerificationsPgStore(sql);
+      await verifications.init();
+      sinks.push(verifications);
     }
     const reports = await replayReadModels(store, sinks);
     for (const sink of sinks)

@@ -9,6 +9,7 @@ import {
   KEY_VALIDATION_STORE,
   KeyDetailsPgStore,
   KeyValidationPgStore,
+  KeyVerificationsPgStore,
   KeyValidationStore,
   PositionFeedRunner,
   ProjectionSink,
@@ -124,6 +125,12 @@ const providers: Provider[] = [
     useFactory: (sql: SqlClient) => initialized(new KeyDetailsPgStore(sql)),
   },
   {
+    // Both modes: in-process feed when embedded, the projector when distributed.
+    provide: KeyVerificationsPgStore,
+    inject: [SQL_CLIENT],
+    useFactory: (sql: SqlClient) => initialized(new KeyVerificationsPgStore(sql)),
+  },
+  {
     // Verify's fallback when Redis is down: only worth keeping when Redis is the primary model.
     provide: PG_VALIDATION_STORE,
     inject: [APP_CONFIG, SQL_CLIENT],
@@ -201,16 +208,17 @@ const providers: Provider[] = [
   },
   {
     provide: POSITION_FEED,
-    inject: [APP_CONFIG, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE],
+    inject: [APP_CONFIG, EVENT_STORE, KeyDetailsPgStore, KEY_VALIDATION_STORE, PG_VALIDATION_STORE, KeyVerificationsPgStore],
     useFactory: (
       config: AppConfig,
       store: PostgresEventStore,
       details: KeyDetailsPgStore,
       validation: KeyValidationStore,
       pgValidation: KeyValidationPgStore | null,
+      verifications: KeyVerificationsPgStore,
     ) => {
       if (config.projectionFeed !== 'in-process') return null;
-      const sinks: ProjectionSink[] = [details, validation, ...(pgValidation ? [pgValidation] : [])];
+      const sinks: ProjectionSink[] = [details, validation, ...(pgValidation ? [pgValidation] : []), verifications];
       return new PositionFeedRunner(store, sinks, {
         onError: (sink, error) => new Logger('Projections').error(`Projection ${sink} failed: ${String(error)}`),
       });
@@ -299,6 +307,7 @@ export class PersistenceModule {
         EVENT_STORE,
         REDIS,
         KeyDetailsPgStore,
+        KeyVerificationsPgStore,
         KEY_VALIDATION_STORE,
         PG_VALIDATION_STORE,
         VALIDATION_LOOKUP,
