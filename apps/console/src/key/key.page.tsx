@@ -75,7 +75,7 @@ export function KeyPage({ keyAddress }: { readonly keyAddress: KeyAddress }) {
           {record.name} <KeyBadges record={record} />
         </h1>
         {manage && (
-          <div className="actions" aria-label="Key actions">
+          <div className="actions" role="group" aria-label="Key actions">
             <button type="button" onClick={() => setDialog('edit')}>Edit</button>
             {record.status === 'DISABLED' ? (
               <button type="button" onClick={() => setDialog('enable')}>Enable</button>

@@ -43,6 +43,8 @@ export async function consoleStaticPlugin(scope: FastifyInstance, options: { roo
     // The console never needs to be framed or to leak where the operator came from.
     referrerPolicy: { policy: 'no-referrer' },
   });
+  // The console's assets are relative to /console/, so the bare path must gain its slash.
+  scope.get(CONSOLE_PREFIX, async (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`, 301));
   const root = options.root ?? consoleRoot();
   if (root === undefined) {
     // The API works without the console; say how to get it rather than answer a bare 404.
@@ -54,8 +56,7 @@ export async function consoleStaticPlugin(scope: FastifyInstance, options: { roo
   await scope.register(fastifyStatic, {
     root,
     prefix: `${CONSOLE_PREFIX}/`,
-    // /console redirects to /console/; the index is the only page (the console routes in the hash).
-    redirect: true,
+    // The index is the only page: the console keeps its routes in the URL's hash.
     index: ['index.html'],
     // @nestjs/swagger's own copy of @fastify/static decorates the reply already.
     decorateReply: false,
