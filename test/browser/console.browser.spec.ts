@@ -144,17 +144,20 @@ describe('The operator console', () => {
     expect(codes).toEqual(['VALID', 'VALID', 'VALID', 'RATE_LIMITED']);
     await svc.app.get(UsageFlusher).flush();
     const summary = page.getByTestId('verifications-summary');
-    await waitUntil(
-      async () => {
-        await page.getByRole('button', { name: 'Refresh' }).click();
-        return /4 verifications/.test((await summary.textContent()) ?? '');
-      },
-      30_000,
-      () => 'the chart to show the four verifications',
-    );
-    await expectText(summary, /VALID 3, RATE_LIMITED 1/);
-    expect(await page.locator('.chart-canvas canvas').count()).toBeGreaterThan(0);
-    await shot('key');
+    try {
+      await waitUntil(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return /4 verifications/.test((await summary.textContent()) ?? '');
+        },
+        30_000,
+        () => 'the chart to show the four verifications',
+      );
+      await expectText(summary, /VALID 3, RATE_LIMITED 1/);
+      expect(await page.locator('.chart-canvas canvas').count()).toBeGreaterThan(0);
+    } finally {
+      await shot('key');
+    }
   });
 
   it('shows the verifications in the keys table: a sparkline and the rate-limited badge', async () => {
@@ -163,8 +166,8 @@ describe('The operator console', () => {
     try {
       await expectText(row, /rate-limited in the last hour/);
       await expectText(row.locator('svg.sparkline title'), /4 verifications in 36 hours/);
-      await shot('keys');
     } finally {
+      await shot('keys');
       await page.goto(`${svc.baseUrl}/console/#/keys/acme/payments-api`);
     }
   });
