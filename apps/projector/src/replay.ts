@@ -3,50 +3,35 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
 import { KeyDetailsPgStore, KeyValidationPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
-import { validationPrefix } from './projector';
+import { redisKeyspace } from '@keys/verification';
 import { replayReadModels } from './read-model.replay';
-
-const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg'] as const;
-type ReadModelName = (typeof READ_MODELS)[number];
-
-function usage(): never {
-  console.error(
-    `usage: replay <${READ_MODELS.join('|')}|all>\n` +
-      '  env: DATABASE_URL (else the embedded store under DATA_DIR, default ./data), REDIS_URL and REDIS_KEY_PREFIX for key-validation',
-  );
-  process.exit(2);
-}
+import { loadReplayConfig, ReplayUsageError } from './replay.config';
 
 /**
  * Rebuilds one read model (or all) from position 0 of the event store. Run it with the projector
  * stopped (distributed) or the service stopped (embedded: PGlite admits one process): a live
  * writer meanwhile would race the reset.
  */
-async function main(argv: readonly string[]): Promise<void> {
-  const target = argv[0] ?? usage();
-  if (target !== 'all' && !(READ_MODELS as readonly string[]).includes(target)) usage();
-  const wanted: readonly ReadModelName[] = target === 'all' ? READ_MODELS : [target as ReadModelName];
-  const databaseUrl = process.env.DATABASE_URL;
-  const sql: SqlClient = databaseUrl
-    ? new PgSqlClient({ connectionString: databaseUrl })
-    : await PgliteSqlClient.open(join(process.env.DATA_DIR || './data', 'pglite'));
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { topology, readModels } = loadReplayConfig(argv, env);
+  const sql: SqlClient =
+    topology.kind === 'distributed'
+      ? new PgSqlClient({ connectionString: topology.databaseUrl })
+      : await PgliteSqlClient.open(join(topology.dataDir, 'pglite'));
   let redis: Redis | null = null;
   try {
     const store = new PostgresEventStore(sql);
     const sinks: ProjectionSink[] = [];
-    if (wanted.includes('key-details')) {
+    if (readModels.includes('key-details')) {
       const keyDetails = new KeyDetailsPgStore(sql);
       await keyDetails.init();
       sinks.push(keyDetails);
     }
-    // The embedded validation model lives in memory and is rebuilt at every start; nothing to do.
-    const redisUrl = process.env.REDIS_URL;
-    if (wanted.includes('key-validation') && (redisUrl || target !== 'all')) {
-      if (!redisUrl) throw new Error('REDIS_URL must be set to rebuild key-validation');
-      redis = new Redis(redisUrl);
-      sinks.push(new RedisKeyValidationStore(redis, { prefix: validationPrefix(process.env.REDIS_KEY_PREFIX || 'keys:') }));
+    if (topology.kind === 'distributed' && readModels.includes('key-validation')) {
+      redis = new Redis(topology.redisUrl);
+      sinks.push(new RedisKeyValidationStore(redis, { prefix: redisKeyspace(topology.redisKeyPrefix).validation }));
     }
-    if (wanted.includes('key-validation-pg') && (databaseUrl || target !== 'all')) {
+    if (readModels.includes('key-validation-pg')) {
       const fallback = new KeyValidationPgStore(sql);
       await fallback.init();
       sinks.push(fallback);
@@ -66,7 +51,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  if (error instanceof ReplayUsageError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(`replay failed: ${(error as Error).message}`);
   process.exit(1);
 });
