@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Keyed by each key's stream id (`<tenant>/<id>`), as KeyVerifier's onValid reports it.
+ * Keyed by each key's stream id (`<tenant>/<id>`), as KeyVerifier's onOutcome reports it.
  *
  * Usage seen by services that verify keys themselves (through ApiKeyGuard) has no event store to
  * write to: they add their counts to a Redis hash, and the key service drains it into coalesced
@@ -39,8 +39,21 @@ export class RedisUsageQueue {
     if (this.counts.size === 0) return;
     const batch = this.counts;
     this.counts = new Map();
+    const pipeline = this.redis.multi();
+    for (const [streamId, e] of batch) {
+      pipeline.hincrby(`${this.prefix}count`, streamId, e.count);
+      pipeline.eval(
+        "local f = redis.call('HGET', KEYS[1], ARGV[1]); if (not f) or tonumber(f) > tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end; local l = redis.call('HGET', KEYS[2], ARGV[1]); if (not l) or tonumber(l) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
+        2,
+        `${this.prefix}first`,
+        `${this.prefix}last`,
+        streamId,
+        String(e.first),
+        String(e.last),
+      );
+    }
     try {
-      await this.add([...batch].map(([streamId, e]) => ({ streamId, count: e.count, first: e.first, last: e.last })));
+      await pipeline.exec();
     } catch (error) {
       // Redis unreachable: keep the counts for the next push rather than lose them.
       for (const [keyId, e] of batch) {
@@ -49,31 +62,6 @@ export class RedisUsageQueue {
       }
       throw error;
     }
-  }
-
-  /**
-   * Adds counts to the queue in one transaction, nothing kept here: a failure leaves them with the
-   * caller (the key service's flusher appends them itself then).
-   */
-  async add(usages: ReadonlyArray<{ streamId: string; count: number; first: number; last: number }>): Promise<void> {
-    if (usages.length === 0) return;
-    const pipeline = this.redis.multi();
-    for (const e of usages) {
-      pipeline.hincrby(`${this.prefix}count`, e.streamId, e.count);
-      pipeline.eval(
-        "local f = redis.call('HGET', KEYS[1], ARGV[1]); if (not f) or tonumber(f) > tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end; local l = redis.call('HGET', KEYS[2], ARGV[1]); if (not l) or tonumber(l) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end",
-        2,
-        `${this.prefix}first`,
-        `${this.prefix}last`,
-        e.streamId,
-        String(e.first),
-        String(e.last),
-      );
-    }
-    const results = await pipeline.exec();
-    // exec resolves with each command's error rather than rejecting on it.
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis discarded the usage transaction');
   }
 
   /** Takes everything queued, atomically, so two draining key-service replicas never count twice. */

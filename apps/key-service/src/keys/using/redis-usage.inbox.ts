@@ -1,17 +1,20 @@
+import { minuteOf } from '@keys/domain';
 import type { Redis } from 'ioredis';
 import { PgAdvisoryLeaderLock } from '@keys/messaging';
 import { RedisUsageQueue } from '@keys/verification';
+import { RedisUsagePool } from './redis-usage.pool';
 import { PendingUsage } from './usage.buffer';
 import { UsageInbox, UsageLane } from './usage-inbox.port';
 
 /**
- * The distributed topology's inbox: two Redis queues of counts per key ('plain' is also the one
- * the guards of other services push to), and a PostgreSQL advisory lock naming the one instance
+ * The distributed topology's inbox: a Redis pool per lane where instances add their counts, the
+ * guards' queue (other services' usage), and a PostgreSQL advisory lock naming the one instance
  * that drains them. The lock lives with its session: when the leader dies another instance's next
  * window takes over, and what the dead one had drained but not appended is lost (at most a window).
  */
 export class RedisUsageInbox implements UsageInbox {
-  private readonly queues: Record<UsageLane, RedisUsageQueue>;
+  private readonly pools: Record<UsageLane, RedisUsagePool>;
+  private readonly guards: RedisUsageQueue;
 
   constructor(
     private readonly redis: Redis,
@@ -19,14 +22,13 @@ export class RedisUsageInbox implements UsageInbox {
     usagePrefix: string,
     private readonly leader: PgAdvisoryLeaderLock,
   ) {
-    this.queues = { plain: new RedisUsageQueue(redis, usagePrefix), quota: new RedisUsageQueue(redis, `${usagePrefix}quota:`) };
+    this.pools = { plain: new RedisUsagePool(redis, `${usagePrefix}pool:`), quota: new RedisUsagePool(redis, `${usagePrefix}pool:quota:`) };
+    this.guards = new RedisUsageQueue(redis, usagePrefix);
   }
 
   async share(lane: UsageLane, usage: readonly PendingUsage[]): Promise<boolean> {
     try {
-      await this.queues[lane].add(
-        usage.map((u) => ({ streamId: u.streamId, count: u.count, first: Date.parse(u.firstUsedAt), last: Date.parse(u.lastUsedAt) })),
-      );
+      await this.pools[lane].add(usage);
       return true;
     } catch {
       return false;
@@ -38,8 +40,17 @@ export class RedisUsageInbox implements UsageInbox {
     return this.leader.tryAcquire().catch(() => false);
   }
 
-  drain(lane: UsageLane): Promise<readonly PendingUsage[]> {
-    return this.queues[lane].drain();
+  async drain(lane: UsageLane): Promise<readonly PendingUsage[]> {
+    const pooled = await this.pools[lane].drain();
+    return lane === 'plain' ? [...pooled, ...(await this.drainGuards())] : pooled;
+  }
+
+  /** Guards queue successes only: each becomes VALID answers in the minute of its last use. */
+  private async drainGuards(): Promise<PendingUsage[]> {
+    return (await this.guards.drain()).map((usage) => ({
+      ...usage,
+      outcomes: usage.lastUsedAt ? [{ minute: minuteOf(usage.lastUsedAt), counts: { VALID: usage.count } }] : [],
+    }));
   }
 
   onSharedCountersLost(listener: () => void): void {

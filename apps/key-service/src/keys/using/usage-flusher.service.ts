@@ -47,8 +47,9 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     await this.flush();
   }
 
-  record(streamId: string, hasQuota = false): void {
-    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId);
+  /** One verify answer about a known key (`code`: VALID or why it was refused). */
+  record(streamId: string, code = 'VALID', hasQuota = false): void {
+    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId, code);
   }
 
   /**
@@ -85,3 +86,4 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 }
+
