@@ -38,7 +38,8 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     // from the usage in the log, so what this instance admitted must be there, now, not in a window.
     this.inbox.onSharedCountersLost(() => {
       this.logger.warn('Lost Redis: flushing buffered usage to the event log now');
-      void this.flush();
+      // Not through the pool: it is in the Redis just lost, and a write to it would wait for its return.
+      void this.flush(undefined, { pooled: false });
     });
   }
 
@@ -55,8 +56,9 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
   /**
    * Hands the usage in `buffers` (default all) to the deployment's pool; the instance that leads
    * drains the pool and appends one KeyUsed per key. Returns how many events this instance wrote.
+   * Not `pooled`: this instance appends what it holds itself, as when it is alone.
    */
-  async flush(buffers: readonly UsageBuffer[] = [this.quotaBuffer, this.buffer]): Promise<number> {
+  async flush(buffers: readonly UsageBuffer[] = [this.quotaBuffer, this.buffer], { pooled = true } = {}): Promise<number> {
     while (this.flushing) await this.flushing;
     this.flushing = (async () => {
       let written = 0;
@@ -65,8 +67,8 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
         const mine = buffer.drain();
         // A pool out of reach (Redis down) must not hold usage back from the log, which is what
         // restores the limit counters: this instance appends its own then, as if it were alone.
-        if (!(await this.inbox.share(lane, mine))) for (const usage of mine) buffer.restore(usage);
-        if (await this.inbox.leads()) for (const usage of await this.inbox.drain(lane).catch(() => [])) buffer.restore(usage);
+        if (!pooled || !(await this.inbox.share(lane, mine))) for (const usage of mine) buffer.restore(usage);
+        if (pooled && (await this.inbox.leads())) for (const usage of await this.inbox.drain(lane).catch(() => [])) buffer.restore(usage);
         for (const usage of buffer.drain()) {
           try {
             await this.commandBus.execute(new RecordKeyUsageCommand(usage));
