@@ -24,7 +24,10 @@ type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
  * rewritten and every reader sees the current shape. Register `[type][fromVersion]` here when a
  * payload changes (docs/events.md).
  */
-const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {};
+const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {
+  // Version 2 records how the hash was made; every key before it was issued here, under the pepper.
+  KeyCreated: { 1: (data) => ({ ...data, hashAlgorithm: 'hmac-sha256' }) },
+};
 
 export function upcastKeyEvent(envelope: KeyEventEnvelope): RecordedKeyEvent {
   if (!isKeyEventType(envelope.type)) throw new Error(`Unknown key event type '${envelope.type}'`);

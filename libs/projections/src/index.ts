@@ -15,3 +15,4 @@ export * from './key-validation/in-memory-key-validation.store';
 export * from './key-validation/redis-key-validation.store';
 export * from './key-validation/key-validation.schema';
 export * from './key-validation/key-validation.pg-store';
+export * from './key-validation/imported-hash.index';

@@ -31,6 +31,7 @@ export async function embeddedRuntime(topology: EmbeddedTopology): Promise<KeySe
       eventStore,
       queryStore,
       validationLookup: validation,
+      importedHashes: validation.imported,
       usageLimiter: new InMemoryUsageLimiter(),
       usageInbox: NO_USAGE_INBOX,
       readModelSync: new InProcessReadModelSync(feed),
