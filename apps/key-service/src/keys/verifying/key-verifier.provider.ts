@@ -25,6 +25,6 @@ export const keyVerifierProvider: Provider = {
         return lookup.lookup(hash);
       },
     };
-    return new KeyVerifier({ hasher, lookup: counted, limiter, imported, onValid: (streamId, hasQuota) => usage.record(streamId, hasQuota) });
+    return new KeyVerifier({ hasher, lookup: counted, limiter, imported, onOutcome: (streamId, code, hasQuota) => usage.record(streamId, code, hasQuota) });
   },
 };
