@@ -5,14 +5,8 @@ import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@ke
 import { KeyDetailsPgStore, KeyValidationPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
 import { validationPrefix } from './projector';
 import { replayReadModels, ReplayReport } from './read-model.replay';
+import { ReadModelName, READ_MODELS, ReplayTarget } from './replay-target';
 
-export const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg'] as const;
-export type ReadModelName = (typeof READ_MODELS)[number];
-export type ReplayTarget = ReadModelName | 'all';
-
-export function isReplayTarget(value: string): value is ReplayTarget {
-  return value === 'all' || (READ_MODELS as readonly string[]).includes(value);
-}
 
 /** Where the store and the models live; the same variables the service and projector read. */
 export interface ReplayEnvironment {

@@ -1,4 +1,5 @@
-import { isReplayTarget, READ_MODELS, runReplay } from './replay.runner';
+import { isReplayTarget, READ_MODELS } from './replay-target';
+import { runReplay } from './replay.runner';
 
 function usage(): never {
   console.error(
