@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ApiKey, keyStreamId } from '@keys/domain';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
-import { KeyRepository, nothingLoaded } from '../apps/key-service/src/keys/key.repository';
+import { KeyChangeSettler } from '../apps/key-service/src/keys/key-change.settler';
+import { KeyRepository } from '../apps/key-service/src/keys/key.repository';
 import { CommandContext } from '../apps/key-service/src/keys/command-context';
 import { KeyServiceMetrics } from '../apps/key-service/src/metrics/key-service.metrics';
 
@@ -45,11 +46,11 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   const sql = new PgSqlClient({ connectionString: options.databaseUrl, max: 4 });
   const store = new PostgresEventStore(sql);
   await store.init();
-  const repository = new KeyRepository(store, { afterAppend: async () => undefined, readYourWrites: async () => undefined }, new KeyServiceMetrics());
+  const repository = new KeyRepository(store);
+  const settler = new KeyChangeSettler({ afterAppend: async () => undefined, readYourWrites: async () => undefined }, store, new KeyServiceMetrics());
   const create = async (keyId: string) =>
-    repository.append(
+    repository.create(
       { tenant: 'default', keyId },
-      nothingLoaded(),
       ApiKey.empty().create(
         {
           keyId, tenant: 'default', name: 'hot', description: null, hash: randomUUID(), prefix: 'sk', start: 'sk_…abcd',
@@ -58,6 +59,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
         new Date(),
       ),
       CONTEXT,
+      new Date(),
     );
   const use = (i: number): NewEvent => ({
     eventId: randomUUID(),
@@ -93,8 +95,10 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
         const batch = Array.from({ length: Math.min(1000, options.usageEvents - version + 1) }, (_, i) => use(version + i));
         await store.appendToStream(keyStreamId('default', keyId), 'default', version, batch);
       }
-      // A usage flush through the repository: it reads everything once and takes the snapshot.
-      await repository.execute({ tenant: 'default', keyId }, ({ key }) => key.recordUsage(1, new Date().toISOString(), new Date().toISOString()), CONTEXT);
+      // A usage flush as the service runs it: it reads everything once and takes the snapshot.
+      await settler.settle(
+        await repository.execute({ tenant: 'default', keyId }, ({ key }) => key.recordUsage(1, new Date().toISOString(), new Date().toISOString()), CONTEXT),
+      );
       // The planner's statistics as autovacuum keeps them after such a load (a fresh schema has none).
       await sql.exec('ANALYZE events');
       const pageAfter = (await store.readStream(keyStreamId('default', keyId), { afterVersion: options.usageEvents - 100, limit: 1 }))[0];

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { silentMessagingLogger } from '@keys/messaging';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { RedisLimitStateRestorer } from '@keys/verification';
+import { limitsPrefix, Projector, validationPrefix } from '../../apps/projector/src/projector';
 import { UsageFlusher } from '../../apps/key-service/src/keys/using/usage-flusher.service';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
@@ -60,6 +61,11 @@ const distributed: Mode = {
       silentMessagingLogger,
     );
     await projector.start();
+    // Until the projector has restored the limit counters (about LIMITS_RESTORE_SETTLE_MS after a
+    // start on an empty Redis), a rate limit is counted per instance; this file checks the shared one.
+    const redis = new Redis(REDIS_URL);
+    await waitUntil(() => new RedisLimitStateRestorer(redis, limitsPrefix(prefix)).isRestored(), 60_000, () => 'the limit counters to be restored');
+    redis.disconnect();
     return {
       svc,
       stop: async () => {

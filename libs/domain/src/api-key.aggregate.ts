@@ -9,12 +9,19 @@ import { KEY_REVOKED, KeyRevoked } from './revoking/key-revoked.event';
 import { KEY_ROTATED, KeyRotated } from './rotating/key-rotated.event';
 import { KEY_UPDATED, KeyUpdated, KeyUpdatedData } from './updating/key-updated.event';
 import { KEY_USED, KeyUsed } from './using/key-used.event';
+import { countUsage, LimitUsage, resetUsage } from './using/limit-usage';
 
-/** A secret hash that still verifies after a rotation, until `validUntil` (null: no end set). */
-export interface GraceHash {
+/** The hash of a rotated-out secret, which still verifies until `validUntil`. */
+export interface GraceSecret {
   readonly hash: string;
-  readonly validUntil: string | null;
+  readonly validUntil: string;
 }
+
+/**
+ * Names what `evolve` folds into ApiKeyState. Bump it whenever the state gains a field or folds an
+ * event differently: snapshots of state folded by other code are then never read (see KeySnapshot).
+ */
+export const API_KEY_STATE_VERSION = 2;
 
 export interface ApiKeyState {
   readonly keyId: string;
@@ -31,8 +38,17 @@ export interface ApiKeyState {
   readonly expiresAt: string | null;
   readonly rateLimit: RateLimit | null;
   readonly quota: UsageQuota | null;
+  /** When the quota was last set: its periods count from then. */
+  readonly quotaSetAt: string | null;
+  /**
+   * Usage in the log against the limits in force (absent until usage counts against one): what
+   * restores the Redis counters after a Redis loss. Kept here so every read model a command
+   * writes derives from this state alone.
+   */
+  readonly limitUsage?: LimitUsage;
   readonly status: StoredKeyStatus;
-  readonly graceHashes: readonly GraceHash[];
+  /** Rotated-out secrets still in their grace period at the last rotation; a revoke ends them all. */
+  readonly graceSecrets: readonly GraceSecret[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly lastUsedAt: string | null;
@@ -215,8 +231,9 @@ export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent
     return {
       ...data,
       keyId: event.data.keyId,
+      quotaSetAt: data.quota ? at : null,
       status: 'ACTIVE',
-      graceHashes: [],
+      graceSecrets: [],
       createdAt: at,
       updatedAt: at,
       lastUsedAt: null,
@@ -227,33 +244,46 @@ export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent
   }
   if (!state) return state;
   switch (event.type) {
-    case KEY_UPDATED:
-      return { ...state, ...event.data, updatedAt: at } as ApiKeyState;
+    case KEY_UPDATED: {
+      const d = event.data;
+      const quotaChanged = d.quota !== undefined;
+      const rateWindowChanged = d.rateLimit !== undefined && d.rateLimit?.durationMs !== state.rateLimit?.durationMs;
+      return {
+        ...state,
+        ...d,
+        quotaSetAt: quotaChanged ? (d.quota ? at : null) : state.quotaSetAt,
+        limitUsage: resetUsage(state.limitUsage, quotaChanged, rateWindowChanged),
+        updatedAt: at,
+      } as ApiKeyState;
+    }
     case KEY_USED:
       return {
         ...state,
         usageCount: state.usageCount + event.data.count,
         lastUsedAt:
           state.lastUsedAt && state.lastUsedAt > event.data.lastUsedAt ? state.lastUsedAt : event.data.lastUsedAt,
+        limitUsage:
+          state.quota || state.rateLimit ? countUsage(state.limitUsage, state, event.data.count, event.data.lastUsedAt) : state.limitUsage,
       };
     case KEY_REVOKED:
-      return { ...state, status: 'REVOKED', revokedAt: at, revokeReason: event.data.reason, graceHashes: [], updatedAt: at };
+      return { ...state, status: 'REVOKED', revokedAt: at, revokeReason: event.data.reason, graceSecrets: [], updatedAt: at };
     case KEY_DISABLED:
       return { ...state, status: 'DISABLED', updatedAt: at };
     case KEY_ENABLED:
       return { ...state, status: 'ACTIVE', updatedAt: at };
-    case KEY_ROTATED:
+    case KEY_ROTATED: {
+      const until = event.data.previousValidUntil;
+      // A rotation also drops the secrets whose grace had ended by then.
+      const stillValid = state.graceSecrets.filter((g) => Date.parse(g.validUntil) > Date.parse(at));
       return {
         ...state,
         hash: event.data.hash,
         prefix: event.data.prefix,
         start: event.data.start,
-        graceHashes:
-          event.data.previousValidUntil === null
-            ? state.graceHashes
-            : [...state.graceHashes, { hash: event.data.previousHash, validUntil: event.data.previousValidUntil }],
+        graceSecrets: until === null ? stillValid : [...stillValid, { hash: event.data.previousHash, validUntil: until }],
         updatedAt: at,
       };
+    }
     default:
       return state;
   }

@@ -174,7 +174,7 @@ describe('ApiKey aggregate', () => {
         at({ type: 'KeyRotated', data: { hash: 'hash-3', prefix: 'sk', start: 'sk_…3', previousHash: 'hash-2', previousValidUntil: null } }),
       ]);
       expect(key.state.hash).toBe('hash-3');
-      expect(key.state.graceHashes).toEqual([{ hash: 'hash-1', validUntil: '2026-01-02T00:00:00.000Z' }]);
+      expect(key.state.graceSecrets).toEqual([{ hash: 'hash-1', validUntil: '2026-01-02T00:00:00.000Z' }]);
       expect(key.version).toBe(3);
     });
 
@@ -225,7 +225,7 @@ describe('ApiKey aggregate', () => {
       at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'),
     ]);
     expect(key.state.status).toBe('REVOKED');
-    expect(key.state.graceHashes).toEqual([]);
+    expect(key.state.graceSecrets).toEqual([]);
     expect(key.state.revokedAt).toBe('2026-01-01T00:00:05.000Z');
   });
 

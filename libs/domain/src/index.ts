@@ -8,6 +8,7 @@ export * from './api-key.aggregate';
 export * from './creating/key-created.event';
 export * from './updating/key-updated.event';
 export * from './using/key-used.event';
+export * from './using/limit-usage';
 export * from './revoking/key-revoked.event';
 export * from './disabling/key-disabled.event';
 export * from './enabling/key-enabled.event';

@@ -10,7 +10,6 @@ export type KeyDomainErrorCode =
   | 'KEY_NOT_DISABLED'
   | 'INVALID_EXPIRY'
   | 'INVALID_GRACE_PERIOD'
-  | 'NOTHING_TO_UPDATE'
   | 'INVALID_USAGE';
 
 export class KeyDomainError extends Error {

@@ -1,4 +1,3 @@
-import { Actor } from '@keys/domain';
 import { Principal } from '../auth/principal';
 
 /** Carried by every command: who acts, and the id that ties its events to the request. */
@@ -7,6 +6,3 @@ export interface CommandContext {
   readonly correlationId: string;
 }
 
-export function actorOf(context: CommandContext): Actor {
-  return context.principal.actor;
-}

@@ -1,10 +1,16 @@
-import { RecordedKeyEvent } from '@keys/domain';
-import { foldKeyEvents, KeyDetailsView, keyDetailsProjection } from '@keys/projections';
-import { LoadedKey } from './key.repository';
+import { ApiKey, RecordedKeyEvent } from '@keys/domain';
+import { detailsOf, KeyDetails } from '@keys/projections';
+import type { LoadedKey } from './key.repository';
 
-/** The key as it stands after a command: what it was loaded from plus what the command recorded. */
-export function viewAfter(loaded: LoadedKey, recorded: readonly RecordedKeyEvent[]): KeyDetailsView {
-  const view = foldKeyEvents(keyDetailsProjection, loaded.snapshot?.details ?? null, [...loaded.events, ...recorded]).document;
-  if (!view) throw new Error('A key that a command changed has no view');
-  return view;
+/** What a command did to a key: the key it decided on, the events it appended, and the key after them. */
+export interface KeyChange {
+  readonly before: LoadedKey;
+  /** Empty when the command decided nothing changes (an update to the same values). */
+  readonly recorded: readonly RecordedKeyEvent[];
+  readonly after: ApiKey;
+}
+
+/** The key as it stands after a command: what the command answers. */
+export function detailsAfter(change: KeyChange): KeyDetails {
+  return detailsOf(change.after.state, change.after.version);
 }

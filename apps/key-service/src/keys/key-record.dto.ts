@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { effectiveStatus, KeyStatus } from '@keys/domain';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 
 export class RateLimitDto {
   @ApiProperty({ example: 100 }) limit!: number;
@@ -48,7 +48,7 @@ export class KeyListDto {
   nextCursor!: string | null;
 }
 
-export function toKeyRecord(view: KeyDetailsView, now: Date = new Date()): KeyRecordDto {
+export function toKeyRecord(view: KeyDetails, now: Date = new Date()): KeyRecordDto {
   return {
     id: view.keyId,
     tenant: view.tenant,

@@ -1,13 +1,13 @@
-import { ApiKeyState, KEY_EVENT_SCHEMA_VERSION } from '@keys/domain';
-import { KeyDetailsView, KeyValidationView } from '@keys/projections';
+import { API_KEY_STATE_VERSION, KEY_EVENT_SCHEMA_VERSION } from '@keys/domain';
 
 /**
- * Names the code that folds a key's events into a snapshot. Bump the number whenever the
- * aggregate's evolve, the details projection or the validation projection folds differently:
- * snapshots taken by other code are then ignored (the stream is read in full until a new one is
- * taken). An event schema version change renames it by itself.
+ * Names what a key's snapshot holds: the aggregate's state (ApiKeyState) and nothing derived from
+ * it, so a change to a read model never needs a new name: commands derive the documents they write
+ * from the state (`validationViewOf`, `detailsOf`). The name follows the state's version and every
+ * event's schema version by itself; snapshots under any other name (older code, or the
+ * `api-key:1` ones that also carried read-model documents) are never read.
  */
-export const KEY_SNAPSHOT_SCHEMA = `api-key:1;events:${Object.entries(KEY_EVENT_SCHEMA_VERSION)
+export const KEY_SNAPSHOT_SCHEMA = `api-key-state:${API_KEY_STATE_VERSION};events:${Object.entries(KEY_EVENT_SCHEMA_VERSION)
   .map(([type, version]) => `${type}@${version}`)
   .join(',')}`;
 
@@ -18,12 +18,3 @@ export const KEY_SNAPSHOT_SCHEMA = `api-key:1;events:${Object.entries(KEY_EVENT_
  * (measured on this machine).
  */
 export const SNAPSHOT_EVERY = 64;
-
-/** Everything a command folds from a key's stream, at one version. */
-export interface KeySnapshot {
-  readonly key: ApiKeyState | null;
-  /** What the command's response shows (the query model's fold). */
-  readonly details: KeyDetailsView | null;
-  /** What the distributed mode writes to Redis for verify. */
-  readonly validation: KeyValidationView | null;
-}

@@ -8,9 +8,11 @@ import { CreateKeyHttpController } from './creating/create-key.http.controller';
 import { DisableKeyHandler } from './disabling/disable-key.handler';
 import { DisableKeyHttpController } from './disabling/disable-key.http.controller';
 import { EnableKeyHandler } from './enabling/enable-key.handler';
+import { EnableKeyHttpController } from './enabling/enable-key.http.controller';
 import { GetKeyHandler } from './getting/get-key.handler';
 import { GetKeyHttpController } from './getting/get-key.http.controller';
 import { KeyAddressResolver } from './key-address.resolver';
+import { KeyChangeSettler } from './key-change.settler';
 import { KeyRepository } from './key.repository';
 import { ListKeysHandler } from './listing/list-keys.handler';
 import { ListKeysHttpController } from './listing/list-keys.http.controller';
@@ -39,11 +41,13 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     UpdateKeyHttpController,
     RevokeKeyHttpController,
     DisableKeyHttpController,
+    EnableKeyHttpController,
     RotateKeyHttpController,
     AuditHttpController,
   ],
   providers: [
     KeyRepository,
+    KeyChangeSettler,
     KeyAddressResolver,
     keyVerifierProvider,
     VerifyKeyRoute,

@@ -1,7 +1,10 @@
 import { RecordedKeyEvent } from '@keys/domain';
 import { KeyValidationView } from '@keys/projections';
 
-/** A key's stream before an append: its validation view at a snapshot (null: none) and the events after it. */
+/**
+ * A key's stream before an append: its validation view at some version (null: none) and the events
+ * after it. Commands pass the view derived from the aggregate (validationViewOf) and no events.
+ */
 export interface StreamBeforeAppend {
   readonly validation: KeyValidationView | null;
   readonly events: readonly RecordedKeyEvent[];

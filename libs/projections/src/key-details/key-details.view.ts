@@ -1,7 +1,7 @@
 import { RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
 
-/** What list, get and the compat routes show of a key. No hash, no secret. */
-export interface KeyDetailsView {
+/** What list, get, the compat routes and a command's response show of a key. No hash, no secret. */
+export interface KeyDetails {
   readonly keyId: string;
   readonly tenant: string;
   readonly name: string;
@@ -23,6 +23,10 @@ export interface KeyDetailsView {
   readonly revokedAt: string | null;
   readonly revokeReason: string | null;
   readonly version: number;
+}
+
+/** The query model's document of a key: its details and where it sits in the list order. */
+export interface KeyDetailsView extends KeyDetails {
   /** Global position of KeyCreated: a stable order for cursor pagination. */
   readonly createdPosition: number;
 }

@@ -1,7 +1,6 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { countUsage, RecordedKeyEvent, resetUsage } from '@keys/domain';
 import { KeyProjection } from '../key-projection';
 import { KeyValidationView } from './key-validation.view';
-import { countUsage, resetUsage } from './limit-usage';
 
 function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyValidationView | null {
   const version = event.version;

@@ -1,11 +1,4 @@
-import { RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
-import { LimitUsage } from './limit-usage';
-
-/** A hash that still verifies after a rotation, until `validUntil`. */
-export interface GraceSecret {
-  readonly hash: string;
-  readonly validUntil: string;
-}
+import { GraceSecret, LimitUsage, RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
 
 /** Per key: what verify needs, and every hash that leads to it. */
 export interface KeyValidationView {

@@ -1,4 +1,4 @@
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { toRfc3339Seconds } from '../compat-time';
 import { FireworksApiKeyDto } from './fireworks-api-key.response.dto';
 
@@ -6,11 +6,11 @@ export const DEFAULT_DISPLAY_NAME = 'default';
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Fireworks deletes keys; here a delete is a revoke, so a revoked key no longer exists for its clients. */
-export function isDeletedForFireworks(view: KeyDetailsView): boolean {
+export function isDeletedForFireworks(view: KeyDetails): boolean {
   return view.status === 'REVOKED';
 }
 
-export function toFireworksApiKey(view: KeyDetailsView): FireworksApiKeyDto {
+export function toFireworksApiKey(view: KeyDetails): FireworksApiKeyDto {
   const dto: FireworksApiKeyDto = {
     keyId: view.keyId,
     displayName: view.name,

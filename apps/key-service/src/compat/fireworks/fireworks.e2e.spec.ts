@@ -1,7 +1,7 @@
 import { loadSeed } from '../../../../../test/support/seeds/seed-schema';
 import { startTestApp, TEST_ROOT_KEY, TestApp } from '../../../../../test/support/test-app';
-import { bearer, eventTypes, keyCount, nextYear, tagsOf, tenantKey, verify } from '../compat-e2e.support';
-import { CheckedRequest, ContractRule, contractClient } from '../dialect-contract.support';
+import { bearer, eventTypes, keyCount, nextYear, tagsOf, tenantKey, verify } from '../../../../../test/support/compat/compat-e2e.helpers';
+import { CheckedRequest, ContractRule, contractClient } from '../../../../../test/support/compat/dialect-contract.client';
 
 /**
  * Fireworks gateway: seed 003 (OpenAPI). The account is the tenant, the user the owner. Every

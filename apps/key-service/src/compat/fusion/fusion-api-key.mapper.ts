@@ -1,5 +1,5 @@
 import { effectiveStatus } from '@keys/domain';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { toRfc3339Seconds } from '../compat-time';
 import { FusionApiKeyDto } from './fusion-api-key.response.dto';
 
@@ -7,11 +7,11 @@ import { FusionApiKeyDto } from './fusion-api-key.response.dto';
  * Fusion deletes keys; here a delete is a revoke (the history stays). A revoked key is therefore
  * "deleted" for a Fusion client: absent from the list, 404 on get and on a second delete.
  */
-export function isDeletedForFusion(view: KeyDetailsView): boolean {
+export function isDeletedForFusion(view: KeyDetails): boolean {
   return view.status === 'REVOKED';
 }
 
-export function toFusionApiKey(view: KeyDetailsView, now: Date = new Date()): FusionApiKeyDto {
+export function toFusionApiKey(view: KeyDetails, now: Date = new Date()): FusionApiKeyDto {
   return {
     name: view.name,
     id: view.keyId,

@@ -1,7 +1,7 @@
 import { loadSeed } from '../../../../../test/support/seeds/seed-schema';
 import { startTestApp, TEST_ROOT_KEY, TestApp } from '../../../../../test/support/test-app';
-import { eventTypes, keyCount, tagsOf, tenantKey, verify } from '../compat-e2e.support';
-import { CheckedRequest, ContractRule, contractClient } from '../dialect-contract.support';
+import { eventTypes, keyCount, tagsOf, tenantKey, verify } from '../../../../../test/support/compat/compat-e2e.helpers';
+import { CheckedRequest, ContractRule, contractClient } from '../../../../../test/support/compat/dialect-contract.client';
 
 /**
  * Lucidworks Fusion 5.9: seeds 000 (OpenAPI of create) and 004 (the API keys guide, prose). Every

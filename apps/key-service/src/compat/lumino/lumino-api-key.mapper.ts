@@ -1,5 +1,5 @@
 import { effectiveStatus } from '@keys/domain';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { toRfc3339Seconds } from '../compat-time';
 import { isUuid } from '../uuid';
 import { LuminoApiKeyResponseDto, LuminoStatus } from './lumino-api-key.response.dto';
@@ -9,13 +9,13 @@ import { LuminoApiKeyResponseDto, LuminoStatus } from './lumino-api-key.response
  * REVOKED: the one Lumino state that means "does not authenticate"; an enum value Lumino's
  * clients do not know could break their generated models.
  */
-export function toLuminoStatus(view: KeyDetailsView, now: Date): LuminoStatus {
+export function toLuminoStatus(view: KeyDetails, now: Date): LuminoStatus {
   const status = effectiveStatus(view.status, view.expiresAt, now);
   return status === 'DISABLED' ? 'REVOKED' : status;
 }
 
 /** Whether Lumino shows the key at all: its schema says ids are UUIDs (see LuminoKeyIdPipe). */
-export function isVisibleToLumino(view: KeyDetailsView): boolean {
+export function isVisibleToLumino(view: KeyDetails): boolean {
   return isUuid(view.keyId);
 }
 
@@ -24,7 +24,7 @@ export function isVisibleToLumino(view: KeyDetailsView): boolean {
  * without expiry (possible only for keys created elsewhere), leaves the field out instead of
  * answering null, which a client validating against Lumino's schema refuses.
  */
-export function toLuminoApiKey(view: KeyDetailsView, now: Date = new Date()): LuminoApiKeyResponseDto {
+export function toLuminoApiKey(view: KeyDetails, now: Date = new Date()): LuminoApiKeyResponseDto {
   return {
     id: view.keyId,
     created_at: toRfc3339Seconds(view.createdAt),

@@ -1,8 +1,8 @@
 import { loadSeed } from '../../../../../test/support/seeds/seed-schema';
 import { startTestApp, TEST_ROOT_KEY, TestApp } from '../../../../../test/support/test-app';
 import { UsageFlusher } from '../../keys/using/usage-flusher.service';
-import { eventTypes, keyCount, nextYear, tagsOf, verify } from '../compat-e2e.support';
-import { CheckedRequest, ContractRule, contractClient } from '../dialect-contract.support';
+import { eventTypes, keyCount, nextYear, tagsOf, verify } from '../../../../../test/support/compat/compat-e2e.helpers';
+import { CheckedRequest, ContractRule, contractClient } from '../../../../../test/support/compat/dialect-contract.client';
 
 /** Lumino API keys: seed 001 (OpenAPI). Every response is checked against the seed's own schema. */
 describe('compat: Lumino /v1/api-keys', () => {

@@ -1,9 +1,9 @@
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { toRfc3339Seconds, toRfc3339SecondsOrNull } from '../compat-time';
 import { orgIdOfTenant } from './org-id';
 import { OrgV2ApiKeyResponseDto } from './org-v2-api-key.response.dto';
 
-export function toOrgV2ApiKey(view: KeyDetailsView): OrgV2ApiKeyResponseDto {
+export function toOrgV2ApiKey(view: KeyDetails): OrgV2ApiKeyResponseDto {
   return {
     id: view.keyId,
     org_id: orgIdOfTenant(view.tenant),

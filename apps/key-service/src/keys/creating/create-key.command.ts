@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { RateLimit, UsageQuota } from '@keys/domain';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 
 export interface CreateKeyInput {
@@ -19,7 +19,7 @@ export interface CreateKeyInput {
 }
 
 export interface CreatedKey {
-  readonly view: KeyDetailsView;
+  readonly view: KeyDetails;
   /** The plaintext, for this one response only. */
   readonly plaintext: string;
 }

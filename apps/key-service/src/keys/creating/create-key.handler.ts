@@ -6,8 +6,8 @@ import { WrongExpectedVersionError } from '@keys/event-store';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { KEY_HASHER } from '../../config/secrets.tokens';
-import { KeyRepository, nothingLoaded } from '../key.repository';
-import { viewFromEvents } from '../key-view';
+import { KeyChangeSettler } from '../key-change.settler';
+import { KeyRepository } from '../key.repository';
 import { CreateKeyCommand, CreatedKey, toQuota } from './create-key.command';
 
 export const DEFAULT_TENANT = 'default';
@@ -16,6 +16,7 @@ export const DEFAULT_TENANT = 'default';
 export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, CreatedKey> {
   constructor(
     private readonly keys: KeyRepository,
+    private readonly changes: KeyChangeSettler,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -47,13 +48,11 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, Creat
       },
       now,
     );
-    try {
-      const recorded = await this.keys.append({ tenant, keyId }, nothingLoaded(), events, context, now);
-      return { view: viewFromEvents(recorded)!, plaintext: secret.plaintext };
-    } catch (error) {
+    const change = await this.keys.create({ tenant, keyId }, events, context, now).catch((error: unknown) => {
       // Only this tenant's keys can collide: another tenant's key of the same id is another stream.
       if (error instanceof WrongExpectedVersionError) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${keyId}' already exists`);
       throw error;
-    }
+    });
+    return { view: await this.changes.settle(change), plaintext: secret.plaintext };
   }
 }

@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 import { KeyAddress } from '../key-address';
 
-export class DisableKeyCommand extends Command<KeyDetailsView> {
+export class DisableKeyCommand extends Command<KeyDetails> {
   constructor(
     /** The key as the request names it; KeyAddressResolver settles its tenant. */
     readonly key: KeyAddress,

@@ -4,7 +4,6 @@ import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags,
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
-import { EnableKeyCommand } from '../enabling/enable-key.command';
 import { KeyIdPipe } from '../key-id.pipe';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
 import { ReasonRequestDto } from '../reason.request.dto';
@@ -32,20 +31,5 @@ export class DisableKeyHttpController {
     @Ctx() context: CommandContext,
   ): Promise<KeyRecordDto> {
     return toKeyRecord(await this.commandBus.execute(new DisableKeyCommand({ keyId: id, tenant }, body?.reason ?? null, context)));
-  }
-
-  @Post(':id/enable')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Lift a suspension' })
-  @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
-  @ApiOkResponse({ type: KeyRecordDto })
-  @ApiConflictResponse({ description: 'The key is revoked or not disabled' })
-  async enable(
-    @Param('id', KeyIdPipe) id: string,
-    @Query('tenant', TenantQueryPipe) tenant: string | undefined,
-    @Body() body: ReasonRequestDto,
-    @Ctx() context: CommandContext,
-  ): Promise<KeyRecordDto> {
-    return toKeyRecord(await this.commandBus.execute(new EnableKeyCommand({ keyId: id, tenant }, body?.reason ?? null, context)));
   }
 }

@@ -1,21 +1,22 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { KeyDetailsView } from '@keys/projections';
-import { viewAfter } from '../key-change.result';
+import { KeyDetails } from '@keys/projections';
+import { KeyChangeSettler } from '../key-change.settler';
 import { requireVisibleKey } from '../key-visibility';
 import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
 import { EnableKeyCommand } from './enable-key.command';
 
 @CommandHandler(EnableKeyCommand)
-export class EnableKeyHandler implements ICommandHandler<EnableKeyCommand, KeyDetailsView> {
+export class EnableKeyHandler implements ICommandHandler<EnableKeyCommand, KeyDetails> {
   constructor(
     private readonly keys: KeyRepository,
     private readonly addresses: KeyAddressResolver,
+    private readonly changes: KeyChangeSettler,
   ) {}
 
-  async execute({ key, reason, context }: EnableKeyCommand): Promise<KeyDetailsView> {
+  async execute({ key, reason, context }: EnableKeyCommand): Promise<KeyDetails> {
     const address = await this.addresses.resolve(key, context.principal);
-    const { loaded, recorded } = await this.keys.execute(
+    const change = await this.keys.execute(
       address,
       (current) => {
         requireVisibleKey(current, address.keyId, context.principal);
@@ -23,6 +24,6 @@ export class EnableKeyHandler implements ICommandHandler<EnableKeyCommand, KeyDe
       },
       context,
     );
-    return viewAfter(loaded, recorded);
+    return this.changes.settle(change);
   }
 }

@@ -1,10 +1,10 @@
 import { Command } from '@nestjs/cqrs';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 import { KeyAddress } from '../key-address';
 
 export interface RotatedKey {
-  readonly view: KeyDetailsView;
+  readonly view: KeyDetails;
   readonly plaintext: string;
   /** Until when the previous secret still verifies; null when it stopped at once. */
   readonly previousValidUntil: string | null;

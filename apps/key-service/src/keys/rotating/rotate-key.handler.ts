@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 import { KEY_HASHER } from '../../config/secrets.tokens';
-import { viewAfter } from '../key-change.result';
+import { KeyChangeSettler } from '../key-change.settler';
 import { requireVisibleKey } from '../key-visibility';
 import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
@@ -13,13 +13,14 @@ export class RotateKeyHandler implements ICommandHandler<RotateKeyCommand, Rotat
   constructor(
     private readonly keys: KeyRepository,
     private readonly addresses: KeyAddressResolver,
+    private readonly changes: KeyChangeSettler,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
   ) {}
 
   async execute({ key, gracePeriodSeconds, context }: RotateKeyCommand): Promise<RotatedKey> {
     let plaintext = '';
     const address = await this.addresses.resolve(key, context.principal);
-    const { loaded, recorded } = await this.keys.execute(
+    const change = await this.keys.execute(
       address,
       (current) => {
         requireVisibleKey(current, address.keyId, context.principal);
@@ -33,9 +34,10 @@ export class RotateKeyHandler implements ICommandHandler<RotateKeyCommand, Rotat
       },
       context,
     );
-    const rotated = recorded.find((e) => e.type === 'KeyRotated');
+    const view = await this.changes.settle(change);
+    const rotated = change.recorded.find((e) => e.type === 'KeyRotated');
     return {
-      view: viewAfter(loaded, recorded),
+      view,
       plaintext,
       previousValidUntil: rotated?.type === 'KeyRotated' ? rotated.data.previousValidUntil : null,
     };

@@ -1,10 +1,10 @@
 import { Command } from '@nestjs/cqrs';
 import { UpdateKeyInput } from '@keys/domain';
-import { KeyDetailsView } from '@keys/projections';
+import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 import { KeyAddress } from '../key-address';
 
-export class UpdateKeyCommand extends Command<KeyDetailsView> {
+export class UpdateKeyCommand extends Command<KeyDetails> {
   constructor(
     /** The key as the request names it; KeyAddressResolver settles its tenant. */
     readonly key: KeyAddress,

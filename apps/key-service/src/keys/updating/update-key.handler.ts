@@ -1,25 +1,27 @@
 import { PreconditionFailedException } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { WrongExpectedVersionError } from '@keys/event-store';
-import { KeyDetailsView } from '@keys/projections';
-import { viewAfter } from '../key-change.result';
+import { KeyDetails } from '@keys/projections';
+import { KeyChangeSettler } from '../key-change.settler';
 import { requireVisibleKey } from '../key-visibility';
 import { KeyAddressResolver } from '../key-address.resolver';
 import { KeyRepository } from '../key.repository';
 import { UpdateKeyCommand } from './update-key.command';
 
 @CommandHandler(UpdateKeyCommand)
-export class UpdateKeyHandler implements ICommandHandler<UpdateKeyCommand, KeyDetailsView> {
+export class UpdateKeyHandler implements ICommandHandler<UpdateKeyCommand, KeyDetails> {
   constructor(
     private readonly keys: KeyRepository,
     private readonly addresses: KeyAddressResolver,
+    private readonly changes: KeyChangeSettler,
   ) {}
 
-  async execute({ key, changes, expectedVersion, context }: UpdateKeyCommand): Promise<KeyDetailsView> {
+  async execute({ key, changes, expectedVersion, context }: UpdateKeyCommand): Promise<KeyDetails> {
     const address = await this.addresses.resolve(key, context.principal);
     const { keyId } = address;
+    let change;
     try {
-      const { loaded, recorded } = await this.keys.execute(
+      change = await this.keys.execute(
         address,
         (current) => {
           requireVisibleKey(current, keyId, context.principal);
@@ -28,7 +30,6 @@ export class UpdateKeyHandler implements ICommandHandler<UpdateKeyCommand, KeyDe
         context,
         { expectedVersion },
       );
-      return viewAfter(loaded, recorded);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError && expectedVersion !== undefined)
         throw new PreconditionFailedException(
@@ -36,5 +37,6 @@ export class UpdateKeyHandler implements ICommandHandler<UpdateKeyCommand, KeyDe
         );
       throw error;
     }
+    return this.changes.settle(change);
   }
 }

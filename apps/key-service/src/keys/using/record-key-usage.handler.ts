@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { parseKeyStreamId, SYSTEM_ACTOR } from '@keys/domain';
+import { KeyChangeSettler } from '../key-change.settler';
 import { KeyRepository } from '../key.repository';
 import { RecordKeyUsageCommand } from './record-key-usage.command';
 
@@ -9,7 +10,10 @@ import { RecordKeyUsageCommand } from './record-key-usage.command';
 export class RecordKeyUsageHandler implements ICommandHandler<RecordKeyUsageCommand, void> {
   private readonly logger = new Logger(RecordKeyUsageHandler.name);
 
-  constructor(private readonly keys: KeyRepository) {}
+  constructor(
+    private readonly keys: KeyRepository,
+    private readonly changes: KeyChangeSettler,
+  ) {}
 
   async execute({ usage }: RecordKeyUsageCommand): Promise<void> {
     const address = parseKeyStreamId(usage.streamId);
@@ -20,9 +24,10 @@ export class RecordKeyUsageHandler implements ICommandHandler<RecordKeyUsageComm
       this.logger.warn(`Dropped ${usage.count} uses queued for '${usage.streamId}', which names no tenant`);
       return;
     }
-    await this.keys.execute(address, ({ key }) => key.recordUsage(usage.count, usage.firstUsedAt, usage.lastUsedAt), {
+    const change = await this.keys.execute(address, ({ key }) => key.recordUsage(usage.count, usage.firstUsedAt, usage.lastUsedAt), {
       principal: { actor: SYSTEM_ACTOR, tenant: null, roles: [], isRoot: false },
       correlationId: `usage-${usage.streamId}-${usage.lastUsedAt}`,
     });
+    await this.changes.settle(change);
   }
 }

@@ -1,4 +1,5 @@
-import { quotaCounter, RateLimit, UsageQuota } from '@keys/domain';
+import { RateLimit, UsageQuota } from '../limits';
+import { quotaCounter } from '../quota-period';
 
 /**
  * The usage in the event log that counts against a key's limits, folded from its KeyUsed events:

@@ -1,5 +1,5 @@
-import { RequestOptions, TestApp, TestResponse } from '../../../../test/support/test-app';
-import { SeedSchema } from '../../../../test/support/seeds/seed-schema';
+import { RequestOptions, TestApp, TestResponse } from '../test-app';
+import { SeedSchema } from '../seeds/seed-schema';
 
 /** One kind of response of a dialect: the seed schema its body must match, or why no schema applies. */
 export type ContractRule = {

@@ -1,4 +1,4 @@
-import { TestApp } from '../../../../test/support/test-app';
+import { TestApp } from '../test-app';
 
 /** RFC 3339 date-time, what OpenAPI's `format: date-time` means. */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
