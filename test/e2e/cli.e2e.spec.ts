@@ -1,6 +1,7 @@
-import { PgliteSqlClient } from '@keys/event-store';
+import { PgliteSqlClient, PostgresEventStore } from '@keys/event-store';
 import { join } from 'node:path';
-import { createTestSchema, urlWithSchema } from '../support/postgres';
+import { distributedStack } from '../support/distributed-stack';
+import { KeyEventWriter } from '../support/key-event.fixtures';
 import { buildCliIfStale, CliResult, runCliBinary } from '../support/cli-binary';
 import { startTestApp, TestApp, TEST_ROOT_KEY } from '../support/test-app';
 
@@ -314,24 +315,34 @@ describe('key-service replay, against the stores themselves', () => {
     expect(JSON.parse(again.stdout)).toEqual([{ readModel: 'key-details', events: 2, keys: 2, position: expect.any(Number) }]);
   });
 
-  it('rebuilds the PostgreSQL models named by DATABASE_URL, and exits 7 when the database is unreachable', async () => {
-    const schema = await createTestSchema('cli_replay');
+  it('rebuilds the distributed models (PostgreSQL and Redis), and exits 7 when the database is unreachable', async () => {
+    const stack = await distributedStack('cli_replay');
     try {
-      const databaseUrl = urlWithSchema(schema.schema);
-      const svc = await startTestApp({ DATABASE_URL: databaseUrl });
-      expect((await svc.request('POST', '/v1/keys', { body: { name: 'in postgres' } })).status).toBe(201);
-      await svc.close();
-      await schema.sql.query('DELETE FROM key_details');
-      const result = await runCliBinary(['replay', 'key-details', '--json'], { DATABASE_URL: databaseUrl });
+      const store = new PostgresEventStore(stack.sql);
+      await store.init();
+      const writer = new KeyEventWriter(store);
+      await writer.create('acme');
+      await writer.create('acme');
+      // No projector ran: the read models are empty until the replay builds them.
+      const result = await runCliBinary(['replay', 'all', '--json'], stack.env);
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      expect(JSON.parse(result.stdout)).toEqual([{ readModel: 'key-details', events: 1, keys: 1, position: expect.any(Number) }]);
-      expect((await schema.sql.query<{ name: string }>("SELECT doc->>'name' AS name FROM key_details")).rows).toEqual([{ name: 'in postgres' }]);
+      const reports = JSON.parse(result.stdout) as { readModel: string; events: number; keys: number }[];
+      expect(reports.map((r) => [r.readModel, r.events, r.keys]).sort()).toEqual([
+        ['key-details', 2, 2],
+        ['key-validation', 2, 2],
+        ['key-validation-pg', 2, 2],
+      ]);
+      expect((await stack.sql.query<{ tenant: string }>('SELECT tenant FROM key_details')).rows).toEqual([{ tenant: 'acme' }, { tenant: 'acme' }]);
     } finally {
-      await schema.drop();
+      await stack.stop();
     }
-    const down = await runCliBinary(['replay', 'all'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:20295/test' });
-    expect(down.code).toBe(7);
-    expect(down.stderr).toMatch(/^replay failed: /);
+    const down = { ...stack.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:20295/test' };
+    const unreachable = await runCliBinary(['replay', 'key-details'], down);
+    expect(unreachable.code).toBe(7);
+    expect(unreachable.stderr).toMatch(/^replay failed: /);
+    const partial = await runCliBinary(['replay', 'all'], { DATABASE_URL: down.DATABASE_URL });
+    expect(partial).toMatchObject({ code: 2, stderr: expect.stringContaining('REDIS_URL and KAFKA_BROKERS are not') });
+    expect((await runCliBinary(['replay', 'key-validation'], {})).code).toBe(2);
     expect((await runCliBinary(['replay', 'everything'], {})).code).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ApiKey, KEY_EVENT_SCHEMA_VERSION, keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
 import { EVENT_STORE, EventStore, PgSqlClient } from '@keys/event-store';
 import { foldKeyEvents, keyDetailsProjection, KeyValidationPgStore, keyValidationProjection, KeyValidationView, RedisKeyValidationStore, validationRecords } from '@keys/projections';
-import { validationPrefix } from '../../apps/projector/src/projector';
+import { redisKeyspace } from '@keys/verification';
 import { KEY_SNAPSHOT_SCHEMA, SNAPSHOT_EVERY } from '../../apps/key-service/src/keys/key-snapshot';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -49,7 +49,7 @@ describe('The validation view a command writes (distributed mode, no projector)'
     });
     store = svc.app.get<EventStore>(EVENT_STORE);
     redis = new Redis(REDIS_URL);
-    redisViews = new RedisKeyValidationStore(redis, { prefix: validationPrefix(prefix) });
+    redisViews = new RedisKeyValidationStore(redis, { prefix: redisKeyspace(prefix).validation });
   });
 
   afterAll(async () => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { silentMessagingLogger } from '@keys/messaging';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { redisKeyspace } from '@keys/verification';
+import { Projector } from '../../apps/projector/src/projector';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -65,7 +66,7 @@ describe('Distributed mode: two key-service instances, the projector, Kafka, Red
     await a?.close();
     await b?.close();
     if (redis) {
-      await new RedisKeyValidationStore(redis, { prefix: validationPrefix(prefix) }).reset();
+      await new RedisKeyValidationStore(redis, { prefix: redisKeyspace(prefix).validation }).reset();
       redis.disconnect();
     }
     await drop?.();

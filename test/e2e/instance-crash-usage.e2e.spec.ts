@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { DistributedStack, distributedStack } from '../support/distributed-stack';
 import { waitUntil } from '../support/kafka-topic.collector';
-import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { buildService, ServiceBuild, ServiceProcess, spawnService } from '../support/service-process';
 import { startTestApp, TEST_ROOT_KEY } from '../support/test-app';
 
 jest.setTimeout(240_000);
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PORT = 26491;
 
 /**
@@ -15,35 +12,27 @@ const PORT = 26491;
  * (docs/architecture.md, "Usage"): keys with a quota lose at most the verifies of their last
  * USAGE_QUOTA_WINDOW_SECONDS, other keys at most those of their last USAGE_WINDOW_SECONDS.
  */
-describe('Usage an instance had buffered when it is killed (PostgreSQL and Redis)', () => {
+describe('Usage an instance had buffered when it is killed (distributed)', () => {
   let build: ServiceBuild;
-  let drop: () => Promise<void>;
+  let stack: DistributedStack;
   let env: Record<string, string>;
   let svc: ServiceProcess | null = null;
-  const prefix = `test:crash:${randomUUID()}:`;
 
   beforeAll(async () => {
-    const schema = await createTestSchema('instance_crash');
-    drop = schema.drop;
-    build = await buildService();
-    env = {
-      DATABASE_URL: urlWithSchema(schema.schema),
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
+    stack = await distributedStack('instance_crash', {
       // Other keys' usage is flushed once an hour: within this test, only a kill can end it.
       USAGE_WINDOW_SECONDS: '3600',
       USAGE_QUOTA_WINDOW_SECONDS: '1',
-    };
+    });
+    env = { ...stack.env };
+    build = await buildService();
+    await stack.startProjector();
   });
 
   afterAll(async () => {
     await svc?.kill('SIGKILL');
     build?.remove();
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await drop?.();
+    await stack?.stop();
   });
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field

@@ -10,17 +10,23 @@ import {
   RedisKeyValidationStore,
   validationRecords,
 } from '@keys/projections';
+import { silentMessagingLogger } from '@keys/messaging';
 import { generateSecret, KeyHasher } from '@keys/secrets';
+import { Projector } from '../../apps/projector/src/projector';
+import { loadProjectorConfig } from '../../apps/projector/src/projector.config';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { LEGACY_UNTENANTED_SCHEMA } from '../support/legacy-untenanted.schema';
 import { startTestApp, TEST_PEPPER, TestApp } from '../support/test-app';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const brokers = () => process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+
+jest.setTimeout(120_000);
 
 /**
  * A store written before ids were scoped to tenants: stream ids, snapshot ids, validation rows and
- * Redis views are the bare key id. Today's service starts on it (DATABASE_URL and REDIS_URL, the
- * in-process feed) and migrates it: the old key keeps verifying, its history and its snapshot are
+ * Redis views are the bare key id. Today's service starts on it (the distributed topology, its
+ * projector beside it) and migrates it: the old key keeps verifying, its history and its snapshot are
  * found, its read models go on from where they were, and another tenant may then take its id.
  */
 describe('A store of the shape before tenant-scoped ids', () => {
@@ -28,6 +34,7 @@ describe('A store of the shape before tenant-scoped ids', () => {
   let drop: () => Promise<void>;
   let redis: Redis;
   let svc: TestApp | undefined;
+  let projector: Projector | undefined;
   const prefix = `test:legacy:${randomUUID()}:`;
   const validationPrefix = `${prefix}validation:`;
   const hasher = new KeyHasher(TEST_PEPPER);
@@ -88,10 +95,15 @@ describe('A store of the shape before tenant-scoped ids', () => {
     for (const name of ['key-details', 'key-validation-pg'])
       await sql.query('INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)', [name, lastPosition]);
 
-    svc = await startTestApp({ DATABASE_URL: urlWithSchema(schema.schema), REDIS_URL, REDIS_KEY_PREFIX: prefix });
+    const topic = `key-events-${randomUUID()}`;
+    const env = { DATABASE_URL: urlWithSchema(schema.schema), REDIS_URL, KAFKA_BROKERS: brokers(), KAFKA_TOPIC: topic, KAFKA_GROUP_ID: `projector-${topic}`, REDIS_KEY_PREFIX: prefix };
+    svc = await startTestApp(env);
+    projector = await Projector.create(loadProjectorConfig(env), silentMessagingLogger);
+    await projector.start();
   });
 
   afterAll(async () => {
+    await projector?.stop();
     await svc?.close();
     await new RedisKeyValidationStore(redis, { prefix }).reset();
     redis.disconnect();

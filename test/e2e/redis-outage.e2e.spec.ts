@@ -4,8 +4,8 @@ import { silentMessagingLogger } from '@keys/messaging';
 import { generateSecret } from '@keys/secrets';
 import { Redis } from 'ioredis';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { RedisLimitStateRestorer } from '@keys/verification';
-import { limitsPrefix, Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { RedisLimitStateRestorer, redisKeyspace } from '@keys/verification';
+import { Projector } from '../../apps/projector/src/projector';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { replayReadModels } from '../../apps/projector/src/read-model.replay';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
@@ -48,7 +48,7 @@ describe('Verify while Redis is down (distributed mode)', () => {
     await projector.start();
     // A fresh Redis holds no limit counters until the projector has restored them (503 for quota keys until then).
     const redis = new Redis(redisServer.url);
-    await waitUntil(() => new RedisLimitStateRestorer(redis, limitsPrefix(prefix)).isRestored(), 60_000, () => 'the limit counters to be restored');
+    await waitUntil(() => new RedisLimitStateRestorer(redis, redisKeyspace(prefix).limits).isRestored(), 60_000, () => 'the limit counters to be restored');
     redis.disconnect();
   });
 
@@ -92,7 +92,7 @@ describe('Verify while Redis is down (distributed mode)', () => {
     // This Redis keeps nothing on disk: it came back empty, and the replay command refills it.
     const redis = new Redis(redisServer.url);
     try {
-      const reports = await replayReadModels(new PostgresEventStore(sql), [new RedisKeyValidationStore(redis, { prefix: validationPrefix(prefix) })]);
+      const reports = await replayReadModels(new PostgresEventStore(sql), [new RedisKeyValidationStore(redis, { prefix: redisKeyspace(prefix).validation })]);
       expect(reports[0].keys).toBeGreaterThanOrEqual(5);
     } finally {
       redis.disconnect();

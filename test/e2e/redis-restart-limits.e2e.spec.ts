@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { silentMessagingLogger } from '@keys/messaging';
-import { RedisLimitStateRestorer } from '@keys/verification';
-import { limitsPrefix, Projector } from '../../apps/projector/src/projector';
+import { RedisLimitStateRestorer, redisKeyspace } from '@keys/verification';
+import { Projector } from '../../apps/projector/src/projector';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { DedicatedRedis, startDedicatedRedis } from '../support/redis-server';
@@ -70,7 +70,7 @@ describe('Limits after Redis restarts empty (distributed mode)', () => {
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     try {
-      const restorer = new RedisLimitStateRestorer(redis, limitsPrefix(prefix));
+      const restorer = new RedisLimitStateRestorer(redis, redisKeyspace(prefix).limits);
       await waitUntil(() => restorer.isRestored().catch(() => false), 60_000, () => 'the limit counters to be restored');
     } finally {
       redis.disconnect();

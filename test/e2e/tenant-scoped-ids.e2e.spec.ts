@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { silentMessagingLogger } from '@keys/messaging';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { RedisLimitStateRestorer } from '@keys/verification';
-import { limitsPrefix, Projector, validationPrefix } from '../../apps/projector/src/projector';
+import { RedisLimitStateRestorer, redisKeyspace } from '@keys/verification';
+import { Projector } from '../../apps/projector/src/projector';
 import { UsageFlusher } from '../../apps/key-service/src/keys/using/usage-flusher.service';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
@@ -64,7 +64,7 @@ const distributed: Mode = {
     // Until the projector has restored the limit counters (about LIMITS_RESTORE_SETTLE_MS after a
     // start on an empty Redis), a rate limit is counted per instance; this file checks the shared one.
     const redis = new Redis(REDIS_URL);
-    await waitUntil(() => new RedisLimitStateRestorer(redis, limitsPrefix(prefix)).isRestored(), 60_000, () => 'the limit counters to be restored');
+    await waitUntil(() => new RedisLimitStateRestorer(redis, redisKeyspace(prefix).limits).isRestored(), 60_000, () => 'the limit counters to be restored');
     redis.disconnect();
     return {
       svc,

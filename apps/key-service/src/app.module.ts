@@ -15,7 +15,7 @@ import { HealthController } from './health/health.controller';
 import { KeyServiceMetrics } from './metrics/key-service.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { KeysModule } from './keys/keys.module';
-import { PersistenceModule } from './persistence/persistence.module';
+import { RuntimeModule } from './runtime/runtime.module';
 
 @Module({})
 export class AppModule {
@@ -30,7 +30,7 @@ export class AppModule {
         // of every request; requests are logged from a Fastify hook instead (request-logging.hook.ts).
         LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         TerminusModule,
-        PersistenceModule.forRoot(),
+        RuntimeModule.forRoot(),
         KeysModule,
         CompatModule,
       ],

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(process.env);
   await app.listen(config.port, config.host);
-  process.stdout.write(`Key service (${config.mode}) listening on http://${config.host}:${config.port} — API docs at /docs\n`);
+  process.stdout.write(`Key service (${config.topology.kind}) listening on http://${config.host}:${config.port} — API docs at /docs\n`);
 }
 
 void main();

@@ -5,7 +5,7 @@ import { Projector } from './projector';
 /** Builds the read models from the key events topic until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const logger = consoleMessagingLogger;
-  const config = loadProjectorConfig();
+  const config = loadProjectorConfig(process.env);
   const projector = await Projector.create(config, logger);
   let stopping = false;
   const shutdown = (signal: string) => {

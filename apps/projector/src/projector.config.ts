@@ -1,4 +1,4 @@
-import { KEY_EVENTS_TOPIC, parseBrokerList } from '@keys/messaging';
+import { Environment, loadTopology } from '@keys/topology';
 
 export interface ProjectorConfig {
   readonly databaseUrl: string;
@@ -19,21 +19,21 @@ export interface ProjectorConfig {
 
 export const DEFAULT_LIMITS_SETTLE_MS = 2000;
 
-export type Environment = Readonly<Record<string, string | undefined>>;
-
-/** The projector only runs distributed, so every connection is required; defaults cover the names. */
-export function loadProjectorConfig(env: Environment = process.env): ProjectorConfig {
-  const missing = ['DATABASE_URL', 'KAFKA_BROKERS', 'REDIS_URL'].filter((name) => !env[name]);
-  if (missing.length > 0) throw new Error(`The projector needs ${missing.join(', ')} to be set`);
-  const brokers = parseBrokerList(env.KAFKA_BROKERS as string);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS lists no broker');
+/**
+ * The projector exists only in the distributed topology: it reads the environment as the key
+ * service does (loadTopology) and refuses anything else, naming what is missing.
+ */
+export function loadProjectorConfig(env: Environment): ProjectorConfig {
+  const topology = loadTopology(env);
+  if (topology.kind !== 'distributed')
+    throw new Error('The projector runs in the distributed topology only: set DATABASE_URL, REDIS_URL and KAFKA_BROKERS');
   return {
-    databaseUrl: env.DATABASE_URL as string,
-    kafkaBrokers: brokers,
-    kafkaTopic: env.KAFKA_TOPIC || KEY_EVENTS_TOPIC,
+    databaseUrl: topology.databaseUrl,
+    kafkaBrokers: topology.kafka.brokers,
+    kafkaTopic: topology.kafka.topic,
     kafkaGroupId: env.KAFKA_GROUP_ID || 'key-projector',
-    redisUrl: env.REDIS_URL as string,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'keys:',
+    redisUrl: topology.redisUrl,
+    redisKeyPrefix: topology.redisKeyPrefix,
     redisModelCheckMs: positiveInteger(env, 'REDIS_MODEL_CHECK_MS', 5000),
     limitsSettleMs: positiveInteger(env, 'LIMITS_RESTORE_SETTLE_MS', DEFAULT_LIMITS_SETTLE_MS),
   };

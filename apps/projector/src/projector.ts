@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaProjectionConsumer, MessagingLogger } from '@keys/messaging';
 import { KeyDetailsPgStore, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
-import { RedisLimitStateRestorer } from '@keys/verification';
+import { RedisLimitStateRestorer, redisKeyspace } from '@keys/verification';
 import { ProjectorConfig } from './projector.config';
 import { DEFAULT_LIMITS_SETTLE_MS } from './projector.config';
 import { RedisModelWatchdog } from './redis-model.watchdog';
@@ -27,11 +27,12 @@ export class Projector {
   static async create(config: ProjectorConfig, logger: MessagingLogger): Promise<Projector> {
     const sql = new PgSqlClient({ connectionString: config.databaseUrl });
     const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    const keyspace = redisKeyspace(config.redisKeyPrefix);
     try {
       await redis.connect();
       const keyDetails = new KeyDetailsPgStore(sql);
       await keyDetails.init();
-      const keyValidation = new RedisKeyValidationStore(redis, { prefix: validationPrefix(config.redisKeyPrefix) });
+      const keyValidation = new RedisKeyValidationStore(redis, { prefix: keyspace.validation });
       // Before the model is fed: views of the layout before tenant-scoped ids move to their stream id.
       const moved = await keyValidation.migrateViewKeys();
       if (moved > 0) logger.info('validation model in Redis: moved views to tenant-scoped keys', { views: moved });
@@ -49,7 +50,7 @@ export class Projector {
         model: keyValidation,
         intervalMs: config.redisModelCheckMs,
         logger,
-        limits: new RedisLimitStateRestorer(redis, limitsPrefix(config.redisKeyPrefix)),
+        limits: new RedisLimitStateRestorer(redis, keyspace.limits),
         limitsSettleMs: config.limitsSettleMs ?? DEFAULT_LIMITS_SETTLE_MS,
       });
       return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, consumer, watchdog);
@@ -74,8 +75,3 @@ export class Projector {
   }
 }
 
-/** The key service reads the validation model under the same name (its persistence module). */
-export const validationPrefix = (redisKeyPrefix: string): string => `${redisKeyPrefix}validation:`;
-
-/** Where the key service's limiter keeps its counters (its persistence module). */
-export const limitsPrefix = (redisKeyPrefix: string): string => `${redisKeyPrefix}limits:`;

@@ -1,22 +1,16 @@
-import { isReplayTarget, READ_MODELS } from './replay-target';
+import { loadReplayConfig, ReplayUsageError } from './replay.config';
 import { runReplay } from './replay.runner';
 
-function usage(): never {
-  console.error(
-    `usage: replay <${READ_MODELS.join('|')}|all>\n` +
-      '  env: DATABASE_URL (else the embedded store under DATA_DIR, default ./data), REDIS_URL and REDIS_KEY_PREFIX for key-validation',
-  );
-  process.exit(2);
-}
-
-async function main(argv: readonly string[]): Promise<void> {
-  const target = argv[0] ?? usage();
-  if (!isReplayTarget(target)) usage();
-  const reports = await runReplay(target, process.env);
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const reports = await runReplay(loadReplayConfig(argv, env));
   for (const r of reports) console.log(`${r.readModel}: replayed ${r.events} events of ${r.keys} keys up to position ${r.position}`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  if (error instanceof ReplayUsageError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(`replay failed: ${(error as Error).message}`);
   process.exit(1);
 });

@@ -15,3 +15,6 @@ export * from './guarding/require-key-roles.decorator';
 export * from './guarding/api-key.guard';
 export * from './guarding/redis-usage.queue';
 export * from './guarding/key-verification.module';
+export * from './redis-keyspace';
+export * from './redis.connection';
+export * from './building/redis-verification.builder';

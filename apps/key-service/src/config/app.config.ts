@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { loadTopology, Topology, TopologyError } from '@keys/topology';
 
 /**
  * The environment the service reads, validated at start: a wrong value stops the process with a
@@ -14,15 +15,6 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(1)
   DATA_DIR?: string;
-
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// connection string' })
-  DATABASE_URL?: string;
-
-  @IsOptional() @IsString()
-  KAFKA_BROKERS?: string;
-
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL?: string;
 
   @IsOptional() @IsString() @MinLength(16, { message: 'ROOT_API_KEY must be at least 16 characters long' })
   ROOT_API_KEY?: string;
@@ -45,12 +37,6 @@ class EnvironmentVariables {
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1024)
   BODY_LIMIT_BYTES?: number;
 
-  @IsOptional() @IsString()
-  KAFKA_TOPIC?: string;
-
-  @IsOptional() @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ . -' })
-  REDIS_KEY_PREFIX?: string;
-
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(3_600_000)
   VERIFY_CACHE_TTL_MS?: number;
 
@@ -67,24 +53,17 @@ class EnvironmentVariables {
   HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
 }
 
-export type StoreMode = 'embedded' | 'distributed';
-
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /** Where the embedded store and the generated pepper and root key hash are kept. */
   readonly dataDir: string;
-  readonly databaseUrl: string | null;
-  readonly kafkaBrokers: readonly string[];
-  readonly kafkaTopic: string;
-  readonly redisUrl: string | null;
-  /** Namespace of everything the service keeps in Redis; the projector must use the same. */
-  readonly redisKeyPrefix: string;
+  /** Embedded, or distributed on PostgreSQL, Redis and Kafka together: nothing in between starts. */
+  readonly topology: Topology;
   /** How long verify trusts an in-process cache hit without word from the invalidation bus. */
   readonly verifyCacheTtlMs: number;
   /** How long a command waits for the projector to show its write in the query model. */
   readonly readYourWritesTimeoutMs: number;
-  /** Where projections are fed from: the event store in-process, or Kafka (the projector app). */
-  readonly projectionFeed: 'in-process' | 'kafka';
   readonly rootApiKey: string | null;
   readonly keyPepper: string | null;
   readonly keyPrefix: string;
@@ -102,8 +81,6 @@ export interface AppConfig {
   readonly httpIdleTimeoutMs: number;
   /** How long an idle keep-alive connection is kept open for the next request. */
   readonly httpKeepAliveTimeoutMs: number;
-  /** Embedded unless DATABASE_URL is set: the event store and read models follow it. */
-  readonly mode: StoreMode;
 }
 
 export class ConfigurationError extends Error {
@@ -122,16 +99,18 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
     throw new ConfigurationError(`Invalid configuration: ${lines.join('; ')}`);
   }
-  const databaseUrl = vars.DATABASE_URL ?? null;
-  const mode: StoreMode = databaseUrl ? 'distributed' : 'embedded';
-  if (vars.KAFKA_BROKERS && (!databaseUrl || !vars.REDIS_URL))
-    throw new ConfigurationError(
-      'Invalid configuration: KAFKA_BROKERS needs DATABASE_URL and REDIS_URL too (the projector builds the read models in them)',
-    );
-  if (mode === 'distributed' && !vars.KEY_PEPPER)
-    throw new ConfigurationError('Invalid configuration: KEY_PEPPER is required when DATABASE_URL is set');
-  if (mode === 'distributed' && !vars.ROOT_API_KEY)
-    throw new ConfigurationError('Invalid configuration: ROOT_API_KEY is required when DATABASE_URL is set');
+  let topology: Topology;
+  try {
+    topology = loadTopology(blankToUndefined);
+  } catch (error) {
+    if (error instanceof TopologyError) throw new ConfigurationError(`Invalid configuration: ${error.message}`);
+    throw error;
+  }
+  // Replicas must share both: nothing generated under one replica's DATA_DIR can do.
+  if (topology.kind === 'distributed' && !vars.KEY_PEPPER)
+    throw new ConfigurationError('Invalid configuration: KEY_PEPPER is required in the distributed topology');
+  if (topology.kind === 'distributed' && !vars.ROOT_API_KEY)
+    throw new ConfigurationError('Invalid configuration: ROOT_API_KEY is required in the distributed topology');
   const readYourWritesTimeoutMs = vars.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000;
   const httpIdleTimeoutMs = vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000;
   // The idle timer runs while a command waits for the query model: it must outlast that wait.
@@ -143,14 +122,9 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
     dataDir: vars.DATA_DIR ?? './data',
-    databaseUrl,
-    kafkaBrokers: (vars.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
-    kafkaTopic: vars.KAFKA_TOPIC ?? 'api-key-events',
-    redisUrl: vars.REDIS_URL ?? null,
-    redisKeyPrefix: vars.REDIS_KEY_PREFIX ?? 'keys:',
+    topology,
     verifyCacheTtlMs: vars.VERIFY_CACHE_TTL_MS ?? 30_000,
     readYourWritesTimeoutMs,
-    projectionFeed: vars.KAFKA_BROKERS ? 'kafka' : 'in-process',
     rootApiKey: vars.ROOT_API_KEY ?? null,
     keyPepper: vars.KEY_PEPPER ?? null,
     keyPrefix: vars.KEY_PREFIX ?? 'sk',
@@ -161,7 +135,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     httpRequestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS ?? 10_000,
     httpIdleTimeoutMs,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
-    mode,
   };
 }
 

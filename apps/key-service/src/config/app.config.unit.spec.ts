@@ -24,3 +24,27 @@ describe('HTTP timeouts in the configuration', () => {
     expect(() => loadAppConfig(env)).toThrow(message);
   });
 });
+
+describe('The topology in the configuration', () => {
+  const full = { DATABASE_URL: 'postgres://u@db/keys', REDIS_URL: 'redis://cache', KAFKA_BROKERS: 'k:9092', KEY_PEPPER: 'p'.repeat(16), ROOT_API_KEY: 'r'.repeat(16) };
+
+  it('is embedded by default and distributed with all three switches', () => {
+    expect(loadAppConfig({}).topology.kind).toBe('embedded');
+    expect(loadAppConfig(full).topology.kind).toBe('distributed');
+  });
+
+  it.each([
+    [{ DATABASE_URL: full.DATABASE_URL }, 'REDIS_URL and KAFKA_BROKERS are not'],
+    [{ DATABASE_URL: full.DATABASE_URL, REDIS_URL: full.REDIS_URL }, 'KAFKA_BROKERS is not'],
+    [{ REDIS_URL: full.REDIS_URL }, 'DATABASE_URL and KAFKA_BROKERS are not'],
+    [{ KAFKA_BROKERS: full.KAFKA_BROKERS }, 'DATABASE_URL and REDIS_URL are not'],
+  ])('refuses to start on %o, naming what is missing', (env, missing) => {
+    expect(() => loadAppConfig({ ...env, KEY_PEPPER: full.KEY_PEPPER, ROOT_API_KEY: full.ROOT_API_KEY })).toThrow(ConfigurationError);
+    expect(() => loadAppConfig({ ...env, KEY_PEPPER: full.KEY_PEPPER, ROOT_API_KEY: full.ROOT_API_KEY })).toThrow(missing);
+  });
+
+  it('needs the shared pepper and root key when distributed', () => {
+    expect(() => loadAppConfig({ ...full, KEY_PEPPER: undefined })).toThrow('KEY_PEPPER is required in the distributed topology');
+    expect(() => loadAppConfig({ ...full, ROOT_API_KEY: undefined })).toThrow('ROOT_API_KEY is required in the distributed topology');
+  });
+});

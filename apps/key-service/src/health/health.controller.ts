@@ -1,11 +1,10 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
-import { KafkaEventRelay } from '@keys/messaging';
 import { KeyDetailsPgStore } from '@keys/projections';
 import { Public } from '../auth/public.decorator';
-import { KAFKA_RELAY } from '../persistence/tokens';
+import { RELAY_STATUS, RelayStatus } from './relay-status.port';
 
 /**
  * Liveness of the event store, and how far behind the store the read models (and the relay) are,
@@ -20,7 +19,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly details: KeyDetailsPgStore,
-    @Optional() @Inject(KAFKA_RELAY) private readonly relay: KafkaEventRelay | null,
+    @Inject(RELAY_STATUS) private readonly relay: RelayStatus,
   ) {}
 
   @Get()
@@ -33,15 +32,7 @@ export class HealthController {
           const lag = await this.details.lag();
           return { lagEvents: lag.events, lagMs: lag.oldestOccurredAt ? Date.now() - Date.parse(lag.oldestOccurredAt) : 0 };
         }),
-      ...(this.relay
-        ? [
-            () =>
-              this.guard('relay', async () => {
-                const lag = await this.relay!.lag();
-                return { active: this.relay!.active, checkpoint: lag.checkpoint, lagEvents: lag.events, lagMs: lag.ms };
-              }),
-          ]
-        : []),
+      ...(this.relay.enabled ? [() => this.guard('relay', () => this.relay.status())] : []),
     ]);
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KeyDetailsPgStore } from '@keys/projections';
@@ -14,7 +14,7 @@ export class MetricsController {
     private readonly metrics: KeyServiceMetrics,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly details: KeyDetailsPgStore,
-    @Optional() @Inject(LAG_SOURCES) private readonly lagSources: LagSource[] | null,
+    @Inject(LAG_SOURCES) private readonly lagSources: readonly LagSource[],
   ) {}
 
   @Get()
@@ -26,7 +26,7 @@ export class MetricsController {
     // Lag is read at scrape time: it is only as fresh as the scrape anyway.
     const head = await this.store.headPosition();
     this.metrics.projectionLag.set({ model: this.details.name }, (await this.details.lag()).events);
-    for (const source of this.lagSources ?? []) await source.collect(this.metrics, head);
+    for (const source of this.lagSources) await source.collect(this.metrics, head);
     return this.metrics.registry.metrics();
   }
 }

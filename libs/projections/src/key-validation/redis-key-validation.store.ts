@@ -12,8 +12,8 @@ export interface ViewAnnouncement {
 }
 
 export interface RedisKeyValidationStoreOptions {
-  /** Namespace of every key this store writes, e.g. `keys:validation:`; reset empties exactly this. */
-  readonly prefix?: string;
+  /** Namespace of every key this store writes (RedisKeyspace.validation, e.g. `keys:validation:`); reset empties exactly this. */
+  readonly prefix: string;
 }
 
 /**
@@ -107,9 +107,9 @@ export class RedisKeyValidationStore implements KeyValidationStore {
 
   constructor(
     private readonly redis: Redis,
-    options: RedisKeyValidationStoreOptions = {},
+    options: RedisKeyValidationStoreOptions,
   ) {
-    this.prefix = options.prefix ?? 'keys:validation:';
+    this.prefix = options.prefix;
   }
 
   async checkpoint(): Promise<number> {

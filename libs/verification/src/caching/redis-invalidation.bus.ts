@@ -7,7 +7,8 @@ export type RecordsByHash = ReadonlyArray<readonly [hash: string, record: Valida
 export type InvalidationHandler = (streamId: string, records?: RecordsByHash) => void;
 
 export interface InvalidationBusOptions {
-  readonly channel?: string;
+  /** RedisKeyspace.invalidationChannel */
+  readonly channel: string;
   /** How long `publish` waits for every subscribed instance to confirm. */
   readonly ackTimeoutMs?: number;
   readonly onTimeout?: (streamId: string, acked: number, expected: number) => void;
@@ -44,13 +45,13 @@ export class RedisInvalidationBus {
     private readonly subscriber: Redis,
     private readonly options: InvalidationBusOptions,
   ) {
-    this.channel = options.channel ?? 'keys:invalidate';
+    this.channel = options.channel;
     this.ackChannel = `${this.channel}:ack`;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 250;
   }
 
   /** `subscriber` must be a connection of its own: a subscribed connection can do nothing else. */
-  static async connect(publisher: Redis, subscriber: Redis, options: InvalidationBusOptions = {}): Promise<RedisInvalidationBus> {
+  static async connect(publisher: Redis, subscriber: Redis, options: InvalidationBusOptions): Promise<RedisInvalidationBus> {
     const bus = new RedisInvalidationBus(publisher, subscriber, options);
     subscriber.on('message', (channel: string, payload: string) => bus.onMessage(channel, payload));
     await subscriber.subscribe(bus.channel, bus.ackChannel);

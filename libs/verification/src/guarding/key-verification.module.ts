@@ -1,10 +1,9 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { RedisKeyValidationStore } from '@keys/projections';
+import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { PgSqlClient } from '@keys/event-store';
+import { KeyValidationPgStore } from '@keys/projections';
 import { KeyHasher } from '@keys/secrets';
-import { CachedValidationLookup } from '../caching/cached-validation.lookup';
-import { RedisInvalidationBus } from '../caching/redis-invalidation.bus';
-import { RedisUsageLimiter } from '../limiting/redis-usage.limiter';
+import { openRedisVerification, RedisVerification } from '../building/redis-verification.builder';
+import { redisKeyspace } from '../redis-keyspace';
 import { KeyVerifier } from '../verifying/key-verifier';
 import { ApiKeyGuard, KEY_VERIFIER } from './api-key.guard';
 import { RedisUsageQueue } from './redis-usage.queue';
@@ -14,37 +13,39 @@ export interface KeyVerificationOptions {
   readonly redisUrl: string;
   /** The key service's KEY_PEPPER: keys are looked up by their HMAC under it. */
   readonly pepper: string;
-  /** Key prefixes, as the key service is configured (defaults match its defaults). */
-  readonly validationPrefix?: string;
-  readonly limitsPrefix?: string;
-  readonly usagePrefix?: string;
-  readonly invalidationChannel?: string;
+  /** The key service's REDIS_KEY_PREFIX (default `keys:`): every name in Redis derives from it. */
+  readonly redisKeyPrefix?: string;
+  /**
+   * The key service's DATABASE_URL: verify then reads the PostgreSQL copy of the validation model
+   * while Redis is down, as the key service does. Without it such a verify is a 503.
+   */
+  readonly databaseUrl?: string;
   readonly cacheTtlMs?: number;
 }
 
-const CONNECTIONS = Symbol('KEY_VERIFICATION_CONNECTIONS');
-
-interface Connections {
-  readonly redis: Redis;
-  readonly subscriber: Redis;
-  readonly bus: RedisInvalidationBus;
+/** What the module opened, for its shutdown (and for tests that cut a connection on purpose). */
+export interface KeyVerificationConnections {
+  readonly verification: RedisVerification;
   readonly usage: RedisUsageQueue;
+  readonly sql: PgSqlClient | null;
 }
 
+export const KEY_VERIFICATION_CONNECTIONS = Symbol('KEY_VERIFICATION_CONNECTIONS');
+
 class KeyVerificationLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(CONNECTIONS) private readonly c: Connections) {}
+  constructor(@Inject(KEY_VERIFICATION_CONNECTIONS) private readonly c: KeyVerificationConnections) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.c.usage.stop();
-    await this.c.bus.close();
-    this.c.subscriber.disconnect();
-    this.c.redis.disconnect();
+    await this.c.verification.close();
+    await this.c.sql?.close();
   }
 }
 
 /**
  * Mount in any NestJS service to authenticate requests with keys of the key service, reading its
- * Redis validation model directly (no call to the key service on the hot path):
+ * Redis validation model directly (no call to the key service on the hot path), through the same
+ * chain the key service verifies with (openRedisVerification):
  *
  *   imports: [KeyVerificationModule.forRoot({ redisUrl, pepper })]
  *   @UseGuards(ApiKeyGuard) @RequireKeyRoles('orders:write')
@@ -56,35 +57,43 @@ export class KeyVerificationModule {
       module: KeyVerificationModule,
       providers: [
         {
-          provide: CONNECTIONS,
-          useFactory: async (): Promise<Connections> => {
-            const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
-            const subscriber = new Redis(options.redisUrl);
-            const bus = await RedisInvalidationBus.connect(redis, subscriber, { channel: options.invalidationChannel });
-            const usage = new RedisUsageQueue(redis, options.usagePrefix);
+          provide: KEY_VERIFICATION_CONNECTIONS,
+          useFactory: async (): Promise<KeyVerificationConnections> => {
+            const logger = new Logger('KeyVerification');
+            const keyspace = redisKeyspace(options.redisKeyPrefix);
+            const sql = options.databaseUrl ? new PgSqlClient({ connectionString: options.databaseUrl }) : null;
+            const verification = await openRedisVerification({
+              redisUrl: options.redisUrl,
+              keyspace,
+              connectionName: 'key-verification',
+              cacheTtlMs: options.cacheTtlMs,
+              // Read only: the key service creates and feeds these tables.
+              fallback: sql ? new KeyValidationPgStore(sql) : undefined,
+              onFallback: (e) => logger.warn(`Redis unreachable, verifying from ${sql ? 'PostgreSQL' : 'nothing (503)'}: ${String(e)}`),
+            }).catch(async (error: unknown) => {
+              await sql?.close();
+              throw error;
+            });
+            const usage = new RedisUsageQueue(verification.redis, keyspace.usage);
             usage.start();
-            return { redis, subscriber, bus, usage };
+            return { verification, usage, sql };
           },
         },
         {
           provide: KEY_VERIFIER,
-          inject: [CONNECTIONS],
-          useFactory: (c: Connections) => {
-            const store = new RedisKeyValidationStore(c.redis, { prefix: options.validationPrefix });
-            const cache = new CachedValidationLookup(store, { ttlMs: options.cacheTtlMs });
-            c.bus.onInvalidate((streamId, records) => cache.invalidateKey(streamId, records));
-            return new KeyVerifier({
+          inject: [KEY_VERIFICATION_CONNECTIONS],
+          useFactory: ({ verification, usage }: KeyVerificationConnections) =>
+            new KeyVerifier({
               hasher: new KeyHasher(options.pepper),
-              lookup: cache,
-              limiter: new RedisUsageLimiter(c.redis, options.limitsPrefix),
-              onValid: (streamId) => c.usage.record(streamId),
-            });
-          },
+              lookup: verification.lookup,
+              limiter: verification.limiter,
+              onValid: (streamId) => usage.record(streamId),
+            }),
         },
         KeyVerificationLifecycle,
         ApiKeyGuard,
       ],
-      exports: [KEY_VERIFIER, ApiKeyGuard],
+      exports: [KEY_VERIFIER, KEY_VERIFICATION_CONNECTIONS, ApiKeyGuard],
     };
   }
 }

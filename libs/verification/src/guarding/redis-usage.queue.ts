@@ -13,7 +13,8 @@ export class RedisUsageQueue {
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'keys:usage:',
+    /** RedisKeyspace.usage */
+    private readonly prefix: string,
   ) {}
 
   start(intervalMs = 1000): void {

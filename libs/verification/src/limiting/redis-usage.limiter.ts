@@ -49,7 +49,8 @@ export class LimitStateNotRestoredError extends Error {
 export class RedisUsageLimiter implements UsageLimiter {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'keys:limits:',
+    /** RedisKeyspace.limits */
+    private readonly prefix: string,
   ) {
     this.redis.defineCommand('keyServiceAdmit', { numberOfKeys: 3, lua: ADMIT_SCRIPT });
   }

@@ -1,11 +1,9 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Redis } from 'ioredis';
-import { RedisUsageQueue } from '@keys/verification';
-import { REDIS, USAGE_QUEUE } from '../../persistence/tokens';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { RecordKeyUsageCommand } from './record-key-usage.command';
 import { UsageBuffer } from './usage.buffer';
+import { USAGE_INBOX, UsageInbox } from './usage-inbox.port';
 
 /**
  * Flushes buffered usage as KeyUsed events: keys without a quota every window
@@ -22,13 +20,11 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
   readonly quotaBuffer = new UsageBuffer();
   private readonly timers: NodeJS.Timeout[] = [];
   private flushing: Promise<number> | null = null;
-  private redisReady = false;
 
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() @Inject(USAGE_QUEUE) private readonly queue: RedisUsageQueue | null,
-    @Optional() @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(USAGE_INBOX) private readonly inbox: UsageInbox,
   ) {}
 
   onModuleInit(): void {
@@ -36,18 +32,12 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     if (this.config.usageQuotaWindowMs < this.config.usageWindowMs)
       this.timers.push(setInterval(() => void this.flush([this.quotaBuffer]), this.config.usageQuotaWindowMs));
     for (const timer of this.timers) timer.unref();
-    if (this.redis) {
-      // A Redis that comes back may come back empty: the projector then seeds the quota counters
-      // from the usage in the log, so what this instance admitted must be there, now, not in a window.
-      this.redisReady = this.redis.status === 'ready';
-      this.redis.on('ready', () => (this.redisReady = true));
-      this.redis.on('close', () => {
-        if (!this.redisReady) return;
-        this.redisReady = false;
-        this.logger.warn('Lost Redis: flushing buffered usage to the event log now');
-        void this.flush();
-      });
-    }
+    // A Redis that comes back may come back empty: the projector then seeds the quota counters
+    // from the usage in the log, so what this instance admitted must be there, now, not in a window.
+    this.inbox.onSharedCountersLost(() => {
+      this.logger.warn('Lost Redis: flushing buffered usage to the event log now');
+      void this.flush();
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -65,7 +55,7 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     this.flushing = (async () => {
       let written = 0;
       // Usage that other services' guards saw arrives through Redis; it is coalesced with ours.
-      if (this.queue && buffers.includes(this.buffer)) for (const usage of await this.queue.drain().catch(() => [])) this.buffer.restore(usage);
+      if (buffers.includes(this.buffer)) for (const usage of await this.inbox.drain().catch(() => [])) this.buffer.restore(usage);
       for (const buffer of buffers)
         for (const usage of buffer.drain()) {
           try {

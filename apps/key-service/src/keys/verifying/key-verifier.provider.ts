@@ -2,7 +2,7 @@ import { Provider } from '@nestjs/common';
 import { KeyHasher } from '@keys/secrets';
 import { KeyVerifier, UsageLimiter, ValidationLookup } from '@keys/verification';
 import { KEY_HASHER } from '../../config/secrets.tokens';
-import { USAGE_LIMITER, VALIDATION_LOOKUP } from '../../persistence/tokens';
+import { USAGE_LIMITER, VALIDATION_LOOKUP } from '../../runtime/runtime.tokens';
 import { UsageFlusher } from '../using/usage-flusher.service';
 
 export const keyVerifierProvider: Provider = {

@@ -10,7 +10,7 @@ import {
   validationRecords,
 } from '@keys/projections';
 import { RedisInvalidationBus } from '@keys/verification';
-import { ReadModelSync, StreamBeforeAppend } from '../keys/read-model-sync.port';
+import { ReadModelSync, StreamBeforeAppend } from './read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {
   readonly details: KeyDetailsPgStore;

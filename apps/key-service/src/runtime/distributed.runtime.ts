@@ -1,0 +1,113 @@
+import { Logger } from '@nestjs/common';
+import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
+import { KafkaEventRelay } from '@keys/messaging';
+import { KeyDetailsPgStore, KeyValidationPgStore } from '@keys/projections';
+import { DistributedTopology } from '@keys/topology';
+import { openRedisVerification, RedisVerification, redisKeyspace } from '@keys/verification';
+import { DistributedReadModelSync } from '../keys/distributed-read-model.sync';
+import { RedisUsageInbox } from '../keys/using/redis-usage.inbox';
+import { KeyServiceRuntime } from './key-service.runtime';
+import { nestMessagingLogger } from './nest-messaging.logger';
+
+export interface DistributedRuntimeOptions {
+  readonly verifyCacheTtlMs: number;
+  readonly readYourWritesTimeoutMs: number;
+}
+
+/**
+ * A replica among any number: events and the query model in PostgreSQL, verify on Redis behind an
+ * in-process cache with the PostgreSQL copy of the validation model as its fallback, commands
+ * writing the key's validation view to both before they return, and the relay (one leader at a
+ * time) carrying every event to Kafka for the projector, which builds the read models.
+ */
+export async function distributedRuntime(topology: DistributedTopology, options: DistributedRuntimeOptions): Promise<KeyServiceRuntime> {
+  const logger = new Logger('DistributedRuntime');
+  const sql = new PgSqlClient({ connectionString: topology.databaseUrl });
+  const closeSql = () => sql.close().catch((e: unknown) => logger.warn(`Closing the store: ${String(e)}`));
+  let verification: RedisVerification | undefined;
+  try {
+    const eventStore = new PostgresEventStore(sql);
+    await eventStore.init();
+    const queryStore = new KeyDetailsPgStore(sql);
+    await queryStore.init();
+    const pgValidation = new KeyValidationPgStore(sql);
+    await pgValidation.init();
+    const keyspace = redisKeyspace(topology.redisKeyPrefix);
+    const verifyLogger = new Logger('Verify');
+    verification = await openRedisVerification({
+      redisUrl: topology.redisUrl,
+      keyspace,
+      connectionName: 'key-service',
+      cacheTtlMs: options.verifyCacheTtlMs,
+      fallback: pgValidation,
+      onFallback: (e) => verifyLogger.warn(`Redis unreachable, verifying from PostgreSQL: ${String(e)}`),
+      onInvalidationTimeout: (streamId, acked, expected) =>
+        new Logger('Invalidation').warn(`Only ${acked} of ${expected} instances confirmed dropping key ${streamId} from their cache`),
+    });
+    // Views stored before ids were scoped to tenants move to their stream id. The projector does
+    // the same at its start; a Redis that is down now is left to it (verify falls back meanwhile).
+    await verification.store
+      .migrateViewKeys()
+      .catch((error: unknown) => logger.warn(`Could not migrate the Redis validation model's keys: ${String(error)}`));
+    const relay = new KafkaEventRelay({
+      store: eventStore,
+      sql,
+      lockConnection: { connectionString: topology.databaseUrl },
+      brokers: topology.kafka.brokers,
+      topic: topology.kafka.topic,
+      logger: nestMessagingLogger('Relay'),
+    });
+    const redis = verification;
+    let reportedFallbacks = 0;
+    return {
+      kind: 'distributed',
+      eventStore,
+      queryStore,
+      validationLookup: redis.lookup,
+      usageLimiter: redis.limiter,
+      usageInbox: new RedisUsageInbox(redis.redis, keyspace.usage),
+      readModelSync: new DistributedReadModelSync({
+        details: queryStore,
+        redisValidation: redis.store,
+        pgValidation,
+        bus: redis.bus,
+        readYourWritesTimeoutMs: options.readYourWritesTimeoutMs,
+      }),
+      lagSources: [
+        {
+          collect: async (metrics) => {
+            const lag = await relay.lag();
+            metrics.relayLag.set(lag.events);
+            metrics.relayLagSeconds.set(lag.ms / 1000);
+          },
+        },
+        {
+          collect: async (metrics) => {
+            metrics.verifyFallbacks.inc(redis.fallbacks() - reportedFallbacks);
+            reportedFallbacks = redis.fallbacks();
+          },
+        },
+      ],
+      relayStatus: {
+        enabled: true,
+        status: async () => {
+          const lag = await relay.lag();
+          return { active: relay.active, checkpoint: lag.checkpoint, lagEvents: lag.events, lagMs: lag.ms };
+        },
+      },
+      async start() {
+        await relay.init();
+        relay.start();
+      },
+      async stop() {
+        await relay.stop().catch((e: unknown) => logger.warn(`Stopping the relay: ${String(e)}`));
+        await redis.close();
+        await closeSql();
+      },
+    };
+  } catch (error) {
+    await verification?.close();
+    await closeSql();
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+/** What verify reads: the validation model, behind a cache and a fallback in the distributed topology. */
+export const VALIDATION_LOOKUP = Symbol('VALIDATION_LOOKUP');
+/** Where verify checks and consumes rate limits and quotas. */
+export const USAGE_LIMITER = Symbol('USAGE_LIMITER');
