@@ -24,5 +24,7 @@ module.exports = {
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e.spec.ts'] },
     // Requests generated from /docs/json against the real service; FUZZ_SEED replays a run.
     { ...base, displayName: 'fuzz', testMatch: ['<rootDir>/{apps,libs,test}/**/*.fuzz.spec.ts'] },
+    // The operator console in headless Chromium against the real service (test/browser).
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/{apps,libs,test}/**/*.browser.spec.ts'] },
   ],
 };

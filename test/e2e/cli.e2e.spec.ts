@@ -331,6 +331,7 @@ describe('key-service replay, against the stores themselves', () => {
         ['key-details', 2, 2],
         ['key-validation', 2, 2],
         ['key-validation-pg', 2, 2],
+        ['key-verifications', 2, 2],
       ]);
       expect((await stack.sql.query<{ tenant: string }>('SELECT tenant FROM key_details')).rows).toEqual([{ tenant: 'acme' }, { tenant: 'acme' }]);
     } finally {

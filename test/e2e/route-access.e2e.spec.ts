@@ -76,10 +76,14 @@ describe('Every route is management-authenticated unless declared public', () =>
 
   it('opens only the routes meant to be public', () => {
     const open = inventory()
-      .filter((r) => r.verdict === 'public' && !/ \/docs/.test(r.route))
+      .filter((r) => r.verdict === 'public' && !/ \/(docs|console)/.test(r.route))
       .map((r) => r.route);
     // Making a route public is a decision this list records: add to it only on purpose.
     expect(open.sort()).toEqual(['GET /health', 'GET /metrics', 'HEAD /health', 'HEAD /metrics', 'POST /v1/keys/verify', 'POST /v1/keys/whoami']);
+    // The console's static files are read-only: nothing but GET and HEAD is open under /console.
+    const consoleRoutes = inventory().filter((r) => / \/console/.test(r.route));
+    expect(consoleRoutes.length).toBeGreaterThan(0);
+    expect(consoleRoutes.filter((r) => r.verdict !== 'public' || !/^(GET|HEAD) /.test(r.route))).toEqual([]);
   });
 
   it('refuses every other route without a key, with 401, and records nothing', async () => {

@@ -51,13 +51,21 @@ export class KeyEventWriter {
     return this.append(keyId, this.tenantOf(keyId), 'KeyUpdated', data);
   }
 
-  use(keyId: string, count: number): Promise<void> {
-    const now = new Date();
+  /** A KeyUsed of schema version 1, as written before outcomes were counted. */
+  use(keyId: string, count: number, now = new Date()): Promise<void> {
     return this.append(keyId, this.tenantOf(keyId), 'KeyUsed', {
       count,
       firstUsedAt: new Date(now.getTime() - 1000).toISOString(),
       lastUsedAt: now.toISOString(),
     }, { type: 'system', id: 'key-service' });
+  }
+
+  /** A KeyUsed of the current schema (v2): per-minute answers of every code, successes as usage. */
+  verified(keyId: string, outcomes: ReadonlyArray<{ minute: string; counts: Record<string, number> }>): Promise<void> {
+    const valid = outcomes.filter((o) => o.counts.VALID).map((o) => o.minute);
+    const count = outcomes.reduce((sum, o) => sum + (o.counts.VALID ?? 0), 0);
+    const data = { count, firstUsedAt: valid[0] ?? null, lastUsedAt: valid[valid.length - 1] ?? null, outcomes };
+    return this.append(keyId, this.tenantOf(keyId), 'KeyUsed', data, { type: 'system', id: 'key-service' }, 2);
   }
 
   revoke(keyId: string, reason = 'compromised'): Promise<void> {
@@ -94,13 +102,14 @@ export class KeyEventWriter {
     type: string,
     data: object,
     actor: { type: string; id: string } = { type: 'root', id: 'root' },
+    schemaVersion = 1,
   ): Promise<void> {
     const expected = this.versions.get(keyId) ?? 0;
     const event: NewEvent = {
       eventId: randomUUID(),
       type,
       data,
-      schemaVersion: 1,
+      schemaVersion,
       occurredAt: new Date().toISOString(),
       actor,
       correlationId: randomUUID(),

@@ -1,4 +1,4 @@
-import { KeyCreatedData, KeyRotatedData, KeyUpdatedData, RecordedKeyEvent } from '@keys/domain';
+import { KeyCreatedData, KeyRotatedData, KeyUpdatedData, minuteOf, RecordedKeyEvent } from '@keys/domain';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 
 export const T0 = Date.UTC(2026, 0, 10, 12);
@@ -59,7 +59,7 @@ export class RecordedKeyStream {
   }
 
   used(count: number, lastUsedAt: number, at = lastUsedAt): RecordedKeyEvent {
-    return this.next({ type: 'KeyUsed', data: { count, firstUsedAt: iso(lastUsedAt - 1000), lastUsedAt: iso(lastUsedAt) } }, at, {
+    return this.next({ type: 'KeyUsed', data: { count, firstUsedAt: iso(lastUsedAt - 1000), lastUsedAt: iso(lastUsedAt), outcomes: [{ minute: minuteOf(lastUsedAt), counts: { VALID: count } }] } }, at, {
       type: 'system',
       id: 'key-service',
     });

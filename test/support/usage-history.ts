@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId, minuteOf } from '@keys/domain';
 import { RecordKeyUsageCommand } from '../../apps/key-service/src/keys/using/record-key-usage.command';
 import { TestApp } from './test-app';
 
@@ -19,7 +19,7 @@ export async function recordUsageHistory(
   for (let i = 0; i < windows; i++) {
     const start = Date.UTC(2026, 0, 1) + i * 60_000;
     lastUsedAt = new Date(start + 59_000).toISOString();
-    await bus.execute(new RecordKeyUsageCommand({ streamId: keyStreamId(key.tenant, key.id), count: perWindow, firstUsedAt: new Date(start).toISOString(), lastUsedAt }));
+    await bus.execute(new RecordKeyUsageCommand({ streamId: keyStreamId(key.tenant, key.id), count: perWindow, firstUsedAt: new Date(start).toISOString(), lastUsedAt, outcomes: [{ minute: minuteOf(start), counts: { VALID: perWindow } }] }));
   }
   return lastUsedAt;
 }

@@ -7,6 +7,7 @@ import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app.config';
 import { COMPAT_ERROR_DIALECTS } from './compat/compat-error-dialects';
+import { consoleStaticPlugin } from './console/console-static.plugin';
 import { httpServerOptions } from './config/http-server.options';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { ErrorResponseDto } from './errors/error-response.dto';
@@ -73,5 +74,7 @@ export async function createApp(
     fallback: ErrorResponseDto.name,
   });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  // The operator console's files (apps/console), in a scope of their own with its CSP.
+  await app.register(consoleStaticPlugin, {});
   return app;
 }

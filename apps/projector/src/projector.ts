@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaProjectionConsumer, MessagingLogger } from '@keys/messaging';
-import { KeyDetailsPgStore, KeyValidationPgStore, RedisKeyValidationStore } from '@keys/projections';
+import { KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore, RedisKeyValidationStore } from '@keys/projections';
 import { RedisLimitStateRestorer, redisKeyspace } from '@keys/verification';
 import { ProjectorConfig } from './projector.config';
 import { DEFAULT_LIMITS_SETTLE_MS } from './projector.config';
@@ -9,8 +9,8 @@ import { RedisModelWatchdog } from './redis-model.watchdog';
 
 /**
  * The distributed mode's projector: one consumer group member feeding the query model
- * (PostgreSQL), the validation model (Redis) and verify's fallback copy of it (PostgreSQL, read
- * when Redis is down) from the key events topic; and rebuilds the Redis model from the event store
+ * (PostgreSQL), the validation model (Redis), verify's fallback copy of it (PostgreSQL, read
+ * when Redis is down) and the verification analytics (PostgreSQL) from the key events topic; and rebuilds the Redis model from the event store
  * when Redis comes back empty.
  */
 export class Projector {
@@ -20,6 +20,7 @@ export class Projector {
     readonly keyDetails: KeyDetailsPgStore,
     readonly keyValidation: RedisKeyValidationStore,
     readonly keyValidationFallback: KeyValidationPgStore,
+    readonly keyVerifications: KeyVerificationsPgStore,
     readonly consumer: KafkaProjectionConsumer,
     readonly watchdog: RedisModelWatchdog,
   ) {}
@@ -38,11 +39,13 @@ export class Projector {
       if (moved > 0) logger.info('validation model in Redis: moved views to tenant-scoped keys', { views: moved });
       const keyValidationFallback = new KeyValidationPgStore(sql);
       await keyValidationFallback.init();
+      const keyVerifications = new KeyVerificationsPgStore(sql);
+      await keyVerifications.init();
       const consumer = new KafkaProjectionConsumer({
         brokers: config.kafkaBrokers,
         topic: config.kafkaTopic,
         groupId: config.kafkaGroupId,
-        sinks: [keyDetails, keyValidation, keyValidationFallback],
+        sinks: [keyDetails, keyValidation, keyValidationFallback, keyVerifications],
         logger,
       });
       const watchdog = new RedisModelWatchdog({
@@ -53,7 +56,7 @@ export class Projector {
         limits: new RedisLimitStateRestorer(redis, keyspace.limits),
         limitsSettleMs: config.limitsSettleMs ?? DEFAULT_LIMITS_SETTLE_MS,
       });
-      return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, consumer, watchdog);
+      return new Projector(sql, redis, keyDetails, keyValidation, keyValidationFallback, keyVerifications, consumer, watchdog);
     } catch (error) {
       redis.disconnect();
       await sql.close();

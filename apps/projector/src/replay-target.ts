@@ -1,5 +1,5 @@
 /** Kept apart from the runner so the CLI can check a target without loading the database drivers. */
-export const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg'] as const;
+export const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg', 'key-verifications'] as const;
 export type ReadModelName = (typeof READ_MODELS)[number];
 export type ReplayTarget = ReadModelName | 'all';
 export const REPLAY_TARGETS: readonly ReplayTarget[] = [...READ_MODELS, 'all'];

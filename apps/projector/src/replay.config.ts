@@ -25,6 +25,7 @@ export function loadReplayConfig(argv: readonly string[], env: Environment): Rep
   if (target !== 'all' && !(READ_MODELS as readonly (string | undefined)[]).includes(target)) throw new ReplayUsageError(REPLAY_USAGE);
   const topology = loadTopology(env);
   if (topology.kind === 'distributed') return { topology, readModels: target === 'all' ? READ_MODELS : [target as ReadModelName] };
-  if (target === 'all' || target === 'key-details') return { topology, readModels: ['key-details'] };
+  if (target === 'all') return { topology, readModels: ['key-details', 'key-verifications'] };
+  if (target === 'key-details' || target === 'key-verifications') return { topology, readModels: [target] };
   throw new Error(`${target} exists in the distributed topology only (DATABASE_URL, REDIS_URL and KAFKA_BROKERS); the embedded service rebuilds its validation model at every start`);
 }

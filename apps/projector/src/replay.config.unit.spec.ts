@@ -6,12 +6,12 @@ describe('loadReplayConfig', () => {
   it('rebuilds every read model of the distributed topology', () => {
     expect(loadReplayConfig(['all'], full)).toMatchObject({
       topology: { kind: 'distributed', redisKeyPrefix: 'keys:' },
-      readModels: ['key-details', 'key-validation', 'key-validation-pg'],
+      readModels: ['key-details', 'key-validation', 'key-validation-pg', 'key-verifications'],
     });
   });
 
-  it('rebuilds only the query model of the embedded one, which rebuilds its validation model at start', () => {
-    expect(loadReplayConfig(['all'], { DATA_DIR: '/d' })).toEqual({ topology: { kind: 'embedded', dataDir: '/d' }, readModels: ['key-details'] });
+  it('rebuilds the embedded PostgreSQL read models (query model, analytics); the embedded one rebuilds its validation model at start', () => {
+    expect(loadReplayConfig(['all'], { DATA_DIR: '/d' })).toEqual({ topology: { kind: 'embedded', dataDir: '/d' }, readModels: ['key-details', 'key-verifications'] });
     expect(() => loadReplayConfig(['key-validation'], {})).toThrow('key-validation exists in the distributed topology only');
   });
 

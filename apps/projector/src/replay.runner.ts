@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
-import { KeyDetailsPgStore, KeyValidationPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
+import { KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
 import { redisKeyspace } from '@keys/verification';
 import { replayReadModels, ReplayReport } from './read-model.replay';
 import { ReplayConfig } from './replay.config';
@@ -34,6 +34,11 @@ export async function runReplay({ topology, readModels }: ReplayConfig): Promise
       const fallback = new KeyValidationPgStore(sql);
       await fallback.init();
       sinks.push(fallback);
+    }
+    if (readModels.includes('key-verifications')) {
+      const verifications = new KeyVerificationsPgStore(sql);
+      await verifications.init();
+      sinks.push(verifications);
     }
     const reports = await replayReadModels(store, sinks);
     for (const sink of sinks)

@@ -8,7 +8,7 @@ import { RateLimit, UsageQuota } from './limits';
 import { KEY_REVOKED, KeyRevoked } from './revoking/key-revoked.event';
 import { KEY_ROTATED, KeyRotated } from './rotating/key-rotated.event';
 import { KEY_UPDATED, KeyUpdated, KeyUpdatedData } from './updating/key-updated.event';
-import { KEY_USED, KeyUsed } from './using/key-used.event';
+import { KEY_USED, KeyUsed, MinuteOutcomes, minuteOf } from './using/key-used.event';
 import { countUsage, LimitUsage, resetUsage } from './using/limit-usage';
 
 /** The hash of a rotated-out secret, which still verifies until `validUntil`. */
@@ -149,13 +149,30 @@ export class ApiKey {
    * Usage is recorded after the fact, so it can arrive after a revoke: verifies that were in flight
    * on another instance when the revoke committed, stamped by that instance's clock. They were
    * answered before the revoke was in force there, so their times are clamped to the revoke's:
-   * no KeyUsed in a stream says the key was used after its KeyRevoked (docs/events.md).
+   * no KeyUsed in a stream says the key was used after its KeyRevoked (docs/events.md). Rejected
+   * answers (`outcomes` other than VALID) are recorded whatever the key's state, a revoked key's
+   * too: they change nothing but counters, and one event a window per instance bounds them.
+   * `outcomes` defaults to all `count` successes in the minute of `lastUsedAt`.
    */
-  recordUsage(count: number, firstUsedAt: string, lastUsedAt: string): KeyUsed[] {
+  recordUsage(count: number, firstUsedAt: string | null, lastUsedAt: string | null, outcomes?: readonly MinuteOutcomes[]): KeyUsed[] {
     const { revokedAt } = this.state;
-    if (!Number.isInteger(count) || count < 1) throw new KeyDomainError('INVALID_USAGE', 'Usage count must be a positive integer');
+    if (!Number.isInteger(count) || count < 0) throw new KeyDomainError('INVALID_USAGE', 'Usage count must be a non-negative integer');
+    if (count > 0 && (firstUsedAt === null || lastUsedAt === null))
+      throw new KeyDomainError('INVALID_USAGE', 'Usage with a count needs firstUsedAt and lastUsedAt');
+    const minutes = outcomes ?? (count > 0 ? [{ minute: minuteOf(lastUsedAt!), counts: { VALID: count } }] : []);
+    assertOutcomes(count, minutes);
     const clamp = (at: string) => (revokedAt !== null && Date.parse(at) > Date.parse(revokedAt) ? revokedAt : at);
-    return [{ type: KEY_USED, data: { count, firstUsedAt: clamp(firstUsedAt), lastUsedAt: clamp(lastUsedAt) } }];
+    return [
+      {
+        type: KEY_USED,
+        data: {
+          count,
+          firstUsedAt: count > 0 ? clamp(firstUsedAt!) : null,
+          lastUsedAt: count > 0 ? clamp(lastUsedAt!) : null,
+          outcomes: revokedAt === null ? minutes : clampValidMinutes(minutes, minuteOf(revokedAt)),
+        },
+      },
+    ];
   }
 
   revoke(reason: string | null): KeyRevoked[] {
@@ -257,6 +274,8 @@ export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent
       } as ApiKeyState;
     }
     case KEY_USED:
+      // Only successful verifications are usage; a window of rejections alone changes nothing here.
+      if (event.data.lastUsedAt === null) return state;
       return {
         ...state,
         usageCount: state.usageCount + event.data.count,
@@ -287,4 +306,30 @@ export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent
     default:
       return state;
   }
+}
+
+function assertOutcomes(count: number, minutes: readonly MinuteOutcomes[]): void {
+  if (minutes.length === 0 && count === 0) throw new KeyDomainError('INVALID_USAGE', 'Usage must count at least one verification');
+  let valid = 0;
+  for (const { minute, counts } of minutes) {
+    if (minuteOf(minute) !== minute) throw new KeyDomainError('INVALID_USAGE', `'${minute}' is not the start of a UTC minute`);
+    for (const [code, n] of Object.entries(counts)) {
+      if (!Number.isInteger(n) || n < 1) throw new KeyDomainError('INVALID_USAGE', `Outcome count of ${code} must be a positive integer`);
+      if (code === 'VALID') valid += n;
+    }
+  }
+  if (valid !== count) throw new KeyDomainError('INVALID_USAGE', `VALID outcomes (${valid}) must sum to the usage count (${count})`);
+}
+
+/** Successes counted in minutes after the revoke's were in flight before it: they move to its minute. */
+function clampValidMinutes(minutes: readonly MinuteOutcomes[], revokedMinute: string): MinuteOutcomes[] {
+  const byMinute = new Map<string, Record<string, number>>();
+  const add = (minute: string, code: string, n: number) => {
+    const counts = byMinute.get(minute) ?? {};
+    counts[code] = (counts[code] ?? 0) + n;
+    byMinute.set(minute, counts);
+  };
+  for (const { minute, counts } of minutes)
+    for (const [code, n] of Object.entries(counts)) add(code === 'VALID' && minute > revokedMinute ? revokedMinute : minute, code, n);
+  return [...byMinute].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([minute, counts]) => ({ minute, counts }));
 }

@@ -3,6 +3,7 @@ import { KeyDomainError } from './key-domain.error';
 import { KeyEvent } from './key-event';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
+const M0 = '2026-01-01T00:00:00.000Z';
 const at = (event: KeyEvent, occurredAt = NOW.toISOString()): KeyEvent & AppliedEvent => ({ ...event, occurredAt });
 
 const created = (overrides: Partial<CreateKeyInput> = {}): KeyEvent => ({
@@ -192,11 +193,12 @@ describe('ApiKey aggregate', () => {
     it('records coalesced usage and folds it into lastUsedAt and the count', () => {
       given(created())
         .when((key) => key.recordUsage(3, '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:09.000Z'))
-        .then([{ type: 'KeyUsed', data: { count: 3, firstUsedAt: '2026-01-01T00:00:01.000Z', lastUsedAt: '2026-01-01T00:00:09.000Z' } }]);
+        .then([{ type: 'KeyUsed', data: { count: 3, firstUsedAt: '2026-01-01T00:00:01.000Z', lastUsedAt: '2026-01-01T00:00:09.000Z', outcomes: [{ minute: M0, counts: { VALID: 3 } }] } }]);
       const key = ApiKey.rehydrate([
         at(created()),
-        at({ type: 'KeyUsed', data: { count: 3, firstUsedAt: 'a', lastUsedAt: '2026-01-01T00:00:09.000Z' } }),
-        at({ type: 'KeyUsed', data: { count: 2, firstUsedAt: 'a', lastUsedAt: '2026-01-01T00:00:05.000Z' } }),
+        at({ type: 'KeyUsed', data: { count: 3, firstUsedAt: 'a', lastUsedAt: '2026-01-01T00:00:09.000Z', outcomes: [] } }),
+        at({ type: 'KeyUsed', data: { count: 2, firstUsedAt: 'a', lastUsedAt: '2026-01-01T00:00:05.000Z', outcomes: [] } }),
+        at({ type: 'KeyUsed', data: { count: 0, firstUsedAt: null, lastUsedAt: null, outcomes: [{ minute: M0, counts: { REVOKED: 9 } }] } }),
       ]);
       expect(key.state.usageCount).toBe(5);
       expect(key.state.lastUsedAt).toBe('2026-01-01T00:00:09.000Z');
@@ -205,15 +207,56 @@ describe('ApiKey aggregate', () => {
     it('never records usage later than a revoke already in the stream (verifies in flight on another instance)', () => {
       given(created(), at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'))
         .when((key) => key.recordUsage(4, '2026-01-01T00:00:04.990Z', '2026-01-01T00:00:05.012Z'))
-        .then([{ type: 'KeyUsed', data: { count: 4, firstUsedAt: '2026-01-01T00:00:04.990Z', lastUsedAt: '2026-01-01T00:00:05.000Z' } }]);
+        .then([{ type: 'KeyUsed', data: { count: 4, firstUsedAt: '2026-01-01T00:00:04.990Z', lastUsedAt: '2026-01-01T00:00:05.000Z', outcomes: [{ minute: M0, counts: { VALID: 4 } }] } }]);
       given(created(), at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'))
         .when((key) => key.recordUsage(2, '2026-01-01T00:00:05.003Z', '2026-01-01T00:00:05.012Z'))
-        .then([{ type: 'KeyUsed', data: { count: 2, firstUsedAt: '2026-01-01T00:00:05.000Z', lastUsedAt: '2026-01-01T00:00:05.000Z' } }]);
+        .then([{ type: 'KeyUsed', data: { count: 2, firstUsedAt: '2026-01-01T00:00:05.000Z', lastUsedAt: '2026-01-01T00:00:05.000Z', outcomes: [{ minute: M0, counts: { VALID: 2 } }] } }]);
     });
 
-    it('refuses a count that is not a positive integer', () => {
+    it('records rejected answers of a revoked key as counters only, and moves successes after the revoke to its minute', () => {
+      const outcomes = [
+        { minute: M0, counts: { VALID: 1, REVOKED: 2 } },
+        { minute: '2026-01-01T00:01:00.000Z', counts: { VALID: 2, REVOKED: 5 } },
+      ];
+      given(created(), at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'))
+        .when((key) => key.recordUsage(3, '2026-01-01T00:00:04.000Z', '2026-01-01T00:01:01.000Z', outcomes))
+        .then([
+          {
+            type: 'KeyUsed',
+            data: {
+              count: 3,
+              firstUsedAt: '2026-01-01T00:00:04.000Z',
+              lastUsedAt: '2026-01-01T00:00:05.000Z',
+              outcomes: [
+                { minute: M0, counts: { VALID: 3, REVOKED: 2 } },
+                { minute: '2026-01-01T00:01:00.000Z', counts: { REVOKED: 5 } },
+              ],
+            },
+          },
+        ]);
+      given(created(), at({ type: 'KeyRevoked', data: { reason: null } }, '2026-01-01T00:00:05.000Z'))
+        .when((key) => key.recordUsage(0, null, null, [{ minute: M0, counts: { REVOKED: 10_000 } }]))
+        .then([{ type: 'KeyUsed', data: { count: 0, firstUsedAt: null, lastUsedAt: null, outcomes: [{ minute: M0, counts: { REVOKED: 10_000 } }] } }]);
+    });
+
+    it('refuses outcomes that disagree with the count or name no minute', () => {
       given(created())
-        .when((key) => key.recordUsage(0, 'a', 'b'))
+        .when((key) => key.recordUsage(2, 'a', 'b', [{ minute: M0, counts: { VALID: 1 } }]))
+        .thenFails('INVALID_USAGE');
+      given(created())
+        .when((key) => key.recordUsage(0, null, null, [{ minute: '2026-01-01T00:00:01.000Z', counts: { EXPIRED: 1 } }]))
+        .thenFails('INVALID_USAGE');
+      given(created())
+        .when((key) => key.recordUsage(0, null, null, [{ minute: M0, counts: { EXPIRED: 0 } }]))
+        .thenFails('INVALID_USAGE');
+    });
+
+    it('refuses a count that is not a non-negative integer, or nothing at all', () => {
+      given(created())
+        .when((key) => key.recordUsage(-1, 'a', 'b'))
+        .thenFails('INVALID_USAGE');
+      given(created())
+        .when((key) => key.recordUsage(0, null, null, []))
         .thenFails('INVALID_USAGE');
     });
   });
@@ -232,9 +275,9 @@ describe('ApiKey aggregate', () => {
   describe('restoring from a snapshot', () => {
     const history = [
       created(),
-      { type: 'KeyUsed', data: { count: 3, firstUsedAt: '2026-01-01T00:00:00.000Z', lastUsedAt: '2026-01-01T00:00:05.000Z' } },
+      { type: 'KeyUsed', data: { count: 3, firstUsedAt: '2026-01-01T00:00:00.000Z', lastUsedAt: '2026-01-01T00:00:05.000Z', outcomes: [{ minute: M0, counts: { VALID: 3 } }] } },
       { type: 'KeyRotated', data: { hash: 'hash-2', prefix: 'sk', start: 'sk_…wxyz', previousHash: 'hash-1', previousValidUntil: '2026-01-02T00:00:00.000Z' } },
-      { type: 'KeyUsed', data: { count: 2, firstUsedAt: '2026-01-01T00:01:00.000Z', lastUsedAt: '2026-01-01T00:01:09.000Z' } },
+      { type: 'KeyUsed', data: { count: 2, firstUsedAt: '2026-01-01T00:01:00.000Z', lastUsedAt: '2026-01-01T00:01:09.000Z', outcomes: [{ minute: '2026-01-01T00:01:00.000Z', counts: { VALID: 2 } }] } },
       { type: 'KeyDisabled', data: { reason: 'paused' } },
     ] as KeyEvent[];
 

@@ -25,7 +25,7 @@ export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
 export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> = {
   KeyCreated: 1,
   KeyUpdated: 1,
-  KeyUsed: 1,
+  KeyUsed: 2,
   KeyRevoked: 1,
   KeyDisabled: 1,
   KeyEnabled: 1,

@@ -1,6 +1,7 @@
 import { Actor } from './actor';
 import { keyIdOfStream } from './key-stream-id';
 import { isKeyEventType, KEY_EVENT_SCHEMA_VERSION, KeyEvent, RecordedKeyEvent } from './key-event';
+import { minuteOf } from './using/key-used.event';
 
 /** An event as any store or transport carries it (event store row, Kafka envelope). */
 export interface KeyEventEnvelope {
@@ -24,7 +25,13 @@ type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
  * rewritten and every reader sees the current shape. Register `[type][fromVersion]` here when a
  * payload changes (docs/events.md).
  */
-const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {};
+const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {
+  KeyUsed: {
+    // v1 counted successful verifications only, with no per-minute split: all of them are put in
+    // the minute of `lastUsedAt` (a window straddling a minute is counted in the later one).
+    1: (data) => ({ ...data, outcomes: [{ minute: minuteOf(data.lastUsedAt as string), counts: { VALID: data.count as number } }] }),
+  },
+};
 
 export function upcastKeyEvent(envelope: KeyEventEnvelope): RecordedKeyEvent {
   if (!isKeyEventType(envelope.type)) throw new Error(`Unknown key event type '${envelope.type}'`);

@@ -15,3 +15,7 @@ export * from './key-validation/in-memory-key-validation.store';
 export * from './key-validation/redis-key-validation.store';
 export * from './key-validation/key-validation.schema';
 export * from './key-validation/key-validation.pg-store';
+export * from './verification-analytics/verification-buckets';
+export * from './verification-analytics/key-verifications.projection';
+export * from './verification-analytics/key-verifications.schema';
+export * from './verification-analytics/key-verifications.pg-store';

@@ -27,6 +27,12 @@ export const PUBLIC_FASTIFY_ROUTES: readonly PublicFastifyRoute[] = [
     url: /^\/docs(-yaml|\/.*)?$/,
     why: 'The OpenAPI document and its UI describe the API; they hold no key data',
   },
+  {
+    methods: ['GET', 'HEAD'],
+    // /console (a redirect to /console/) and /console/* (the built files), from @fastify/static.
+    url: /^\/console(\/.*)?$/,
+    why: 'The operator console is static files; every API call it makes carries the operator\'s management key',
+  },
 ];
 
 export function isPublicFastifyRoute(method: string, url: string): boolean {

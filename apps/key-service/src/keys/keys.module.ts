@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { KeyVerificationsHandler } from './analytics/key-verifications.handler';
+import { TenantVerificationsHandler } from './analytics/tenant-verifications.handler';
+import { VerificationsHttpController } from './analytics/verifications.http.controller';
 import { AuditHttpController } from './auditing/audit.http.controller';
 import { AuditHandler } from './auditing/audit.handler';
 import { KeyHistoryHandler } from './auditing/key-history.handler';
@@ -44,6 +47,7 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     EnableKeyHttpController,
     RotateKeyHttpController,
     AuditHttpController,
+    VerificationsHttpController,
   ],
   providers: [
     KeyRepository,
@@ -63,6 +67,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     ListKeysHandler,
     KeyHistoryHandler,
     AuditHandler,
+    KeyVerificationsHandler,
+    TenantVerificationsHandler,
   ],
   exports: [KeyRepository, KeyAddressResolver, KeyVerifier, UsageFlusher, CqrsModule],
 })

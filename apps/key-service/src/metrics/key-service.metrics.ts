@@ -17,6 +17,12 @@ export class KeyServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly verifyUnknown = new Counter({
+    name: 'key_verify_unknown_total',
+    help: 'Verify answers NOT_FOUND on this instance: the presented secret names no key, so no key\'s analytics count it',
+    registers: [this.registry],
+  });
+
   readonly eventsAppended = new Counter({
     name: 'key_events_appended_total',
     help: 'Events appended to the event store by this instance, by type',

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaEventRelay } from '@keys/messaging';
-import { KeyDetailsPgStore, KeyValidationPgStore } from '@keys/projections';
+import { KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore } from '@keys/projections';
 import { DistributedTopology } from '@keys/topology';
 import { openRedisVerification, RedisVerification, redisKeyspace } from '@keys/verification';
 import { DistributedReadModelSync } from '../keys/distributed-read-model.sync';
@@ -30,6 +30,9 @@ export async function distributedRuntime(topology: DistributedTopology, options:
     await eventStore.init();
     const queryStore = new KeyDetailsPgStore(sql);
     await queryStore.init();
+    // Read here, written by the projector (the builder of record of every PostgreSQL read model).
+    const verificationsStore = new KeyVerificationsPgStore(sql);
+    await verificationsStore.init();
     const pgValidation = new KeyValidationPgStore(sql);
     await pgValidation.init();
     const keyspace = redisKeyspace(topology.redisKeyPrefix);
@@ -63,6 +66,7 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       kind: 'distributed',
       eventStore,
       queryStore,
+      verificationsStore,
       validationLookup: redis.lookup,
       usageLimiter: redis.limiter,
       usageInbox: new RedisUsageInbox(redis.redis, keyspace.usage),

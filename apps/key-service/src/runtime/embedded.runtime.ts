@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { PgliteSqlClient, PostgresEventStore } from '@keys/event-store';
-import { InMemoryKeyValidationStore, KeyDetailsPgStore, PositionFeedRunner } from '@keys/projections';
+import { InMemoryKeyValidationStore, KeyDetailsPgStore, KeyVerificationsPgStore, PositionFeedRunner } from '@keys/projections';
 import { EmbeddedTopology } from '@keys/topology';
 import { InMemoryUsageLimiter } from '@keys/verification';
 import { NO_RELAY } from '../health/relay-status.port';
@@ -22,14 +22,17 @@ export async function embeddedRuntime(topology: EmbeddedTopology): Promise<KeySe
     await eventStore.init();
     const queryStore = new KeyDetailsPgStore(sql);
     await queryStore.init();
+    const verificationsStore = new KeyVerificationsPgStore(sql);
+    await verificationsStore.init();
     const validation = new InMemoryKeyValidationStore();
-    const feed = new PositionFeedRunner(eventStore, [queryStore, validation], {
+    const feed = new PositionFeedRunner(eventStore, [queryStore, validation, verificationsStore], {
       onError: (sink, error) => new Logger('Projections').error(`Projection ${sink} failed: ${String(error)}`),
     });
     return {
       kind: 'embedded',
       eventStore,
       queryStore,
+      verificationsStore,
       validationLookup: validation,
       usageLimiter: new InMemoryUsageLimiter(),
       usageInbox: NO_USAGE_INBOX,

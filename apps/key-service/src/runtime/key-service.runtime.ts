@@ -1,5 +1,5 @@
 import { PostgresEventStore } from '@keys/event-store';
-import { KeyDetailsPgStore } from '@keys/projections';
+import { KeyDetailsPgStore, KeyVerificationsPgStore } from '@keys/projections';
 import { UsageLimiter, ValidationLookup } from '@keys/verification';
 import { RelayStatus } from '../health/relay-status.port';
 import { ReadModelSync } from '../keys/read-model-sync.port';
@@ -16,6 +16,8 @@ export interface KeyServiceRuntime {
   readonly eventStore: PostgresEventStore;
   /** The query model: get, list, audit's key filter, the fusion roles. */
   readonly queryStore: KeyDetailsPgStore;
+  /** Verification analytics: per-key buckets by outcome (fed in-process, or by the projector). */
+  readonly verificationsStore: KeyVerificationsPgStore;
   /** What verify reads. */
   readonly validationLookup: ValidationLookup;
   readonly usageLimiter: UsageLimiter;

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, InjectionToken, Module, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { EVENT_STORE } from '@keys/event-store';
-import { KeyDetailsPgStore } from '@keys/projections';
+import { KeyDetailsPgStore, KeyVerificationsPgStore } from '@keys/projections';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { RELAY_STATUS } from '../health/relay-status.port';
 import { READ_MODEL_SYNC } from '../keys/read-model-sync.port';
@@ -26,6 +26,7 @@ class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 const ALIASES: ReadonlyArray<readonly [InjectionToken, keyof KeyServiceRuntime]> = [
   [EVENT_STORE, 'eventStore'],
   [KeyDetailsPgStore, 'queryStore'],
+  [KeyVerificationsPgStore, 'verificationsStore'],
   [VALIDATION_LOOKUP, 'validationLookup'],
   [USAGE_LIMITER, 'usageLimiter'],
   [USAGE_INBOX, 'usageInbox'],

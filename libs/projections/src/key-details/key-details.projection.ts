@@ -38,6 +38,8 @@ function evolve(view: KeyDetailsView | null, event: RecordedKeyEvent): KeyDetail
       return { ...view, ...event.data, updatedAt: at, version };
     case 'KeyUsed': {
       const last = event.data.lastUsedAt;
+      // Rejected verifications alone are not usage: usageCount and lastUsedAt count successes.
+      if (last === null) return { ...view, version };
       return {
         ...view,
         usageCount: view.usageCount + event.data.count,

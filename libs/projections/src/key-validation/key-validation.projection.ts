@@ -42,7 +42,7 @@ function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyVal
       };
     }
     case 'KeyUsed':
-      if (!view.quota && !view.rateLimit) return { ...view, version };
+      if ((!view.quota && !view.rateLimit) || event.data.lastUsedAt === null) return { ...view, version };
       return { ...view, limitUsage: countUsage(view.limitUsage, view, event.data.count, event.data.lastUsedAt), version };
     case 'KeyRevoked':
       // A revoked key keeps its current hash so verify can answer REVOKED rather than NOT_FOUND; grace secrets end.

@@ -92,7 +92,7 @@ function upsertContract(name: string, setup: () => Promise<{ store: UpsertingSto
       const stale = foldKeyEvents(keyValidationProjection, null, [events[0]]).document!;
       await store.upsertView(stale);
       expect(await store.lookup(`u-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 2 });
-      await store.handle([recorded(keyId, 3, { type: 'KeyUsed', data: { count: 1, firstUsedAt: 'a', lastUsedAt: 'b' } })]);
+      await store.handle([recorded(keyId, 3, { type: 'KeyUsed', data: { count: 1, firstUsedAt: 'a', lastUsedAt: 'b', outcomes: [] } })]);
       expect(await store.lookup(`u-${keyId}`)).toMatchObject({ status: 'REVOKED', version: 3 });
     });
 

@@ -87,7 +87,8 @@ export class KeyVerificationModule {
               hasher: new KeyHasher(options.pepper),
               lookup: verification.lookup,
               limiter: verification.limiter,
-              onValid: (streamId) => usage.record(streamId),
+              // Guards queue successes only (usage); other answers are counted by the key service's own verify.
+              onOutcome: (streamId, code) => code === 'VALID' && usage.record(streamId),
             }),
         },
         KeyVerificationLifecycle,

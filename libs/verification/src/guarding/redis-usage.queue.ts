@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Keyed by each key's stream id (`<tenant>/<id>`), as KeyVerifier's onValid reports it.
+ * Keyed by each key's stream id (`<tenant>/<id>`), as KeyVerifier's onOutcome reports it.
  *
  * Usage seen by services that verify keys themselves (through ApiKeyGuard) has no event store to
  * write to: they add their counts to a Redis hash, and the key service drains it into coalesced

@@ -2,17 +2,18 @@ import { effectiveStatus, keyStreamId } from '@keys/domain';
 import { hasValidChecksum, KeyHasher } from '@keys/secrets';
 import { UsageLimiter } from '../limiting/usage-limiter.port';
 import { ValidationLookup } from './validation-lookup.port';
-import { VerifyResult } from './verify-result';
+import { VerifyCode, VerifyResult } from './verify-result';
 
 export interface KeyVerifierDeps {
   readonly hasher: KeyHasher;
   readonly lookup: ValidationLookup;
   readonly limiter: UsageLimiter;
   /**
-   * Called once per VALID answer with the key's stream id (`<tenant>/<id>`: ids are unique per
-   * tenant only) and whether it has a quota; must not block (usage is buffered and flushed elsewhere).
+   * Called once per answer about a known key (every code but NOT_FOUND) with the key's stream id
+   * (`<tenant>/<id>`: ids are unique per tenant only), the code and whether the key has a quota;
+   * must not block (answers are counted in memory and flushed elsewhere).
    */
-  readonly onValid?: (streamId: string, hasQuota: boolean) => void;
+  readonly onOutcome?: (streamId: string, code: VerifyCode, hasQuota: boolean) => void;
   readonly now?: () => number;
 }
 
@@ -38,16 +39,26 @@ export class KeyVerifier {
     if (record.validUntil !== null && Date.parse(record.validUntil) <= now) return NOT_FOUND;
     const about = { keyId: record.keyId, tenant: record.tenant, name: record.name, roles: record.roles, expiresAt: record.expiresAt };
     const status = effectiveStatus(record.status, record.expiresAt, new Date(now));
-    if (status !== 'ACTIVE') return { valid: false, code: status, ...about };
-    if (requiredRoles.some((role) => !record.roles.includes(role))) return { valid: false, code: 'INSUFFICIENT_ROLES', ...about };
     const streamId = keyStreamId(record.tenant, record.keyId);
+    const hasQuota = record.quota !== null;
+    if (status !== 'ACTIVE') {
+      this.deps.onOutcome?.(streamId, status, hasQuota);
+      return { valid: false, code: status, ...about };
+    }
+    if (requiredRoles.some((role) => !record.roles.includes(role))) {
+      this.deps.onOutcome?.(streamId, 'INSUFFICIENT_ROLES', hasQuota);
+      return { valid: false, code: 'INSUFFICIENT_ROLES', ...about };
+    }
     const limits = await this.deps.limiter.admit(
       { streamId, rateLimit: record.rateLimit, quota: record.quota, quotaSetAt: record.quotaSetAt ?? null },
       now,
     );
     const usage = { ...(limits.ratelimit ? { ratelimit: limits.ratelimit } : {}), ...(limits.remaining !== undefined ? { remaining: limits.remaining } : {}) };
-    if (!limits.admitted) return { valid: false, code: limits.code, ...about, ...usage };
-    this.deps.onValid?.(streamId, record.quota !== null);
+    if (!limits.admitted) {
+      this.deps.onOutcome?.(streamId, limits.code, hasQuota);
+      return { valid: false, code: limits.code, ...about, ...usage };
+    }
+    this.deps.onOutcome?.(streamId, 'VALID', hasQuota);
     return { valid: true, code: 'VALID', ...about, ...usage };
   }
 }

@@ -41,6 +41,7 @@ describe('KeyVerifier', () => {
   let lookup: InMemoryValidationLookup;
   let now: number;
   let valid: Array<[keyId: string, hasQuota: boolean]>;
+  let outcomes: Array<[keyId: string, code: string]>;
   let verifier: KeyVerifier;
   let secret: { plaintext: string };
 
@@ -53,11 +54,15 @@ describe('KeyVerifier', () => {
     lookup = new InMemoryValidationLookup();
     now = T0;
     valid = [];
+    outcomes = [];
     verifier = new KeyVerifier({
       hasher,
       lookup,
       limiter: new InMemoryUsageLimiter(),
-      onValid: (keyId, hasQuota) => valid.push([keyId, hasQuota]),
+      onOutcome: (keyId, code, hasQuota) => {
+        outcomes.push([keyId, code]);
+        if (code === 'VALID') valid.push([keyId, hasQuota]);
+      },
       now: () => now,
     });
     secret = issueSecret();
@@ -177,7 +182,7 @@ describe('KeyVerifier', () => {
     });
   });
 
-  it('reports usage once per VALID answer and never for any other', async () => {
+  it('reports usage once per VALID answer, every answer about a known key once, and nothing for an unknown one', async () => {
     const other = issueSecret();
     givenKey({ rateLimit: { limit: 1, durationMs: 60_000 } });
     givenKey({ keyId: 'key-2', status: 'REVOKED' }, other.plaintext);
@@ -194,6 +199,12 @@ describe('KeyVerifier', () => {
     }
     expect(codes).toEqual(['VALID', 'RATE_LIMITED', 'INSUFFICIENT_ROLES', 'REVOKED', 'NOT_FOUND', 'NOT_FOUND']);
     expect(valid).toEqual([['acme/key-1', false]]);
+    expect(outcomes).toEqual([
+      ['acme/key-1', 'VALID'],
+      ['acme/key-1', 'RATE_LIMITED'],
+      ['acme/key-1', 'INSUFFICIENT_ROLES'],
+      ['acme/key-2', 'REVOKED'],
+    ]);
   });
 
   describe('when the model cannot be read', () => {
@@ -206,7 +217,10 @@ describe('KeyVerifier', () => {
         hasher,
         lookup: new FallbackValidationLookup(lookup, fallback),
         limiter: new InMemoryUsageLimiter(),
-        onValid: (keyId, hasQuota) => valid.push([keyId, hasQuota]),
+        onOutcome: (keyId, code, hasQuota) => {
+        outcomes.push([keyId, code]);
+        if (code === 'VALID') valid.push([keyId, hasQuota]);
+      },
         now: () => now,
       });
       const outcome = unavailable.verify(secret.plaintext);

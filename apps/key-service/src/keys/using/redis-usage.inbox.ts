@@ -1,3 +1,4 @@
+import { minuteOf } from '@keys/domain';
 import type { Redis } from 'ioredis';
 import { RedisUsageQueue } from '@keys/verification';
 import { PendingUsage } from './usage.buffer';
@@ -15,8 +16,12 @@ export class RedisUsageInbox implements UsageInbox {
     this.queue = new RedisUsageQueue(redis, usagePrefix);
   }
 
-  drain(): Promise<readonly PendingUsage[]> {
-    return this.queue.drain();
+  /** Guards queue successes only: each becomes VALID answers in the minute of its last use. */
+  async drain(): Promise<readonly PendingUsage[]> {
+    return (await this.queue.drain()).map((usage) => ({
+      ...usage,
+      outcomes: usage.lastUsedAt ? [{ minute: minuteOf(usage.lastUsedAt), counts: { VALID: usage.count } }] : [],
+    }));
   }
 
   onSharedCountersLost(listener: () => void): void {

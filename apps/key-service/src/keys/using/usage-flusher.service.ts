@@ -45,8 +45,9 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     await this.flush();
   }
 
-  record(streamId: string, hasQuota = false): void {
-    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId);
+  /** One verify answer about a known key (`code`: VALID or why it was refused). */
+  record(streamId: string, code = 'VALID', hasQuota = false): void {
+    (hasQuota ? this.quotaBuffer : this.buffer).record(streamId, code);
   }
 
   /** Appends one KeyUsed per key with pending usage in `buffers` (default all); returns how many events were written. */
@@ -75,3 +76,4 @@ export class UsageFlusher implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 }
+

@@ -1,24 +1,51 @@
-/** Usage of one key, by its stream id (`<tenant>/<id>`). */
+import { MINUTE_MS, MinuteOutcomes } from '@keys/domain';
+
+/** Verifications of one key, by its stream id (`<tenant>/<id>`). */
 export interface PendingUsage {
   readonly streamId: string;
+  /** Successful verifications (VALID): usage. */
   readonly count: number;
-  readonly firstUsedAt: string;
-  readonly lastUsedAt: string;
+  /** First and last successful one; null when `count` is 0. */
+  readonly firstUsedAt: string | null;
+  readonly lastUsedAt: string | null;
+  /** Every answer about the key, per UTC minute, VALID included. */
+  readonly outcomes: readonly MinuteOutcomes[];
+}
+
+interface Entry {
+  count: number;
+  first: number;
+  last: number;
+  /** Minute start (epoch ms) → code → answers. */
+  minutes: Map<number, Record<string, number>>;
 }
 
 /**
- * Counts successful verifications in memory, off the response path. Draining hands over one entry
- * per key, so a key verified thousands of times a second still costs one KeyUsed event a window.
+ * Counts verify answers about known keys in memory, off the response path. Draining hands over
+ * one entry per key, so a key verified thousands of times a second still costs one KeyUsed event a
+ * window, whatever it was answered. Recording is a few Map lookups and an increment: verify is hot.
  */
 export class UsageBuffer {
-  private pending = new Map<string, { count: number; first: number; last: number }>();
+  private pending = new Map<string, Entry>();
 
-  record(streamId: string, at: number = Date.now()): void {
-    const entry = this.pending.get(streamId);
-    if (entry) {
+  record(streamId: string, code = 'VALID', at: number = Date.now()): void {
+    let entry = this.pending.get(streamId);
+    if (!entry) {
+      entry = { count: 0, first: Infinity, last: -Infinity, minutes: new Map() };
+      this.pending.set(streamId, entry);
+    }
+    if (code === 'VALID') {
       entry.count++;
+      if (at < entry.first) entry.first = at;
       if (at > entry.last) entry.last = at;
-    } else this.pending.set(streamId, { count: 1, first: at, last: at });
+    }
+    const minute = at - (at % MINUTE_MS);
+    let counts = entry.minutes.get(minute);
+    if (!counts) {
+      counts = {};
+      entry.minutes.set(minute, counts);
+    }
+    counts[code] = (counts[code] ?? 0) + 1;
   }
 
   get size(): number {
@@ -31,20 +58,29 @@ export class UsageBuffer {
     return [...drained].map(([streamId, e]) => ({
       streamId,
       count: e.count,
-      firstUsedAt: new Date(e.first).toISOString(),
-      lastUsedAt: new Date(e.last).toISOString(),
+      firstUsedAt: e.count > 0 ? new Date(e.first).toISOString() : null,
+      lastUsedAt: e.count > 0 ? new Date(e.last).toISOString() : null,
+      outcomes: [...e.minutes]
+        .sort(([a], [b]) => a - b)
+        .map(([minute, counts]) => ({ minute: new Date(minute).toISOString(), counts: { ...counts } })),
     }));
   }
 
   /** Puts back usage whose flush failed, so an outage delays lastUsedAt but loses no count. */
   restore(usage: PendingUsage): void {
-    const first = Date.parse(usage.firstUsedAt);
-    const last = Date.parse(usage.lastUsedAt);
-    const entry = this.pending.get(usage.streamId);
-    if (entry) {
-      entry.count += usage.count;
-      entry.first = Math.min(entry.first, first);
-      entry.last = Math.max(entry.last, last);
-    } else this.pending.set(usage.streamId, { count: usage.count, first, last });
+    let entry = this.pending.get(usage.streamId);
+    if (!entry) {
+      entry = { count: 0, first: Infinity, last: -Infinity, minutes: new Map() };
+      this.pending.set(usage.streamId, entry);
+    }
+    entry.count += usage.count;
+    if (usage.firstUsedAt !== null) entry.first = Math.min(entry.first, Date.parse(usage.firstUsedAt));
+    if (usage.lastUsedAt !== null) entry.last = Math.max(entry.last, Date.parse(usage.lastUsedAt));
+    for (const { minute, counts } of usage.outcomes) {
+      const at = Date.parse(minute);
+      const into = entry.minutes.get(at) ?? {};
+      for (const [code, n] of Object.entries(counts)) into[code] = (into[code] ?? 0) + n;
+      entry.minutes.set(at, into);
+    }
   }
 }

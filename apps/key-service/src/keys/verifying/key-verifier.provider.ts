@@ -9,5 +9,5 @@ export const keyVerifierProvider: Provider = {
   provide: KeyVerifier,
   inject: [KEY_HASHER, VALIDATION_LOOKUP, USAGE_LIMITER, UsageFlusher],
   useFactory: (hasher: KeyHasher, lookup: ValidationLookup, limiter: UsageLimiter, usage: UsageFlusher) =>
-    new KeyVerifier({ hasher, lookup, limiter, onValid: (streamId, hasQuota) => usage.record(streamId, hasQuota) }),
+    new KeyVerifier({ hasher, lookup, limiter, onOutcome: (streamId, code, hasQuota) => usage.record(streamId, code, hasQuota) }),
 };

@@ -59,6 +59,8 @@ export class VerifyKeyRoute implements OnModuleInit {
       const stop = this.metrics.verifyDuration.startTimer();
       const result = await this.verifier.verify(body.key, body.roles ?? []);
       stop({ code: result.code });
+      // An unknown secret belongs to no key's analytics: it is counted per instance only.
+      if (result.code === 'NOT_FOUND') this.metrics.verifyUnknown.inc();
       await reply.code(200).send(result);
     } catch (error) {
       await sendError(reply, error);
