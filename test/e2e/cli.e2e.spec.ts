@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { distributedStack } from '../support/distributed-stack';
 import { KeyEventWriter } from '../support/key-event.fixtures';
 import { buildCliIfStale, CliResult, runCliBinary } from '../support/cli-binary';
+import { UsageFlusher } from '../../apps/key-service/src/keys/using/usage-flusher.service';
 import { startTestApp, TestApp, TEST_ROOT_KEY } from '../support/test-app';
 
 /** Nothing listens here (a port reserved for this test file), so a call to it is refused. */
@@ -233,6 +234,8 @@ describe('The key-service CLI, the real binary against the real service', () => 
       const created = await create('--id', 'used');
       expect((await cli(['verify', created.key])).code).toBe(0);
       expect((await cli(['verify', created.key])).code).toBe(0);
+      // Usage reaches the event log (and so the analytics) when the instance flushes its window.
+      await svc.app.get(UsageFlusher).flush();
       const document = (await svc.request('GET', '/docs/json')).body as { paths: Record<string, unknown> };
       const hasAnalytics = '/v1/keys/{id}/verifications' in document.paths;
 
@@ -240,7 +243,7 @@ describe('The key-service CLI, the real binary against the real service', () => 
       expect(answer.code).toBe(0);
       const body = JSON.parse(answer.stdout);
       expect(body.key).toMatchObject({ id: 'used', tenant: 'default', name: 'made by the cli' });
-      expect(body.key.usageCount).toEqual(expect.any(Number));
+      expect(body.key.usageCount).toBe(2);
       const table = await cli(['usage', 'used']);
       expect(table.code).toBe(0);
       expect(table.stdout).toMatch(/^key\s+used \(tenant default\)$/m);
@@ -249,6 +252,11 @@ describe('The key-service CLI, the real binary against the real service', () => 
         const valid = body.verifications.buckets.reduce((sum: number, b: { counts: { VALID?: number } }) => sum + (b.counts.VALID ?? 0), 0);
         expect(valid).toBe(2);
         expect(table.stdout).toMatch(/^START\s+TOTAL\s+VALID/m);
+        const tenant = await json(['usage', '--tenant', 'default']);
+        expect(tenant.topKeys.byVolume).toContainEqual({ keyId: 'used', tenant: 'default', name: 'made by the cli', total: 2 });
+        const tenantTable = await cli(['usage', '--tenant', 'default']);
+        expect(tenantTable.code).toBe(0);
+        expect(tenantTable.stdout).toMatch(/^used\s+default\s+made by the cli\s+2$/m);
       } else {
         expect(body.verifications).toBeNull();
         expect(answer.stderr).toContain('no verification analytics');
