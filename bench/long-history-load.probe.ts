@@ -53,7 +53,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
       { tenant: 'default', keyId },
       ApiKey.empty().create(
         {
-          keyId, tenant: 'default', name: 'hot', description: null, hash: randomUUID(), prefix: 'sk', start: 'sk_…abcd',
+          keyId, tenant: 'default', name: 'hot', description: null, hash: randomUUID(), hashAlgorithm: 'hmac-sha256', prefix: 'sk', start: 'sk_…abcd',
           roles: [], owner: null, environment: null, expiresAt: null, annotations: {}, rateLimit: null, quota: null,
         },
         new Date(),

@@ -9,6 +9,7 @@ import { Projector } from '../../apps/projector/src/projector';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { replayReadModels } from '../../apps/projector/src/read-model.replay';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
+import { freePort } from '../support/free-port';
 import { DedicatedRedis, startDedicatedRedis } from '../support/redis-server';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -31,7 +32,7 @@ describe('Verify while Redis is down (distributed mode)', () => {
   beforeAll(async () => {
     const schema = await createTestSchema('redis_outage');
     ({ drop, sql } = schema);
-    redisServer = await startDedicatedRedis(26390);
+    redisServer = await startDedicatedRedis(await freePort());
     const topic = `key-events-${randomUUID()}`;
     const env = {
       DATABASE_URL: urlWithSchema(schema.schema),

@@ -1,7 +1,7 @@
 import { Environment, loadTopology, Topology } from '@keys/topology';
+import { ReadModelName, READ_MODELS } from './replay-target';
 
-export const READ_MODELS = ['key-details', 'key-validation', 'key-validation-pg', 'key-verifications'] as const;
-export type ReadModelName = (typeof READ_MODELS)[number];
+export { READ_MODELS, type ReadModelName };
 
 export const REPLAY_USAGE =
   `usage: replay <${READ_MODELS.join('|')}|all>\n` +

@@ -1,59 +1,9 @@
-import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
-import { KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
-import { redisKeyspace } from '@keys/verification';
-import { replayReadModels } from './read-model.replay';
 import { loadReplayConfig, ReplayUsageError } from './replay.config';
+import { runReplay } from './replay.runner';
 
-/**
- * Rebuilds one read model (or all) from position 0 of the event store. Run it with the projector
- * stopped (distributed) or the service stopped (embedded: PGlite admits one process): a live
- * writer meanwhile would race the reset.
- */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { topology, readModels } = loadReplayConfig(argv, env);
-  const sql: SqlClient =
-    topology.kind === 'distributed'
-      ? new PgSqlClient({ connectionString: topology.databaseUrl })
-      : await PgliteSqlClient.open(join(topology.dataDir, 'pglite'));
-  let redis: Redis | null = null;
-  try {
-    const store = new PostgresEventStore(sql);
-    const sinks: ProjectionSink[] = [];
-    if (readModels.includes('key-details')) {
-      const keyDetails = new KeyDetailsPgStore(sql);
-      await keyDetails.init();
-      sinks.push(keyDetails);
-    }
-    if (topology.kind === 'distributed' && readModels.includes('key-validation')) {
-      redis = new Redis(topology.redisUrl);
-      sinks.push(new RedisKeyValidationStore(redis, { prefix: redisKeyspace(topology.redisKeyPrefix).validation }));
-    }
-    if (readModels.includes('key-validation-pg')) {
-      const fallback = new KeyValidationPgStore(sql);
-      await fallback.init();
-      sinks.push(fallback);
-    }
-    if (readModels.includes('key-verifications')) {
-      const verifications = new KeyVerificationsPgStore(sql);
-      await verifications.init();
-      sinks.push(verifications);
-    }
-    const reports = await replayReadModels(store, sinks);
-    for (const sink of sinks)
-      if (sink instanceof RedisKeyValidationStore) {
-        // Marked built, so the projector's watchdog does not replay it all over again.
-        const token = randomUUID();
-        await sink.beginBuild(token);
-        await sink.finishBuild(token);
-      }
-    for (const r of reports) console.log(`${r.readModel}: replayed ${r.events} events of ${r.keys} keys up to position ${r.position}`);
-  } finally {
-    await redis?.quit();
-    await sql.close();
-  }
+  const reports = await runReplay(loadReplayConfig(argv, env));
+  for (const r of reports) console.log(`${r.readModel}: replayed ${r.events} events of ${r.keys} keys up to position ${r.position}`);
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

@@ -244,7 +244,9 @@ function changedFields(state: ApiKeyState, input: UpdateKeyInput): KeyUpdatedDat
 export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent): ApiKeyState | null {
   const at = event.occurredAt;
   if (event.type === KEY_CREATED) {
-    const { keyId: _keyId, ...data } = event.data;
+    // The algorithm shows in the hash itself (an imported one starts with `sha256:`), and a
+    // rotation replaces both: the state keeps the hash alone.
+    const { keyId: _keyId, hashAlgorithm: _hashAlgorithm, ...data } = event.data;
     return {
       ...data,
       keyId: event.data.keyId,

@@ -14,6 +14,7 @@ const created = (overrides: Partial<CreateKeyInput> = {}): KeyEvent => ({
     name: 'ci deploys',
     description: null,
     hash: 'hash-1',
+    hashAlgorithm: 'hmac-sha256',
     prefix: 'sk',
     start: 'sk_…abcd',
     roles: ['deploy'],

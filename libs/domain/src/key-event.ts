@@ -23,7 +23,7 @@ export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
 
 /** Current schema version of each event's data; bumped when a payload changes shape (see docs/events.md). */
 export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> = {
-  KeyCreated: 1,
+  KeyCreated: 2,
   KeyUpdated: 1,
   KeyUsed: 2,
   KeyRevoked: 1,

@@ -26,6 +26,8 @@ type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
  * payload changes (docs/events.md).
  */
 const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {
+  // Version 2 records how the hash was made; every key before it was issued here, under the pepper.
+  KeyCreated: { 1: (data) => ({ ...data, hashAlgorithm: 'hmac-sha256' }) },
   KeyUsed: {
     // v1 counted successful verifications only, with no per-minute split: all of them are put in
     // the minute of `lastUsedAt` (a window straddling a minute is counted in the later one).

@@ -41,6 +41,32 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
     });
     afterAll(async () => subject.teardown());
 
+    it('starts many streams in one call, in the given order, skipping those that exist or repeat', async () => {
+      const existing = `key-${randomUUID()}`;
+      await subject.store.appendToStream(existing, 'acme', 0, [newEvent('KeyCreated', { name: 'old' }), newEvent('KeyUpdated', { name: 'older' })]);
+      const [a, b] = [`key-${randomUUID()}`, `key-${randomUUID()}`];
+      const started = await subject.store.startStreams([
+        { streamId: a, tenant: 'acme', event: newEvent('KeyCreated', { name: 'a' }) },
+        { streamId: existing, tenant: 'acme', event: newEvent('KeyCreated', { name: 'clash' }) },
+        { streamId: b, tenant: 'other', event: newEvent('KeyCreated', { name: 'b' }) },
+        { streamId: a, tenant: 'acme', event: newEvent('KeyCreated', { name: 'a again' }) },
+      ]);
+      expect(started.map((s) => [s.streamId, s.position === null])).toEqual([[a, false], [existing, true], [b, false], [a, true]]);
+      expect(started[2].position).toBeGreaterThan(started[0].position as number);
+      const streamA = await subject.store.readStream(a);
+      expect(streamA.map((e) => [e.version, e.tenant, e.data.name, e.position])).toEqual([[1, 'acme', 'a', started[0].position]]);
+      expect((await subject.store.readStream(b))[0].tenant).toBe('other');
+      // The existing stream is untouched: no event of the batch landed in it.
+      expect((await subject.store.readStream(existing)).map((e) => e.data.name)).toEqual(['old', 'older']);
+      // And the feed carries the started streams like any append.
+      const fed = (await readEverything(subject.store)).filter((e) => e.streamId === a || e.streamId === b);
+      expect(fed.map((e) => e.streamId)).toEqual([a, b]);
+    });
+
+    it('starts nothing for an empty batch', async () => {
+      expect(await subject.store.startStreams([])).toEqual([]);
+    });
+
     it('appends to a new stream and reads it back in version order with the envelope', async () => {
       const stream = `key-${randomUUID()}`;
       const first = newEvent('KeyCreated', { name: 'a' });

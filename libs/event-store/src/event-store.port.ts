@@ -50,6 +50,16 @@ export interface AppendResult {
   readonly positions: readonly number[];
 }
 
+/** The first event of a new stream, for `startStreams`. */
+export interface NewStream {
+  readonly streamId: string;
+  readonly tenant: string;
+  readonly event: NewEvent;
+}
+
+/** Per stream of a `startStreams` call, in its order: the position of its first event, or null when the stream existed. */
+export type StartedStream = { readonly streamId: string; readonly position: number } | { readonly streamId: string; readonly position: null };
+
 /** A window of one stream, in version order: for pages of a history that may be long. */
 export interface StreamRange {
   /** Only events after this stream version; 0 (the default) reads from the first. */
@@ -84,6 +94,12 @@ export interface EventQuery {
 export interface EventStore {
   /** `expectedVersion` 0 means the stream must not exist yet. */
   appendToStream(streamId: string, tenant: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult>;
+  /**
+   * Starts many streams in one round trip and one transaction, each with one event at version 1
+   * (expected version 0). A stream that exists already (or is named twice) is reported with a null
+   * position and the others are started all the same: per-stream outcomes, not all-or-nothing.
+   */
+  startStreams(streams: readonly NewStream[]): Promise<StartedStream[]>;
   readStream(streamId: string, range?: StreamRange): Promise<StoredEvent[]>;
   /**
    * What loading a stream needs, in one read: its newest snapshot taken under `schema` and the

@@ -3,6 +3,8 @@ import {
   EventQuery,
   EventStore,
   NewEvent,
+  NewStream,
+  StartedStream,
   ReadAllOptions,
   StoredEvent,
   StreamRange,
@@ -138,6 +140,52 @@ export class PostgresEventStore implements EventStore {
       nextVersion: expectedVersion + events.length,
       positions: rows.map((r) => Number(r.global_position)),
     };
+  }
+
+  /**
+   * One INSERT of every stream's first event, in the caller's order (so positions follow it),
+   * skipping each row whose (stream, version 1) exists: ON CONFLICT DO NOTHING also covers a writer
+   * that starts the same stream concurrently (this insert waits for it and then skips), and a
+   * stream named twice in the batch (the first one wins). Only one event per stream, so a stream is
+   * started whole or not at all. One transaction, so the feed's (transaction_id, global_position)
+   * order holds as for any append; one NOTIFY of the highest position wakes the relay.
+   */
+  async startStreams(streams: readonly NewStream[]): Promise<StartedStream[]> {
+    if (streams.length === 0) return [];
+    const column = <T>(pick: (s: NewStream) => T) => streams.map(pick);
+    const params: unknown[] = [
+      column((s) => s.event.eventId),
+      column((s) => s.streamId),
+      column((s) => s.tenant),
+      column((s) => s.event.type),
+      column((s) => s.event.schemaVersion),
+      column((s) => JSON.stringify(s.event.data)),
+      column((s) => s.event.actor.type),
+      column((s) => s.event.actor.id),
+      column((s) => s.event.correlationId),
+      column((s) => s.event.occurredAt),
+    ];
+    const notify =
+      this.sql.kind === 'postgres'
+        ? `, (SELECT pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, max(global_position)::text) FROM inserted) AS notified`
+        : '';
+    const { rows } = await this.sql.query<{ event_id: string; global_position: string | number }>(
+      `WITH inserted AS (
+         INSERT INTO events (${INSERTED_COLUMNS})
+         SELECT v.event_id, v.stream_id, 1, v.tenant, v.type, v.schema_version, v.data::jsonb,
+                v.actor_type, v.actor_id, v.correlation_id, v.occurred_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[],
+                     $7::text[], $8::text[], $9::text[], $10::timestamptz[]) WITH ORDINALITY
+           AS v(event_id, stream_id, tenant, type, schema_version, data, actor_type, actor_id, correlation_id, occurred_at, n)
+         ORDER BY v.n
+         ON CONFLICT (stream_id, stream_version) DO NOTHING
+         RETURNING event_id, global_position
+       )
+       SELECT inserted.event_id, inserted.global_position${notify} FROM inserted`,
+      params,
+    );
+    const byEventId = new Map(rows.map((r) => [r.event_id, Number(r.global_position)]));
+    return streams.map((s) => ({ streamId: s.streamId, position: byEventId.get(s.event.eventId) ?? null }));
   }
 
   async readStream(streamId: string, range: StreamRange = {}): Promise<StoredEvent[]> {

@@ -1,2 +1,3 @@
 export * from './api-key-secret';
 export * from './key-hasher';
+export * from './imported-key-hash';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKey, ApiKeyState, KEY_EVENT_SCHEMA_VERSION, KeyEvent, keyStreamId, KeyStreamAddress, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
-import { EVENT_STORE, EventStore, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
+import { ApiKey, ApiKeyState, KEY_EVENT_SCHEMA_VERSION, KeyCreated, KeyEvent, keyStreamId, KeyStreamAddress, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { EVENT_STORE, EventStore, NewStream, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
 import { CommandContext } from './command-context';
 import { KeyChange } from './key-change.result';
 import { KEY_SNAPSHOT_SCHEMA } from './key-snapshot';
@@ -83,6 +83,36 @@ export class KeyRepository {
    */
   create(address: KeyStreamAddress, events: readonly KeyEvent[], context: CommandContext, now: Date): Promise<KeyChange> {
     return this.append(address, { key: ApiKey.empty(), snapshotVersion: 0, loadStartedAt: performance.now() }, events, context, now);
+  }
+
+  /**
+   * Starts many keys' streams in one append (one round trip), each with its KeyCreated. Per key, in
+   * the given order: its change, or null when a key of that address exists already (or comes
+   * earlier in `creations`); the others are created all the same.
+   */
+  async createMany(creations: ReadonlyArray<{ address: KeyStreamAddress; created: KeyCreated }>, context: CommandContext, now: Date): Promise<Array<KeyChange | null>> {
+    const streams = creations.map(({ address, created }): NewStream => ({
+      streamId: keyStreamId(address.tenant, address.keyId),
+      tenant: address.tenant,
+      event: {
+        eventId: randomUUID(),
+        type: created.type,
+        data: created.data,
+        schemaVersion: KEY_EVENT_SCHEMA_VERSION[created.type],
+        occurredAt: now.toISOString(),
+        actor: context.principal.actor,
+        correlationId: context.correlationId,
+      },
+    }));
+    const started = await this.store.startStreams(streams);
+    const loadStartedAt = performance.now();
+    return streams.map(({ streamId, tenant, event }, i) => {
+      const position = started[i].position;
+      if (position === null) return null;
+      const recorded = [upcastKeyEvent({ ...event, streamId, tenant, version: 1, position, data: event.data as Record<string, unknown> })];
+      const after = ApiKey.rehydrate(recorded);
+      return { before: { key: ApiKey.empty(), snapshotVersion: 0, loadStartedAt }, recorded, after };
+    });
   }
 
   /** `before` is what the decision was made on; the append expects the stream to be still at its version. */

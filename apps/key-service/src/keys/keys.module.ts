@@ -6,6 +6,10 @@ import { VerificationsHttpController } from './analytics/verifications.http.cont
 import { AuditHttpController } from './auditing/audit.http.controller';
 import { AuditHandler } from './auditing/audit.handler';
 import { KeyHistoryHandler } from './auditing/key-history.handler';
+import { CreateKeysHandler } from './batch-creating/create-keys.handler';
+import { CreateKeysHttpController } from './batch-creating/create-keys.http.controller';
+import { ImportKeysHandler } from './importing/import-keys.handler';
+import { ImportKeysHttpController } from './importing/import-keys.http.controller';
 import { CreateKeyHandler } from './creating/create-key.handler';
 import { CreateKeyHttpController } from './creating/create-key.http.controller';
 import { DisableKeyHandler } from './disabling/disable-key.handler';
@@ -39,6 +43,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     // Static paths before :id routes so /v1/keys/whoami is never read as a key id.
     WhoamiHttpController,
     CreateKeyHttpController,
+    CreateKeysHttpController,
+    ImportKeysHttpController,
     ListKeysHttpController,
     GetKeyHttpController,
     UpdateKeyHttpController,
@@ -57,6 +63,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     VerifyKeyRoute,
     UsageFlusher,
     CreateKeyHandler,
+    CreateKeysHandler,
+    ImportKeysHandler,
     UpdateKeyHandler,
     RevokeKeyHandler,
     DisableKeyHandler,

@@ -37,6 +37,13 @@ export class KeyServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly validationLookups = new Counter({
+    name: 'key_validation_lookups_total',
+    help: 'Reads of the validation model by verify, by the kind of hash looked up (issued: HMAC of a key of this service; imported: SHA-256 of an imported key)',
+    labelNames: ['hash'] as const,
+    registers: [this.registry],
+  });
+
   readonly projectionLag = new Gauge({
     name: 'key_projection_lag_events',
     help: 'Events appended but not yet applied to each read model',

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaEventRelay, PgAdvisoryLeaderLock } from '@keys/messaging';
-import { KeyCommandPgWriter, KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore } from '@keys/projections';
+import { ImportedHashIndex, KeyCommandPgWriter, KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore } from '@keys/projections';
 import { DistributedTopology } from '@keys/topology';
 import { openRedisVerification, RedisVerification, redisKeyspace } from '@keys/verification';
 import { DistributedReadModelSync } from '../keys/distributed-read-model.sync';
@@ -66,12 +66,18 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       new PgAdvisoryLeaderLock({ connectionString: topology.databaseUrl, name: 'usage-flusher', applicationName: 'key-service usage flusher' }),
     );
     let reportedFallbacks = 0;
+    // Every command's write of a view announces the key's records to all instances (this one
+    // synchronously): an import on any instance is verifiable on every one before it returns. A
+    // start loads what was imported before it; the subscription is up first, so nothing falls between.
+    const importedHashes = new ImportedHashIndex();
+    redis.bus.onInvalidate((_streamId, records) => importedHashes.note((records ?? []).map(([hash]) => hash)));
     return {
       kind: 'distributed',
       eventStore,
       queryStore,
       verificationsStore,
       validationLookup: redis.lookup,
+      importedHashes,
       usageLimiter: redis.limiter,
       usageInbox,
       readModelSync: new DistributedReadModelSync({
@@ -103,6 +109,7 @@ export async function distributedRuntime(topology: DistributedTopology, options:
         },
       },
       async start() {
+        importedHashes.note(await pgValidation.importedHashes());
         await relay.init();
         relay.start();
       },

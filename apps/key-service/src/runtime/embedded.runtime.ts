@@ -34,6 +34,7 @@ export async function embeddedRuntime(topology: EmbeddedTopology): Promise<KeySe
       queryStore,
       verificationsStore,
       validationLookup: validation,
+      importedHashes: validation.imported,
       usageLimiter: new InMemoryUsageLimiter(),
       usageInbox: NO_USAGE_INBOX,
       readModelSync: new InProcessReadModelSync(feed),

@@ -1,5 +1,5 @@
 import { PostgresEventStore } from '@keys/event-store';
-import { KeyDetailsPgStore, KeyVerificationsPgStore } from '@keys/projections';
+import { ImportedHashIndex, KeyDetailsPgStore, KeyVerificationsPgStore } from '@keys/projections';
 import { UsageLimiter, ValidationLookup } from '@keys/verification';
 import { RelayStatus } from '../health/relay-status.port';
 import { ReadModelSync } from '../keys/read-model-sync.port';
@@ -20,6 +20,8 @@ export interface KeyServiceRuntime {
   readonly verificationsStore: KeyVerificationsPgStore;
   /** What verify reads. */
   readonly validationLookup: ValidationLookup;
+  /** Which imported keys' hashes verify may look up; kept current from the events this runtime sees. */
+  readonly importedHashes: ImportedHashIndex;
   readonly usageLimiter: UsageLimiter;
   readonly usageInbox: UsageInbox;
   /** What a command does after its append so a revoke is in force, and its caller reads its write. */

@@ -9,7 +9,7 @@ import { LAG_SOURCES } from '../metrics/lag-source';
 import { distributedRuntime } from './distributed.runtime';
 import { embeddedRuntime } from './embedded.runtime';
 import { KEY_SERVICE_RUNTIME, KeyServiceRuntime } from './key-service.runtime';
-import { USAGE_LIMITER, VALIDATION_LOOKUP } from './runtime.tokens';
+import { IMPORTED_HASHES, USAGE_LIMITER, VALIDATION_LOOKUP } from './runtime.tokens';
 
 class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(KEY_SERVICE_RUNTIME) private readonly runtime: KeyServiceRuntime) {}
@@ -28,6 +28,7 @@ const ALIASES: ReadonlyArray<readonly [InjectionToken, keyof KeyServiceRuntime]>
   [KeyDetailsPgStore, 'queryStore'],
   [KeyVerificationsPgStore, 'verificationsStore'],
   [VALIDATION_LOOKUP, 'validationLookup'],
+  [IMPORTED_HASHES, 'importedHashes'],
   [USAGE_LIMITER, 'usageLimiter'],
   [USAGE_INBOX, 'usageInbox'],
   [READ_MODEL_SYNC, 'readModelSync'],

@@ -2,13 +2,25 @@ import { RateLimit, UsageQuota } from '../limits';
 
 export const KEY_CREATED = 'KeyCreated';
 
+/**
+ * How `hash` was made. `hmac-sha256`: HMAC-SHA-256 under the server's pepper of a secret this
+ * service issued. `sha256`: a key imported from another system by the SHA-256 of its plaintext
+ * (verify looks such a key up by that digest; see docs/verification.md).
+ */
+export type KeyHashAlgorithm = 'hmac-sha256' | 'sha256';
+
 export interface KeyCreatedData {
   readonly keyId: string;
   readonly tenant: string;
   readonly name: string;
   readonly description: string | null;
-  /** HMAC-SHA-256 of the secret under the server's pepper: never the secret itself. */
+  /**
+   * Never the secret itself: HMAC-SHA-256 of it under the server's pepper (base64url), or for an
+   * imported key `sha256:` and the SHA-256 of its plaintext (base64url).
+   */
   readonly hash: string;
+  /** Since schema version 2; version 1 events were all `hmac-sha256`. */
+  readonly hashAlgorithm: KeyHashAlgorithm;
   readonly prefix: string;
   /** Display hint, e.g. `sk_…a1B2`. */
   readonly start: string;

@@ -4,6 +4,7 @@ import { keyStreamId } from '@keys/domain';
 import { PgSqlClient, PostgresEventStore, StoredEvent } from '@keys/event-store';
 import { createTestSchema, TEST_DATABASE_URL } from '../../../../test/support/postgres';
 import { startDedicatedKafkaBroker } from '../../../../test/support/kafka-broker';
+import { freePort } from '../../../../test/support/free-port';
 import { KeyEventWriter, writeLifecycles } from '../../../../test/support/key-event.fixtures';
 import { CollectedMessage, TopicCollector, waitUntil } from '../../../../test/support/kafka-topic.collector';
 import { envelopeFromStoredEvent, EVENT_TYPE_HEADER, KafkaKeyEventEnvelope, parseKeyEventEnvelope, SCHEMA_VERSION_HEADER } from '../key-event.envelope';
@@ -137,7 +138,7 @@ describe('Kafka event relay', () => {
 
   it('loses no event when the broker is stopped and restarted mid-stream', async () => {
     // Its own broker: taking the shared one down would fail the files running beside this one.
-    const broker = await startDedicatedKafkaBroker(29192, 'relay-outage');
+    const broker = await startDedicatedKafkaBroker(await freePort(2), `relay-outage-${process.pid}`);
     try {
       const topic = `key-events-${randomUUID()}`;
       const writer = new KeyEventWriter(store);

@@ -1,4 +1,5 @@
 import { RecordedKeyEvent } from '@keys/domain';
+import { ImportedHashIndex } from './imported-hash.index';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
@@ -12,6 +13,8 @@ export class InMemoryKeyValidationStore implements KeyValidationStore {
   readonly name = keyValidationProjection.name;
   private readonly views = new Map<string, KeyValidationView>();
   private readonly byHash = new Map<string, ValidationRecord>();
+  /** What the verifier checks before it looks an imported key's hash up here. */
+  readonly imported = new ImportedHashIndex();
   private position = 0;
 
   async checkpoint(): Promise<number> {
@@ -23,10 +26,14 @@ export class InMemoryKeyValidationStore implements KeyValidationStore {
       const before = this.views.get(keyId) ?? null;
       const { document, applied } = foldKeyEvents(keyValidationProjection, before, keyEvents);
       if (applied === 0) continue;
-      for (const hash of droppedHashes(before, document)) this.byHash.delete(hash);
+      const dropped = droppedHashes(before, document);
+      for (const hash of dropped) this.byHash.delete(hash);
+      this.imported.forget(dropped);
       if (document) {
         this.views.set(keyId, document);
-        for (const [hash, record] of validationRecords(document)) this.byHash.set(hash, record);
+        const records = validationRecords(document);
+        for (const [hash, record] of records) this.byHash.set(hash, record);
+        this.imported.note(records.map(([hash]) => hash));
       }
     }
     if (checkpoint !== undefined) this.position = checkpoint;
@@ -39,6 +46,7 @@ export class InMemoryKeyValidationStore implements KeyValidationStore {
   async reset(): Promise<void> {
     this.views.clear();
     this.byHash.clear();
+    this.imported.clear();
     this.position = 0;
   }
 }

@@ -1,3 +1,4 @@
+import { IMPORTED_HASH_PREFIX } from '@keys/secrets';
 import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
@@ -85,6 +86,12 @@ export class KeyValidationPgStore implements KeyValidationStore {
       await tx.query('DELETE FROM key_validation_views');
       await tx.query('DELETE FROM projection_checkpoints WHERE name = $1', [this.name]);
     });
+  }
+
+  /** The hashes of imported keys, for a verifier's ImportedHashIndex at its start. */
+  async importedHashes(): Promise<string[]> {
+    const r = await this.sql.query<{ hash: string }>(`SELECT hash FROM key_validation_hashes WHERE hash LIKE $1`, [`${IMPORTED_HASH_PREFIX}%`]);
+    return r.rows.map((row) => row.hash);
   }
 
   /** Every record by hash, sorted: for comparing a live model with a rebuilt one. */

@@ -34,6 +34,7 @@ const created = (keyId: string, hash: string): KeyEvent => ({
     name: 'svc',
     description: null,
     hash,
+    hashAlgorithm: 'hmac-sha256',
     prefix: 'sk',
     start: 'sk_…abcd',
     roles: ['read'],

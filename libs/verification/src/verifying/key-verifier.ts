@@ -1,5 +1,6 @@
 import { effectiveStatus, keyStreamId } from '@keys/domain';
-import { hasValidChecksum, KeyHasher } from '@keys/secrets';
+import { hasValidChecksum, importedKeyHash, KeyHasher } from '@keys/secrets';
+import { ValidationRecord } from '@keys/projections';
 import { UsageLimiter } from '../limiting/usage-limiter.port';
 import { ValidationLookup } from './validation-lookup.port';
 import { VerifyCode, VerifyResult } from './verify-result';
@@ -8,6 +9,11 @@ export interface KeyVerifierDeps {
   readonly hasher: KeyHasher;
   readonly lookup: ValidationLookup;
   readonly limiter: UsageLimiter;
+  /**
+   * The hashes of imported keys (ImportedHashIndex): only a presented key whose SHA-256 is one of
+   * them is looked up by it. Without it, imported keys do not verify here.
+   */
+  readonly imported?: { has(hash: string): boolean; readonly size: number };
   /**
    * Called once per answer about a known key (every code but NOT_FOUND) with the key's stream id
    * (`<tenant>/<id>`: ids are unique per tenant only), the code and whether the key has a quota;
@@ -32,8 +38,7 @@ export class KeyVerifier {
   }
 
   async verify(plaintext: string, requiredRoles: readonly string[] = []): Promise<VerifyResult> {
-    if (!hasValidChecksum(plaintext)) return NOT_FOUND;
-    const record = await this.deps.lookup.lookup(this.deps.hasher.hash(plaintext));
+    const record = await this.find(plaintext);
     if (!record) return NOT_FOUND;
     const now = this.now();
     if (record.validUntil !== null && Date.parse(record.validUntil) <= now) return NOT_FOUND;
@@ -60,5 +65,21 @@ export class KeyVerifier {
     }
     this.deps.onOutcome?.(streamId, 'VALID', hasQuota);
     return { valid: true, code: 'VALID', ...about, ...usage };
+  }
+
+  /**
+   * A key of this service's shape and checksum is looked up by its HMAC; any other text (or one of
+   * our shape issued elsewhere and imported) by its SHA-256, but only when that is an imported
+   * key's, which the in-process index says without a lookup: a guess costs no read either way.
+   */
+  private async find(plaintext: string): Promise<ValidationRecord | null> {
+    if (hasValidChecksum(plaintext)) {
+      const record = await this.deps.lookup.lookup(this.deps.hasher.hash(plaintext));
+      if (record) return record;
+    }
+    const imported = this.deps.imported;
+    if (!imported || imported.size === 0) return null;
+    const hash = importedKeyHash(plaintext);
+    return imported.has(hash) ? this.deps.lookup.lookup(hash) : null;
   }
 }

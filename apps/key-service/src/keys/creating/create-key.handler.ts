@@ -36,6 +36,7 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, Creat
         name: input.name,
         description: input.description ?? null,
         hash: this.hasher.hash(secret.plaintext),
+        hashAlgorithm: 'hmac-sha256',
         prefix: secret.prefix,
         start: secret.start,
         roles: [...new Set(input.roles ?? [])],

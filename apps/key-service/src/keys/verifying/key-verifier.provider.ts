@@ -1,13 +1,30 @@
 import { Provider } from '@nestjs/common';
-import { KeyHasher } from '@keys/secrets';
+import { ImportedHashIndex } from '@keys/projections';
+import { isImportedHash, KeyHasher } from '@keys/secrets';
 import { KeyVerifier, UsageLimiter, ValidationLookup } from '@keys/verification';
 import { KEY_HASHER } from '../../config/secrets.tokens';
-import { USAGE_LIMITER, VALIDATION_LOOKUP } from '../../runtime/runtime.tokens';
+import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
+import { IMPORTED_HASHES, USAGE_LIMITER, VALIDATION_LOOKUP } from '../../runtime/runtime.tokens';
 import { UsageFlusher } from '../using/usage-flusher.service';
 
 export const keyVerifierProvider: Provider = {
   provide: KeyVerifier,
-  inject: [KEY_HASHER, VALIDATION_LOOKUP, USAGE_LIMITER, UsageFlusher],
-  useFactory: (hasher: KeyHasher, lookup: ValidationLookup, limiter: UsageLimiter, usage: UsageFlusher) =>
-    new KeyVerifier({ hasher, lookup, limiter, onOutcome: (streamId, code, hasQuota) => usage.record(streamId, code, hasQuota) }),
+  inject: [KEY_HASHER, VALIDATION_LOOKUP, USAGE_LIMITER, UsageFlusher, IMPORTED_HASHES, KeyServiceMetrics],
+  useFactory: (
+    hasher: KeyHasher,
+    lookup: ValidationLookup,
+    limiter: UsageLimiter,
+    usage: UsageFlusher,
+    imported: ImportedHashIndex,
+    metrics: KeyServiceMetrics,
+  ) => {
+    // Counted where verify reads, so what a guess costs is visible (docs/verification.md).
+    const counted: ValidationLookup = {
+      lookup: (hash) => {
+        metrics.validationLookups.inc({ hash: isImportedHash(hash) ? 'imported' : 'issued' });
+        return lookup.lookup(hash);
+      },
+    };
+    return new KeyVerifier({ hasher, lookup: counted, limiter, imported, onOutcome: (streamId, code, hasQuota) => usage.record(streamId, code, hasQuota) });
+  },
 };
