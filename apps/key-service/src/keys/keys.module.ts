@@ -34,6 +34,8 @@ import { UsageFlusher } from './using/usage-flusher.service';
 import { KeyVerifier } from '@keys/verification';
 import { keyVerifierProvider } from './verifying/key-verifier.provider';
 import { VerifyKeyRoute } from './verifying/verify-key.route';
+import { GithubLeakReportRoute } from './leaks/github-leak-report.route';
+import { LeakedKeyReporter } from './leaks/leaked-key.reporter';
 import { WhoamiHttpController } from './verifying/whoami.http.controller';
 
 /** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
@@ -61,6 +63,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     KeyAddressResolver,
     keyVerifierProvider,
     VerifyKeyRoute,
+    LeakedKeyReporter,
+    GithubLeakReportRoute,
     UsageFlusher,
     CreateKeyHandler,
     CreateKeysHandler,
