@@ -2,6 +2,7 @@ import { verify } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, NotFoundException, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
+import { Actor } from '@keys/domain';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { sendError } from '../../errors/http-error.filter';
@@ -12,7 +13,7 @@ import { LeakedKeyReporter, LeakedToken } from './leaked-key.reporter';
 
 export const GITHUB_LEAKS_PATH = '/v1/leaks/github';
 /** The actor of the revocations GitHub's reports cause, in the events and the audit trail. */
-export const GITHUB_REPORTER = 'github-secret-scanning';
+export const GITHUB_REPORTER: Actor = { type: 'system', id: 'github-secret-scanning' };
 /** GitHub sends at most a few hundred matches per request; more is not a report from GitHub. */
 export const MAX_GITHUB_MATCHES = 1000;
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { KeyDomainError, LeakReport } from '@keys/domain';
+import { Actor, KeyDomainError, LeakReport } from '@keys/domain';
 import { ImportedHashIndex, ValidationRecord } from '@keys/projections';
 import { hasValidChecksum, importedKeyHash, isImportedHash, KeyHasher } from '@keys/secrets';
 import { ValidationLookup } from '@keys/verification';
@@ -45,7 +45,7 @@ export class LeakedKeyReporter {
   ) {}
 
   /** One verdict per token, in order; the revocations are in force when this resolves. */
-  async report(leaks: readonly LeakedToken[], reporter: string, correlationId: string = randomUUID()): Promise<LeakVerdict[]> {
+  async report(leaks: readonly LeakedToken[], reporter: Actor, correlationId: string = randomUUID()): Promise<LeakVerdict[]> {
     const verdicts: LeakVerdict[] = [];
     // One at a time: a report is small, and the same key twice in it must be revoked once.
     for (const { token, leak } of leaks) {
@@ -68,11 +68,13 @@ export class LeakedKeyReporter {
     return this.lookup.lookup(hash);
   }
 
-  private async revoke(record: ValidationRecord, leak: LeakReport, reporter: string, correlationId: string): Promise<void> {
+  private async revoke(record: ValidationRecord, leak: LeakReport, reporter: Actor, correlationId: string): Promise<void> {
     if (record.status === 'REVOKED') return;
     // A rotated-out secret past its grace period no longer verifies: its leak endangers nothing.
     if (record.validUntil !== null && Date.parse(record.validUntil) <= Date.now()) return;
-    const principal = { actor: { type: 'system' as const, id: reporter }, tenant: record.tenant, roles: [], isRoot: false };
+    // Holding the plaintext is proof enough, whoever reports it: verify already tells its holder
+    // the key is live. The revocation is the reporter's, within the key's own tenant.
+    const principal = { actor: reporter, tenant: record.tenant, roles: [], isRoot: false };
     try {
       await this.commandBus.execute(new RevokeKeyCommand({ keyId: record.keyId, tenant: record.tenant }, LEAK_REASON, { principal, correlationId }, leak));
     } catch (error) {
