@@ -67,6 +67,20 @@ describe("POST /v1/keys/leaks: a company's own scanner reports leaked plaintexts
     expect((await svc.request('POST', '/v1/keys/verify', { key: null, body: { key: live.key } })).body.code).toBe('VALID');
   });
 
+  it("revokes an imported key reported by its original plaintext, which has no checksum of ours", async () => {
+    const plaintext = 'legacy_live_0123456789abcdefghijklmnopqrstuvwxyz';
+    const imported = await svc.request('POST', '/v1/keys/import', {
+      body: { keys: [{ name: 'imported', tenant: 'acme', hash: sha256Hex(plaintext), hashAlgorithm: 'sha256-hex' }] },
+    });
+    expect(imported.status).toBe(200);
+    const keyId = imported.body.imported[0].keyId;
+    const answer = await svc.request('POST', '/v1/keys/leaks', { key: scanner.key, body: { keys: [plaintext] } });
+    expect(answer.body.results).toEqual([{ tokenHash: sha256Hex(plaintext), label: 'true_positive' }]);
+    expect((await svc.request('POST', '/v1/keys/verify', { key: null, body: { key: plaintext } })).body.code).toBe('REVOKED');
+    const history = (await svc.request('GET', `/v1/keys/${keyId}/events?tenant=acme`)).body.items;
+    expect(history.map((e: { type: string }) => e.type)).toEqual(['KeyCreated', 'KeyRevoked']);
+  });
+
   it('lets the security role do nothing else', async () => {
     const listed = await svc.request('GET', '/v1/keys', { key: scanner.key });
     expect(listed.status).toBe(403);
