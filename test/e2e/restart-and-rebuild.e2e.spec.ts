@@ -5,6 +5,10 @@ import { EVENT_STORE, PostgresEventStore } from '@keys/event-store';
 import { KeyDetailsPgStore, PositionFeedRunner } from '@keys/projections';
 import { startTestApp } from '../support/test-app';
 
+// Three starts of the embedded service (PGlite loads its WASM each time): on a loaded two-core box
+// that alone has taken over a minute. A limit on how long a test may hang, not an assertion of speed.
+jest.setTimeout(180_000);
+
 describe('Embedded mode across restarts', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'key-service-restart-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
