@@ -29,6 +29,9 @@ describe('Logs over HTTP (embedded mode): every request but verify is logged, an
       expect((await svc.request('GET', '/v1/keys', { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
       expect((await svc.request('GET', '/v1/keys', { headers: { apikey: key } })).status).toBe(403);
     }
+    // Leak reports carry plaintexts by nature: refused or acted on, they are logged without them.
+    expect((await svc.request('POST', '/v1/keys/leaks', { body: { keys: plaintexts, extra: plaintexts[0] } })).status).toBe(400);
+    expect((await svc.request('POST', '/v1/keys/leaks', { body: { keys: plaintexts, source: 'log test' } })).status).toBe(200);
     expect((await svc.request('GET', '/v1/keys', { headers: { authorization: `Bearer ${TEST_ROOT_KEY}` } })).status).toBe(200);
     expect((await svc.request('GET', '/health?probe=1', { key: null })).status).toBe(200);
     expect((await svc.request('GET', '/v1/no-such-route', { key: null, undocumented: 'deliberately-unknown-route' })).status).toBe(404);
@@ -39,6 +42,8 @@ describe('Logs over HTTP (embedded mode): every request but verify is logged, an
       'POST /v1/keys 201',
       `POST /v1/keys/${created.body.id}/rotate 200`,
       ...plaintexts.flatMap(() => ['POST /v1/keys/whoami 200', 'POST /v1/keys 400', 'GET /v1/keys 403', 'GET /v1/keys 403', 'GET /v1/keys 403']),
+      'POST /v1/keys/leaks 400',
+      'POST /v1/keys/leaks 200',
       'GET /v1/keys 200',
       'GET /v1/no-such-route 404',
     ]);

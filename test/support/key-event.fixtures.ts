@@ -68,8 +68,8 @@ export class KeyEventWriter {
     return this.append(keyId, this.tenantOf(keyId), 'KeyUsed', data, { type: 'system', id: 'key-service' }, 2);
   }
 
-  revoke(keyId: string, reason = 'compromised'): Promise<void> {
-    return this.append(keyId, this.tenantOf(keyId), 'KeyRevoked', { reason });
+  revoke(keyId: string, reason = 'compromised', leak?: { url: string | null; source: string | null }): Promise<void> {
+    return this.append(keyId, this.tenantOf(keyId), 'KeyRevoked', leak === undefined ? { reason } : { reason, leak });
   }
 
   async rotate(keyId: string, previousHash: string, graceMs = 3_600_000): Promise<{ plaintext: string; hash: string }> {
@@ -130,7 +130,8 @@ export async function writeLifecycles(writer: KeyEventWriter, keys: number, tena
     await writer.use(key.keyId, i + 1);
     await writer.use(key.keyId, 2);
     if (i % 3 === 0) await writer.rotate(key.keyId, key.hash);
-    if (i % 4 === 1) await writer.revoke(key.keyId);
+    // Every fifth a leak report's revocation, so the contract test sees KeyRevoked's optional `leak` too.
+    if (i % 4 === 1) await (i % 5 === 0 ? writer.revoke(key.keyId, 'leaked', { url: 'https://github.com/o/r/blob/c/f', source: 'commit' }) : writer.revoke(key.keyId));
   }
   return issued;
 }

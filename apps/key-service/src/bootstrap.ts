@@ -17,6 +17,7 @@ import { TextSafetyPipe } from './input/text-safety.pipe';
 import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
 import { VerifyKeyResponseDto } from './keys/verifying/verify-key.response.dto';
 import { documentVerifyRoute } from './keys/verifying/verify-key.route';
+import { documentGithubLeakRoute } from './keys/leaks/github-leak-report.route';
 import { registerRequestLogging } from './logging/request-logging.hook';
 import { createServiceLogger } from './logging/service-logger';
 import { declareErrorResponses } from './openapi/error-responses.openapi';
@@ -70,6 +71,7 @@ export async function createApp(
     { extraModels: [VerifyKeyRequestDto, VerifyKeyResponseDto, ErrorResponseDto, ...COMPAT_ERROR_DIALECTS.map((d) => d.errorBody)] },
   );
   documentVerifyRoute(document);
+  documentGithubLeakRoute(document);
   declareErrorResponses(document, {
     byTag: Object.fromEntries(COMPAT_ERROR_DIALECTS.map((d) => [d.tag, d.errorBody.name])),
     fallback: ErrorResponseDto.name,

@@ -5,7 +5,7 @@ import { KeyDomainError } from './key-domain.error';
 import { KeyEvent } from './key-event';
 import { StoredKeyStatus } from './key-status';
 import { RateLimit, UsageQuota } from './limits';
-import { KEY_REVOKED, KeyRevoked } from './revoking/key-revoked.event';
+import { KEY_REVOKED, KeyRevoked, LeakReport } from './revoking/key-revoked.event';
 import { KEY_ROTATED, KeyRotated } from './rotating/key-rotated.event';
 import { KEY_UPDATED, KeyUpdated, KeyUpdatedData } from './updating/key-updated.event';
 import { KEY_USED, KeyUsed, MinuteOutcomes, minuteOf } from './using/key-used.event';
@@ -175,9 +175,9 @@ export class ApiKey {
     ];
   }
 
-  revoke(reason: string | null): KeyRevoked[] {
+  revoke(reason: string | null, leak?: LeakReport): KeyRevoked[] {
     this.assertNotRevoked('revoke');
-    return [{ type: KEY_REVOKED, data: { reason } }];
+    return [{ type: KEY_REVOKED, data: leak === undefined ? { reason } : { reason, leak } }];
   }
 
   disable(reason: string | null): KeyDisabled[] {

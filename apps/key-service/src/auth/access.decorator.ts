@@ -1,8 +1,8 @@
 import { ExecutionContext, SetMetadata, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-/** What a management route needs: `manage` (root or admin) or `read` (also auditor). */
-export type Access = 'manage' | 'read';
+/** What a management route needs: `manage` (root or admin), `read` (also auditor) or `report-leaks` (also security). */
+export type Access = 'manage' | 'read' | 'report-leaks';
 /** What a route declares: a management access, or `public` (no management key; see public.decorator.ts). */
 export type RouteAccess = Access | 'public';
 export const ACCESS_METADATA = 'key-service:access';

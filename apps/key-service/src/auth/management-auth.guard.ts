@@ -8,7 +8,15 @@ import { ResolvedSecrets } from '../config/local-secrets';
 import { KeyVerifier } from '@keys/verification';
 import { declaredAccess } from './access.decorator';
 import { presentedKey } from '@keys/verification';
-import { canManage, canRead, Principal } from './principal';
+import { Access } from './access.decorator';
+import { canManage, canRead, canReportLeaks, Principal } from './principal';
+
+const ALLOWED: Record<Access, (p: Principal) => boolean> = { manage: canManage, read: canRead, 'report-leaks': canReportLeaks };
+const REFUSED: Record<Access, string> = {
+  manage: 'This key may not manage keys: it needs the admin role',
+  read: 'This key may not read keys: it needs the admin or auditor role',
+  'report-leaks': 'This key may not report leaked keys: it needs the admin or security role',
+};
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -34,11 +42,7 @@ export class ManagementAuthGuard implements CanActivate {
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(presentedKey(request.headers));
-    const allowed = access === 'manage' ? canManage(principal) : canRead(principal);
-    if (!allowed)
-      throw new ForbiddenException(
-        access === 'manage' ? 'This key may not manage keys: it needs the admin role' : 'This key may not read keys: it needs the admin or auditor role',
-      );
+    if (!ALLOWED[access](principal)) throw new ForbiddenException(REFUSED[access]);
     request.principal = principal;
     return true;
   }

@@ -1,6 +1,6 @@
 import { Actor } from '@keys/domain';
 
-export type ManagementRole = 'admin' | 'auditor';
+export type ManagementRole = 'admin' | 'auditor' | 'security';
 
 /** Who is calling a management route. The root key spans tenants; a key is bound to its own. */
 export interface Principal {
@@ -22,4 +22,9 @@ export function canRead(p: Principal): boolean {
 /** True when the principal may see a key of `tenant`; others' keys must look absent (404). */
 export function seesTenant(p: Principal, tenant: string): boolean {
   return p.tenant === null || p.tenant === tenant;
+}
+
+/** May report leaked plaintexts (POST /v1/keys/leaks): a company's scanner holds `security` and nothing more. */
+export function canReportLeaks(p: Principal): boolean {
+  return canManage(p) || p.roles.includes('security');
 }

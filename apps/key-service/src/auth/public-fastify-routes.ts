@@ -1,3 +1,4 @@
+import { GITHUB_LEAKS_PATH } from '../keys/leaks/github-leak-report.route';
 import { VERIFY_PATH } from '../keys/verifying/verify-key.route';
 
 /** A plain Fastify route (not a Nest controller) open to callers without a management key. */
@@ -20,6 +21,11 @@ export const PUBLIC_FASTIFY_ROUTES: readonly PublicFastifyRoute[] = [
     methods: ['POST'],
     url: VERIFY_PATH,
     why: 'Answers any key holder whether a key is valid; Fastify-level for speed (verify-key.route.ts)',
+  },
+  {
+    methods: ['POST'],
+    url: GITHUB_LEAKS_PATH,
+    why: "GitHub's secret scanning reports leaked keys here; each request is authenticated by GitHub's ECDSA signature over its body instead (github-leak-report.route.ts)",
   },
   {
     methods: ['GET', 'HEAD'],

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { loadTopology, Topology, TopologyError } from '@keys/topology';
+import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
 
 /**
  * The environment the service reads, validated at start: a wrong value stops the process with a
@@ -48,6 +49,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(3_600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional() @IsString()
+  SECRET_SCANNING_KEYS_FILE?: string;
 }
 
 export interface AppConfig {
@@ -78,6 +82,8 @@ export interface AppConfig {
   readonly httpIdleTimeoutMs: number;
   /** How long an idle keep-alive connection is kept open for the next request. */
   readonly httpKeepAliveTimeoutMs: number;
+  /** GitHub's secret-scanning public keys (SECRET_SCANNING_KEYS_FILE); null: POST /v1/leaks/github is not configured. */
+  readonly secretScanningKeys: SecretScanningKeys | null;
 }
 
 export class ConfigurationError extends Error {
@@ -113,6 +119,14 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   // still sets the old bound starts as before, told it can drop it.
   if (blankToUndefined.READ_YOUR_WRITES_TIMEOUT_MS !== undefined)
     deprecations.push('READ_YOUR_WRITES_TIMEOUT_MS is ignored: commands write the query model themselves and wait for no projector; remove it');
+  let secretScanningKeys: SecretScanningKeys | null = null;
+  if (vars.SECRET_SCANNING_KEYS_FILE) {
+    try {
+      secretScanningKeys = loadSecretScanningKeys(vars.SECRET_SCANNING_KEYS_FILE);
+    } catch (error) {
+      throw new ConfigurationError(`Invalid configuration: SECRET_SCANNING_KEYS_FILE: ${(error as Error).message}`);
+    }
+  }
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
@@ -130,6 +144,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     httpRequestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS ?? 10_000,
     httpIdleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
+    secretScanningKeys,
   };
 }
 

@@ -34,6 +34,9 @@ import { UsageFlusher } from './using/usage-flusher.service';
 import { KeyVerifier } from '@keys/verification';
 import { keyVerifierProvider } from './verifying/key-verifier.provider';
 import { VerifyKeyRoute } from './verifying/verify-key.route';
+import { GithubLeakReportRoute } from './leaks/github-leak-report.route';
+import { LeakedKeyReporter } from './leaks/leaked-key.reporter';
+import { ReportLeaksHttpController } from './leaks/report-leaks.http.controller';
 import { WhoamiHttpController } from './verifying/whoami.http.controller';
 
 /** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
@@ -42,6 +45,7 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
   controllers: [
     // Static paths before :id routes so /v1/keys/whoami is never read as a key id.
     WhoamiHttpController,
+    ReportLeaksHttpController,
     CreateKeyHttpController,
     CreateKeysHttpController,
     ImportKeysHttpController,
@@ -61,6 +65,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     KeyAddressResolver,
     keyVerifierProvider,
     VerifyKeyRoute,
+    LeakedKeyReporter,
+    GithubLeakReportRoute,
     UsageFlusher,
     CreateKeyHandler,
     CreateKeysHandler,

@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import { LeakReport } from '@keys/domain';
 import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 import { KeyAddress } from '../key-address';
@@ -9,6 +10,8 @@ export class RevokeKeyCommand extends Command<KeyDetails> {
     readonly key: KeyAddress,
     readonly reason: string | null,
     readonly context: CommandContext,
+    /** Set when a leak report asks for the revocation; kept in the KeyRevoked event. */
+    readonly leak?: LeakReport,
   ) {
     super();
   }

@@ -14,13 +14,13 @@ export class RevokeKeyHandler implements ICommandHandler<RevokeKeyCommand, KeyDe
     private readonly changes: KeyChangeSettler,
   ) {}
 
-  async execute({ key, reason, context }: RevokeKeyCommand): Promise<KeyDetails> {
+  async execute({ key, reason, context, leak }: RevokeKeyCommand): Promise<KeyDetails> {
     const address = await this.addresses.resolve(key, context.principal);
     const change = await this.keys.execute(
       address,
       (current) => {
         requireVisibleKey(current, address.keyId, context.principal);
-        return current.key.revoke(reason);
+        return current.key.revoke(reason, leak);
       },
       context,
     );
