@@ -6,6 +6,7 @@ import { loadProjectorConfig } from '../../apps/projector/src/projector.config';
 import { replayReadModels } from '../../apps/projector/src/read-model.replay';
 import { UsageFlusher } from '../../apps/key-service/src/keys/using/usage-flusher.service';
 import { distributedStack, DistributedStack } from '../support/distributed-stack';
+import { freePort } from '../support/free-port';
 import { DedicatedKafkaBroker, startDedicatedKafkaBroker } from '../support/kafka-broker';
 import { TopicCollector, waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema } from '../support/postgres';
@@ -14,7 +15,6 @@ import { startTestApp, TestApp } from '../support/test-app';
 jest.setTimeout(300_000);
 
 /** Its own broker, so stopping it leaves every other test file's broker alone. */
-const BROKER_PORT = 20394;
 
 /**
  * A management command needs PostgreSQL (and Redis for the deny state), nothing else: it writes
@@ -44,7 +44,7 @@ describe('Distributed commands with Kafka and the projector off their path', () 
   };
 
   beforeAll(async () => {
-    broker = await startDedicatedKafkaBroker(BROKER_PORT, 'commands-off-kafka');
+    broker = await startDedicatedKafkaBroker(await freePort(2), `commands-off-kafka-${process.pid}`);
     stack = await distributedStack('commands_off_kafka', { KAFKA_BROKERS: broker.brokers.join(','), USAGE_WINDOW_SECONDS: '3600' });
     a = await startTestApp(stack.env);
     b = await startTestApp(stack.env);

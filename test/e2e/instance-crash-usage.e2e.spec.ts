@@ -1,3 +1,4 @@
+import { freePort } from '../support/free-port';
 import { DistributedStack, distributedStack } from '../support/distributed-stack';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { buildService, ServiceBuild, ServiceProcess, spawnService } from '../support/service-process';
@@ -5,7 +6,6 @@ import { startTestApp, TEST_ROOT_KEY } from '../support/test-app';
 
 jest.setTimeout(240_000);
 
-const PORT = 26491;
 
 /**
  * An instance killed with SIGKILL runs no shutdown flush: what it had buffered is lost. The bound
@@ -46,7 +46,7 @@ describe('Usage an instance had buffered when it is killed (distributed)', () =>
   };
 
   it('loses at most the quota window of a quota key and the usage window of the others', async () => {
-    svc = await spawnService(build, PORT, env);
+    svc = await spawnService(build, await freePort(), env);
     const { baseUrl } = svc;
     const metered = (await call(baseUrl, 'POST', '/v1/keys', { name: 'metered', quota: { remaining: 1000 } })).body;
     const plain = (await call(baseUrl, 'POST', '/v1/keys', { name: 'plain' })).body;
