@@ -3,13 +3,15 @@ import { ForbiddenException } from '@nestjs/common';
 import { ApiKey, KeyCreated, KeyCreatedData, KeyStreamAddress } from '@keys/domain';
 import { Principal } from '../auth/principal';
 import { CreateKeyInput, toQuota } from './creating/create-key.command';
-import { DEFAULT_TENANT } from './creating/create-key.handler';
+
+/** The tenant of a key created by the root key without naming one. */
+export const DEFAULT_TENANT = 'default';
 
 /** How the new key's secret is known: hashed here, or imported by its hash. */
 export type KeySecretFields = Pick<KeyCreatedData, 'hash' | 'hashAlgorithm' | 'prefix' | 'start'>;
 
 /**
- * The KeyCreated of one item of a batch or an import, decided with the single create's rules and
+ * The KeyCreated of a single create, a batch item or an import, decided with one set of rules and
  * messages: the tenant rule, then the aggregate's own (an expiry in the future).
  */
 export function keyCreatedFor(

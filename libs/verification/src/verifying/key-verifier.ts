@@ -38,7 +38,7 @@ export class KeyVerifier {
   }
 
   async verify(plaintext: string, requiredRoles: readonly string[] = []): Promise<VerifyResult> {
-    const record = await this.find(plaintext);
+    const record = await this.recordOf(plaintext);
     if (!record) return NOT_FOUND;
     const now = this.now();
     if (record.validUntil !== null && Date.parse(record.validUntil) <= now) return NOT_FOUND;
@@ -71,8 +71,9 @@ export class KeyVerifier {
    * A key of this service's shape and checksum is looked up by its HMAC; any other text (or one of
    * our shape issued elsewhere and imported) by its SHA-256, but only when that is an imported
    * key's, which the in-process index says without a lookup: a guess costs no read either way.
+   * Public for what else must name a key by its plaintext the way verify does (leak reports).
    */
-  private async find(plaintext: string): Promise<ValidationRecord | null> {
+  async recordOf(plaintext: string): Promise<ValidationRecord | null> {
     if (hasValidChecksum(plaintext)) {
       const record = await this.deps.lookup.lookup(this.deps.hasher.hash(plaintext));
       if (record) return record;

@@ -1,13 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Actor, KeyDomainError, LeakReport } from '@keys/domain';
-import { ImportedHashIndex, ValidationRecord } from '@keys/projections';
-import { hasValidChecksum, importedKeyHash, isImportedHash, KeyHasher } from '@keys/secrets';
-import { ValidationLookup } from '@keys/verification';
-import { KEY_HASHER } from '../../config/secrets.tokens';
-import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
-import { IMPORTED_HASHES, VALIDATION_LOOKUP } from '../../runtime/runtime.tokens';
+import { ValidationRecord } from '@keys/projections';
+import { KeyVerifier } from '@keys/verification';
 import { RevokeKeyCommand } from '../revoking/revoke-key.command';
 
 export type LeakLabel = 'true_positive' | 'false_positive';
@@ -38,10 +34,8 @@ export const LEAK_REASON = 'leaked';
 export class LeakedKeyReporter {
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
-    @Inject(VALIDATION_LOOKUP) private readonly lookup: ValidationLookup,
-    @Inject(IMPORTED_HASHES) private readonly imported: ImportedHashIndex,
-    private readonly metrics: KeyServiceMetrics,
+    /** Names the key a plaintext belongs to exactly as verify does, lookups counted the same way. */
+    private readonly verifier: KeyVerifier,
   ) {}
 
   /** One verdict per token, in order; the revocations are in force when this resolves. */
@@ -49,23 +43,11 @@ export class LeakedKeyReporter {
     const verdicts: LeakVerdict[] = [];
     // One at a time: a report is small, and the same key twice in it must be revoked once.
     for (const { token, leak } of leaks) {
-      const record = await this.find(token);
+      const record = await this.verifier.recordOf(token);
       if (record !== null) await this.revoke(record, leak, reporter, correlationId);
       verdicts.push({ tokenHash: createHash('sha256').update(token, 'utf8').digest('hex'), label: record === null ? 'false_positive' : 'true_positive' });
     }
     return verdicts;
-  }
-
-  private async find(token: string): Promise<ValidationRecord | null> {
-    if (hasValidChecksum(token)) return this.counted(this.hasher.hash(token));
-    if (this.imported.size === 0) return null;
-    const hash = importedKeyHash(token);
-    return this.imported.has(hash) ? this.counted(hash) : null;
-  }
-
-  private counted(hash: string): Promise<ValidationRecord | null> {
-    this.metrics.validationLookups.inc({ hash: isImportedHash(hash) ? 'imported' : 'issued' });
-    return this.lookup.lookup(hash);
   }
 
   private async revoke(record: ValidationRecord, leak: LeakReport, reporter: Actor, correlationId: string): Promise<void> {
