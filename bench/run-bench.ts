@@ -30,7 +30,16 @@ const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
  * Printed, not written to BENCHMARKS.md: for iterating on one figure.
  */
 const ONLY = process.env.BENCH_ONLY;
-const PORTS = { cached: 3191, uncached: 3192, floorVerify: 3197, floorManage: 3198, baseline: 3199, kafka: 29292 };
+/** BENCH_PORT_OFFSET moves every port, so two benches (or a bench and the tests) can run side by side. */
+const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 0);
+const PORTS = {
+  cached: 3191 + OFFSET,
+  uncached: 3192 + OFFSET,
+  floorVerify: 3197 + OFFSET,
+  floorManage: 3198 + OFFSET,
+  baseline: 3199 + OFFSET,
+  kafka: 29292 + OFFSET * 10,
+};
 
 interface Row {
   readonly scenario: string;
@@ -186,7 +195,7 @@ async function main(): Promise<void> {
   process.stdout.write(`logs of the processes under ${logDir}\n`);
   const prefix = `bench:${Date.now()}:`;
   const schema = await createSchema();
-  const kafka = kafkaBroker(PORTS.kafka, join(tmpdir(), 'keyservice-bench-kafka'));
+  const kafka = kafkaBroker(PORTS.kafka, join(tmpdir(), `keyservice-bench-kafka-${OFFSET}`));
   const processes: BenchProcess[] = [];
   try {
     const brokers = kafka.start();
@@ -531,6 +540,7 @@ BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare rou
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
+BENCH_PORT_OFFSET=100 npm run bench               # every port moved, to run beside another bench or the tests
 \`\`\`
 `;
   writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), report);
