@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import {
   foldKeyEvents,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { EventStore, NewEvent } from '@keys/event-store';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 

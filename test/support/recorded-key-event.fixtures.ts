@@ -1,4 +1,4 @@
-import { KeyCreatedData, KeyRotatedData, KeyUpdatedData, minuteOf, RecordedKeyEvent } from '@keys/domain';
+import { KeyCreatedData, KeyRotatedData, KeyUpdatedData, minuteOf, RecordedKeyEvent } from '@key-service/events';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 
 export const T0 = Date.UTC(2026, 0, 10, 12);

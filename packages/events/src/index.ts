@@ -1,1 +1,23 @@
-export {};
+// The key service's event contract, as consuming services install it (docs/events.md, docs/packages.md).
+export * from './actor';
+export * from './limits';
+export * from './quota-period';
+export * from './key-status';
+export * from './key-stream-id';
+export * from './key-event';
+export * from './creating/key-created.event';
+export * from './updating/key-updated.event';
+export * from './using/key-used.event';
+export * from './revoking/key-revoked.event';
+export * from './disabling/key-disabled.event';
+export * from './enabling/key-enabled.event';
+export * from './rotating/key-rotated.event';
+export * from './key-event.upcaster';
+export * from './malformed-key-event.error';
+export * from './key-event.envelope';
+export * from './key-event.message';
+export * from './contract/schema-files';
+export * from './consuming/applied-versions';
+export * from './consuming/key-event.validator';
+export * from './consuming/key-event.delivery';
+export * from './consuming/key-event.consumer';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import {
   foldKeyEvents,
   KeyCommandPgWriter,

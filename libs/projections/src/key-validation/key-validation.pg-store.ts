@@ -1,5 +1,5 @@
 import { IMPORTED_HASH_PREFIX } from '@keys/secrets';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { foldKeyEvents, groupByKey } from '../key-projection';

@@ -1,4 +1,5 @@
-import { GraceSecret, LimitUsage, RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { GraceSecret, LimitUsage } from '@keys/domain';
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
 
 /** Per key: what verify needs, and every hash that leads to it. */
 export interface KeyValidationView {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';

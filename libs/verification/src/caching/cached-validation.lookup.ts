@@ -1,4 +1,4 @@
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { ValidationRecord } from '@keys/projections';
 import { ValidationLookup } from '../verifying/validation-lookup.port';
 

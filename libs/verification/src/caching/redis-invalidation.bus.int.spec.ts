@@ -1,4 +1,4 @@
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { KeyValidationView, RedisKeyValidationStore, validationRecords } from '@keys/projections';

@@ -1,4 +1,4 @@
-import { quotaCounter, rateWindow } from '@keys/domain';
+import { quotaCounter, rateWindow } from '@key-service/events';
 import { LimitCheck, LimitOutcome, UsageLimiter } from './usage-limiter.port';
 
 /**

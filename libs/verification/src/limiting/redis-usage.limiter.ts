@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { quotaCounter, rateWindow } from '@keys/domain';
+import { quotaCounter, rateWindow } from '@key-service/events';
 import { limitsRestoredKey, quotaCounterKey, rateCounterKey } from './redis-limit.keys';
 import { LimitCheck, LimitOutcome, UsageLimiter } from './usage-limiter.port';
 

@@ -1,4 +1,4 @@
-import { RateLimit, UsageQuota } from '@keys/domain';
+import { RateLimit, UsageQuota } from '@key-service/events';
 
 export interface LimitCheck {
   /** The key's stream id, `<tenant>/<id>`: counters are per key, and ids are unique per tenant only. */

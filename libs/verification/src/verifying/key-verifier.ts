@@ -1,4 +1,4 @@
-import { effectiveStatus, keyStreamId } from '@keys/domain';
+import { effectiveStatus, keyStreamId } from '@key-service/events';
 import { hasValidChecksum, importedKeyHash, KeyHasher } from '@keys/secrets';
 import { ValidationRecord } from '@keys/projections';
 import { UsageLimiter } from '../limiting/usage-limiter.port';

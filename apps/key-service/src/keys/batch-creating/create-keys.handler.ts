@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { KeyDomainError, keyStreamId } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { generateSecret, KeyHasher } from '@keys/secrets';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { KEY_HASHER } from '../../config/secrets.tokens';

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { KeyDomainError, keyStreamId } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { ImportedHashIndex } from '@keys/projections';
 import { importedHashOf } from '@keys/secrets';
 import { describeError } from '../../errors/error-body';

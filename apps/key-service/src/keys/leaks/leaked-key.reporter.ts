@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Actor, KeyDomainError, LeakReport } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { Actor, LeakReport } from '@key-service/events';
 import { ValidationRecord } from '@keys/projections';
 import { KeyVerifier } from '@keys/verification';
 import { RevokeKeyCommand } from '../revoking/revoke-key.command';

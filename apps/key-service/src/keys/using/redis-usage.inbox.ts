@@ -1,4 +1,4 @@
-import { minuteOf } from '@keys/domain';
+import { minuteOf } from '@key-service/events';
 import type { Redis } from 'ioredis';
 import { PgAdvisoryLeaderLock } from '@keys/messaging';
 import { RedisUsageQueue } from '@keys/verification';

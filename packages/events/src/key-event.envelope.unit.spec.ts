@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StoredEvent } from '@keys/event-store';
+import { KeyEventEnvelope as StoredEvent } from './key-event.upcaster';
 import { envelopeFromStoredEvent, parseKeyEventEnvelope, toKafkaMessage, toRecordedKeyEvent } from './key-event.envelope';
 import { MalformedKeyEventError } from './malformed-key-event.error';
 

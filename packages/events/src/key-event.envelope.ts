@@ -1,5 +1,6 @@
-import { keyIdOfStream, keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
-import { StoredEvent } from '@keys/event-store';
+import { RecordedKeyEvent } from './key-event';
+import { KeyEventEnvelope, upcastKeyEvent } from './key-event.upcaster';
+import { keyIdOfStream, keyStreamId } from './key-stream-id';
 import { MalformedKeyEventError } from './malformed-key-event.error';
 
 /** Default topic of key events (docs/events.md). */
@@ -48,7 +49,8 @@ function assertNoPlaintext(eventId: string, data: Record<string, unknown>): void
   if (found) throw new Error(`Event ${eventId} carries a '${found}' field: refusing to publish a possible plaintext secret`);
 }
 
-export function envelopeFromStoredEvent(event: StoredEvent): KafkaKeyEventEnvelope {
+/** The envelope of an event as the event store holds it (the store's rows have this shape). */
+export function envelopeFromStoredEvent(event: KeyEventEnvelope): KafkaKeyEventEnvelope {
   assertNoPlaintext(event.eventId, event.data);
   return {
     eventId: event.eventId,

@@ -21,8 +21,21 @@ export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
   'KeyRotated',
 ];
 
-/** Current schema version of each event's data; bumped when a payload changes shape (see docs/events.md). */
-export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> = {
+/**
+ * Current schema version of each event's data; bumped when a payload changes shape (see docs/events.md).
+ * A type as well as a value, so a message's `schemaVersion` is typed by its `type` (KeyEventMessage).
+ */
+export interface KeyEventSchemaVersions {
+  readonly KeyCreated: 2;
+  readonly KeyUpdated: 1;
+  readonly KeyUsed: 2;
+  readonly KeyRevoked: 1;
+  readonly KeyDisabled: 1;
+  readonly KeyEnabled: 1;
+  readonly KeyRotated: 1;
+}
+
+export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> & KeyEventSchemaVersions = {
   KeyCreated: 2,
   KeyUpdated: 1,
   KeyUsed: 2,
