@@ -9,7 +9,7 @@ import {
   RedisKeyValidationStore,
   validationRecords,
 } from '@keys/projections';
-import { RedisInvalidationBus } from '@keys/verification';
+import { RedisInvalidationBus } from '@key-service/verifier';
 import { ReadModelSync, StreamBeforeAppend } from './read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {

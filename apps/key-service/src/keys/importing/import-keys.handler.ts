@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { KeyDomainError } from '@keys/domain';
 import { keyStreamId } from '@key-service/events';
 import { ImportedHashIndex } from '@keys/projections';
-import { importedHashOf } from '@keys/secrets';
+import { importedHashOf } from '@key-service/verifier';
 import { describeError } from '../../errors/error-body';
 import { IMPORTED_HASHES } from '../../runtime/runtime.tokens';
 import { createKeysInOneAppend, PlannedKey } from '../key-batch.writer';

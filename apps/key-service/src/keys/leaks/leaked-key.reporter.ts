@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { KeyDomainError } from '@keys/domain';
 import { Actor, LeakReport } from '@key-service/events';
 import { ValidationRecord } from '@keys/projections';
-import { KeyVerifier } from '@keys/verification';
+import { KeyVerifier } from '@key-service/verifier';
 import { RevokeKeyCommand } from '../revoking/revoke-key.command';
 
 export type LeakLabel = 'true_positive' | 'false_positive';

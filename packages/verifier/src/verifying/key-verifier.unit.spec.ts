@@ -1,5 +1,5 @@
-import { ValidationRecord } from '@keys/projections';
-import { KeyHasher } from '@keys/secrets';
+import { ValidationRecord } from '../validation/validation-record';
+import { KeyHasher } from '../secrets/key-hasher';
 import { issueSecret, iso, T0 } from '../../../../test/support/recorded-key-event.fixtures';
 import { InMemoryUsageLimiter } from '../limiting/in-memory-usage.limiter';
 import { FallbackValidationLookup } from './fallback-validation.lookup';

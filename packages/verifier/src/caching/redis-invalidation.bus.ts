@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ValidationRecord } from '@keys/projections';
+import type { ValidationRecord } from '../validation/validation-record';
 
 /** A key's records by hash as of the change that caused an invalidation (what Redis now holds). */
 export type RecordsByHash = ReadonlyArray<readonly [hash: string, record: ValidationRecord]>;

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { RedisKeyValidationStore } from '@keys/projections';
 import { CachedValidationLookup } from '../caching/cached-validation.lookup';
 import { RedisInvalidationBus } from '../caching/redis-invalidation.bus';
 import { FallbackUsageLimiter } from '../limiting/fallback-usage.limiter';
@@ -7,6 +6,7 @@ import { RedisUsageLimiter } from '../limiting/redis-usage.limiter';
 import { UsageLimiter } from '../limiting/usage-limiter.port';
 import { RedisKeyspace } from '../redis-keyspace';
 import { connectRedis } from '../redis.connection';
+import { RedisValidationReader } from '../validation/redis-validation.reader';
 import { FallbackValidationLookup } from '../verifying/fallback-validation.lookup';
 import { ValidationLookup } from '../verifying/validation-lookup.port';
 
@@ -32,8 +32,6 @@ export interface RedisVerification {
   /** The invalidation bus's own connection; while it is not ready the cache is off. */
   readonly subscriber: Redis;
   readonly keyspace: RedisKeyspace;
-  /** The validation model in Redis, for the key service's commands to write to. */
-  readonly store: RedisKeyValidationStore;
   readonly bus: RedisInvalidationBus;
   /** cache → Redis → fallback: what verify reads. */
   readonly lookup: ValidationLookup;
@@ -65,8 +63,8 @@ export async function openRedisVerification(options: RedisVerificationOptions): 
       channel: keyspace.invalidationChannel,
       onTimeout: options.onInvalidationTimeout,
     });
-    const store = new RedisKeyValidationStore(redis, { prefix: keyspace.validation });
-    const fallback = new FallbackValidationLookup(store, options.fallback ?? noFallback, options.onFallback);
+    const reader = new RedisValidationReader(redis, keyspace.validation);
+    const fallback = new FallbackValidationLookup(reader, options.fallback ?? noFallback, options.onFallback);
     const cache = new CachedValidationLookup(fallback, { ttlMs: options.cacheTtlMs });
     bus.onInvalidate((streamId, records) => cache.invalidateKey(streamId, records));
     subscriber.on('ready', () => cache.setEnabled(true));
@@ -77,7 +75,6 @@ export async function openRedisVerification(options: RedisVerificationOptions): 
       redis,
       subscriber: connections,
       keyspace,
-      store,
       bus,
       lookup: cache,
       fallbacks: () => fallback.fallbacks,

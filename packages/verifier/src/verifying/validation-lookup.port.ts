@@ -1,4 +1,4 @@
-import { ValidationRecord } from '@keys/projections';
+import { ValidationRecord } from '../validation/validation-record';
 
 /** Where verify finds the record of a key hash: a store, a cache in front of one, or a fallback chain. */
 export interface ValidationLookup {

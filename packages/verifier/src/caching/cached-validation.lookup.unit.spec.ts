@@ -1,4 +1,4 @@
-import { ValidationRecord } from '@keys/projections';
+import { ValidationRecord } from '../validation/validation-record';
 import { T0 } from '../../../../test/support/recorded-key-event.fixtures';
 import { ValidationLookup } from '../verifying/validation-lookup.port';
 import { CachedValidationLookup } from './cached-validation.lookup';

@@ -1,12 +1,7 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { PgSqlClient } from '@keys/event-store';
-import { KeyValidationPgStore } from '@keys/projections';
-import { KeyHasher } from '@keys/secrets';
-import { openRedisVerification, RedisVerification } from '../building/redis-verification.builder';
-import { redisKeyspace } from '../redis-keyspace';
-import { KeyVerifier } from '../verifying/key-verifier';
+import { KeyHasher, KeyVerifier, openRedisVerification, PgValidationReader, RedisUsageQueue, RedisVerification, redisKeyspace } from '@key-service/verifier';
 import { ApiKeyGuard, KEY_VERIFIER } from './api-key.guard';
-import { RedisUsageQueue } from './redis-usage.queue';
+import { openSqlReader, SqlReaderConnection } from './sql-reader.connection';
 
 export interface KeyVerificationOptions {
   /** The Redis the key service's projector writes the validation model to. */
@@ -27,7 +22,7 @@ export interface KeyVerificationOptions {
 export interface KeyVerificationConnections {
   readonly verification: RedisVerification;
   readonly usage: RedisUsageQueue;
-  readonly sql: PgSqlClient | null;
+  readonly sql: SqlReaderConnection | null;
 }
 
 export const KEY_VERIFICATION_CONNECTIONS = Symbol('KEY_VERIFICATION_CONNECTIONS');
@@ -61,14 +56,14 @@ export class KeyVerificationModule {
           useFactory: async (): Promise<KeyVerificationConnections> => {
             const logger = new Logger('KeyVerification');
             const keyspace = redisKeyspace(options.redisKeyPrefix);
-            const sql = options.databaseUrl ? new PgSqlClient({ connectionString: options.databaseUrl }) : null;
+            const sql = options.databaseUrl ? await openSqlReader(options.databaseUrl) : null;
             const verification = await openRedisVerification({
               redisUrl: options.redisUrl,
               keyspace,
               connectionName: 'key-verification',
               cacheTtlMs: options.cacheTtlMs,
               // Read only: the key service creates and feeds these tables.
-              fallback: sql ? new KeyValidationPgStore(sql) : undefined,
+              fallback: sql ? new PgValidationReader(sql) : undefined,
               onFallback: (e) => logger.warn(`Redis unreachable, verifying from ${sql ? 'PostgreSQL' : 'nothing (503)'}: ${String(e)}`),
             }).catch(async (error: unknown) => {
               await sql?.close();

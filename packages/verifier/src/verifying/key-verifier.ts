@@ -1,6 +1,8 @@
 import { effectiveStatus, keyStreamId } from '@key-service/events';
-import { hasValidChecksum, importedKeyHash, KeyHasher } from '@keys/secrets';
-import { ValidationRecord } from '@keys/projections';
+import { hasValidChecksum } from '../secrets/api-key-secret';
+import { importedKeyHash } from '../secrets/imported-key-hash';
+import { KeyHasher } from '../secrets/key-hasher';
+import { ValidationRecord } from '../validation/validation-record';
 import { UsageLimiter } from '../limiting/usage-limiter.port';
 import { ValidationLookup } from './validation-lookup.port';
 import { VerifyCode, VerifyResult } from './verify-result';

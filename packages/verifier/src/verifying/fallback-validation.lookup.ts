@@ -1,4 +1,4 @@
-import { ValidationRecord } from '@keys/projections';
+import { ValidationRecord } from '../validation/validation-record';
 import { ValidationLookup, VerificationUnavailableError } from './validation-lookup.port';
 
 /**

@@ -1,5 +1,5 @@
 import { keyStreamId } from '@key-service/events';
-import { ValidationRecord } from '@keys/projections';
+import { ValidationRecord } from '../validation/validation-record';
 import { ValidationLookup } from '../verifying/validation-lookup.port';
 
 export interface CacheOptions {

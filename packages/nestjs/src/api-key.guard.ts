@@ -11,9 +11,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IncomingHttpHeaders } from 'node:http';
-import { KeyVerifier } from '../verifying/key-verifier';
-import { VerificationUnavailableError } from '../verifying/validation-lookup.port';
-import { VerifyResult } from '../verifying/verify-result';
+import { KeyVerifier, VerificationUnavailableError, VerifyResult } from '@key-service/verifier';
 import { presentedKey } from './presented-key';
 import { KEY_ROLES_METADATA } from './require-key-roles.decorator';
 
