@@ -3,7 +3,7 @@ import { KEY_EVENTS_TOPIC } from '../key-event.envelope';
 import { DeliveryOutcome, KeyEventDelivery, KeyEventDeliveryOptions } from './key-event.delivery';
 
 export interface FollowKeyEventsOptions extends KeyEventDeliveryOptions {
-  /** A kafkajs consumer of your own group (`kafka.consumer({ groupId })`), not yet subscribed. */
+  /** A connected kafkajs consumer of your own group (`kafka.consumer({ groupId })`), not yet subscribed. */
   readonly consumer: Consumer;
   /** Default `api-key-events`, the key service's KAFKA_TOPIC default. */
   readonly topic?: string;
