@@ -15,3 +15,5 @@ export * from './enabling/key-enabled.event';
 export * from './rotating/key-rotated.event';
 export * from './key-event.upcaster';
 export * from './key-stream-id';
+export * from './access/ip-allowlist';
+export * from './access/permission-names';

@@ -23,8 +23,8 @@ export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
 
 /** Current schema version of each event's data; bumped when a payload changes shape (see docs/events.md). */
 export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> = {
-  KeyCreated: 2,
-  KeyUpdated: 1,
+  KeyCreated: 3,
+  KeyUpdated: 2,
   KeyUsed: 2,
   KeyRevoked: 1,
   KeyDisabled: 1,

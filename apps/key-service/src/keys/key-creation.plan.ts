@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException } from '@nestjs/common';
-import { ApiKey, KeyCreated, KeyCreatedData, KeyStreamAddress } from '@keys/domain';
+import { ApiKey, KeyCreated, KeyCreatedData, KeyStreamAddress, normalizeAllowlist, normalizePermissions } from '@keys/domain';
 import { Principal } from '../auth/principal';
 import { CreateKeyInput, toQuota } from './creating/create-key.command';
 
@@ -38,6 +38,8 @@ export function keyCreatedFor(
       annotations: { ...(input.annotations ?? {}) },
       rateLimit: input.rateLimit ? { limit: input.rateLimit.limit, durationMs: input.rateLimit.durationMs } : null,
       quota: toQuota(input.quota),
+      allowedIps: input.allowedIps ? normalizeAllowlist(input.allowedIps) : null,
+      permissions: normalizePermissions(input.permissions ?? []),
     },
     now,
   );
