@@ -184,6 +184,19 @@ describe.each([
     expect((await t.writer.request('GET', '/v1/keys?limit=100')).body.items.length).toBe(before + 1);
   });
 
+  it('holds management keys and whoami to their allowlist too, by the socket address (X-Forwarded-For is not trusted)', async () => {
+    const here = (await create({ name: 'admin here', roles: ['admin'], allowedIps: ['127.0.0.0/8', '::1'] })).body.key;
+    const elsewhere = (await create({ name: 'admin elsewhere', roles: ['admin'], allowedIps: ['192.0.2.0/24'] })).body.key;
+    expect((await t.reader.request('GET', '/v1/keys?limit=1', { key: here })).status).toBe(200);
+    const refused = await t.reader.request('GET', '/v1/keys?limit=1', { key: elsewhere, headers: { 'x-forwarded-for': '192.0.2.5' } });
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toBe('API key rejected: FORBIDDEN');
+    expect((await t.reader.request('POST', '/v1/keys/whoami', { key: null, body: { key: here } })).body).toMatchObject({ name: 'admin here' });
+    const whoami = await t.reader.request('POST', '/v1/keys/whoami', { key: null, body: { key: elsewhere } });
+    expect(whoami.status).toBe(404);
+    expect(whoami.body.message).toBe('Key not valid: FORBIDDEN');
+  });
+
   // The embedded model is in memory: the scenarios above are its test.
   (mode === 'distributed' ? it : it.skip)('keeps the parsed ranges and the permissions on the PostgreSQL copy of the validation record', async () => {
     if (!t.pgRecord) throw new Error('no PostgreSQL copy in this topology');
