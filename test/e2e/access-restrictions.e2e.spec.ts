@@ -180,6 +180,9 @@ describe.each([
     const badUpdate = await update(key.id, { allowedIps: ['2001:db8::/129'] });
     expect(badUpdate.status).toBe(400);
     expect(badUpdate.body.message).toBe('allowedIps[0]: "2001:db8::/129" has a prefix length that is not 0-128');
+    const nullPermissions = await update(key.id, { permissions: null });
+    expect(nullPermissions.status).toBe(400);
+    expect(nullPermissions.body.message).toBe('permissions must be an array of permission names');
     expect((await t.writer.request('GET', `/v1/keys/${key.id}`)).body.version).toBe(1);
     expect((await t.writer.request('GET', '/v1/keys?limit=100')).body.items.length).toBe(before + 1);
   });

@@ -53,6 +53,7 @@ export class UpdateKeyRequestDto {
   allowedIps?: string[] | null;
 
   @ApiPropertyOptional({ ...PERMISSIONS_DOC, description: `${PERMISSIONS_DOC.description}. Replaces the key's permissions; [] removes them all` })
-  @IsOptional() @IsKeyPermissions()
+  // null is refused, not read as []: an update says which permissions the key keeps.
+  @ValidateIf((_, v) => v !== undefined) @IsKeyPermissions()
   permissions?: string[];
 }

@@ -93,7 +93,7 @@ export function documentVerifyRoute(document: OpenAPIObject): void {
         400: {
           description:
             'The body is not a verify request (or not JSON); the message says which rule it broke: e.g. `ip must be an IPv4 address (four decimal parts) or an IPv6 address`, ' +
-            '`permissions: unexpected ")" at position 14: expected "AND", "OR" or the end of the query`',
+            '`permissions: unexpected ")" at position 29: expected "AND", "OR" or the end of the query`',
         },
         413: { description: 'The body is larger than BODY_LIMIT_BYTES' },
         415: { description: 'The body is not JSON: send content-type application/json' },
