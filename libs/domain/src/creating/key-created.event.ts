@@ -31,6 +31,12 @@ export interface KeyCreatedData {
   readonly annotations: Readonly<Record<string, string>>;
   readonly rateLimit: RateLimit | null;
   readonly quota: UsageQuota | null;
+  /**
+   * Present (always `true`) only when the plaintext was kept, sealed, in the vault so that a
+   * `revealer` can be shown it again. Never the plaintext or its ciphertext: those stay out of the
+   * log so that revoking can destroy them. Optional and additive, as KeyRevoked's `leak`.
+   */
+  readonly recoverable?: true;
 }
 
 export interface KeyCreated {
