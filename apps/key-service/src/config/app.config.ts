@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { KeyEncryptionKey } from '@keys/secrets';
 import { loadTopology, Topology, TopologyError } from '@keys/topology';
 import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
 
@@ -52,6 +53,13 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString()
   SECRET_SCANNING_KEYS_FILE?: string;
+
+  // Recoverable keys (docs/security.md): parsed below, so a bad value names the variable, never its value.
+  @IsOptional() @IsString()
+  KEY_ENCRYPTION_KEY?: string;
+
+  @IsOptional() @IsString()
+  KEY_ENCRYPTION_KEY_PREVIOUS?: string;
 }
 
 export interface AppConfig {
@@ -84,6 +92,13 @@ export interface AppConfig {
   readonly httpKeepAliveTimeoutMs: number;
   /** GitHub's secret-scanning public keys (SECRET_SCANNING_KEYS_FILE); null: POST /v1/leaks/github is not configured. */
   readonly secretScanningKeys: SecretScanningKeys | null;
+  /**
+   * KEY_ENCRYPTION_KEY: wraps recoverable keys' data keys. null: generated under DATA_DIR in the
+   * embedded mode; in the distributed mode recoverable keys are then refused (503).
+   */
+  readonly keyEncryptionKey: KeyEncryptionKey | null;
+  /** KEY_ENCRYPTION_KEY_PREVIOUS (comma-separated): older KEKs that still unwrap until the vault is re-wrapped. */
+  readonly previousKeyEncryptionKeys: readonly KeyEncryptionKey[];
 }
 
 export class ConfigurationError extends Error {
@@ -127,6 +142,11 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       throw new ConfigurationError(`Invalid configuration: SECRET_SCANNING_KEYS_FILE: ${(error as Error).message}`);
     }
   }
+  const keyEncryptionKey = vars.KEY_ENCRYPTION_KEY ? parseKek('KEY_ENCRYPTION_KEY', vars.KEY_ENCRYPTION_KEY) : null;
+  const previousKeyEncryptionKeys = (vars.KEY_ENCRYPTION_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((text) => text.trim() !== '')
+    .map((text, i) => parseKek(`KEY_ENCRYPTION_KEY_PREVIOUS[${i}]`, text));
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
@@ -145,7 +165,17 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     httpIdleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
     secretScanningKeys,
+    keyEncryptionKey,
+    previousKeyEncryptionKeys,
   };
+}
+
+function parseKek(variable: string, text: string): KeyEncryptionKey {
+  try {
+    return KeyEncryptionKey.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`Invalid configuration: ${variable} ${(error as Error).message}`);
+  }
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

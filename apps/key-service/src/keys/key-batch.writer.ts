@@ -1,4 +1,5 @@
 import { KeyCreated, KeyDomainError, KeyStreamAddress } from '@keys/domain';
+import { SealedSecret } from '@keys/secrets';
 import { KeyDetails } from '@keys/projections';
 import { describeError, ErrorBody } from '../errors/error-body';
 import { CommandContext } from './command-context';
@@ -10,6 +11,8 @@ export interface PlannedKey {
   readonly index: number;
   readonly address: KeyStreamAddress;
   readonly created: KeyCreated;
+  /** A recoverable key's sealed secret, stored in the append's transaction. */
+  readonly sealed?: SealedSecret;
 }
 
 /**

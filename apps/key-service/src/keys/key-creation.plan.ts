@@ -38,6 +38,7 @@ export function keyCreatedFor(
       annotations: { ...(input.annotations ?? {}) },
       rateLimit: input.rateLimit ? { limit: input.rateLimit.limit, durationMs: input.rateLimit.durationMs } : null,
       quota: toQuota(input.quota),
+      ...(input.recoverable ? { recoverable: true as const } : {}),
     },
     now,
   );

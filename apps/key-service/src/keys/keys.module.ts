@@ -38,6 +38,10 @@ import { GithubLeakReportRoute } from './leaks/github-leak-report.route';
 import { LeakedKeyReporter } from './leaks/leaked-key.reporter';
 import { ReportLeaksHttpController } from './leaks/report-leaks.http.controller';
 import { WhoamiHttpController } from './verifying/whoami.http.controller';
+import { RevealKeyHandler } from './revealing/reveal-key.handler';
+import { RevealKeyHttpController } from './revealing/reveal-key.http.controller';
+import { KeyVault } from './vault/key-vault.service';
+import { RewrapVaultHttpController } from './vault/rewrap-vault.http.controller';
 
 /** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
 @Module({
@@ -58,6 +62,9 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     RotateKeyHttpController,
     AuditHttpController,
     VerificationsHttpController,
+    // Recoverable keys (docs/security.md).
+    RevealKeyHttpController,
+    RewrapVaultHttpController,
   ],
   providers: [
     KeyRepository,
@@ -83,6 +90,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     AuditHandler,
     KeyVerificationsHandler,
     TenantVerificationsHandler,
+    KeyVault,
+    RevealKeyHandler,
   ],
   exports: [KeyRepository, KeyAddressResolver, KeyVerifier, UsageFlusher, CqrsModule],
 })

@@ -16,6 +16,8 @@ export interface CreateKeyInput {
   readonly annotations?: Readonly<Record<string, string>>;
   readonly rateLimit?: RateLimit;
   readonly quota?: { remaining: number; refill?: 'daily' | 'monthly' | null; refillAmount?: number | null };
+  /** Seal the plaintext in the vault (docs/security.md, recoverable keys). */
+  readonly recoverable?: boolean;
 }
 
 export interface CreatedKey {
