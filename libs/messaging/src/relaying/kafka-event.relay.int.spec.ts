@@ -107,7 +107,7 @@ describe('Kafka event relay', () => {
     const writer = new KeyEventWriter(store);
     const issued = await writeLifecycles(writer, 6);
     const stored = (await everyStoredEvent(store)).slice(before.length);
-    expect(new Set(stored.map((e) => e.type))).toEqual(new Set(['KeyCreated', 'KeyUpdated', 'KeyUsed', 'KeyRevoked', 'KeyRotated']));
+    expect(new Set(stored.map((e) => e.type))).toEqual(new Set(['KeyCreated', 'KeyUpdated', 'KeyUsed', 'KeyRevoked', 'KeyRotated', 'KeyRevealed']));
 
     // The relay publishes the whole store; this test looks at its own keys.
     const r = await relay(topic);
