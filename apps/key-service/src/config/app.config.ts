@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { KeyEncryptionKey } from '@keys/secrets';
 import { loadTopology, Topology, TopologyError } from '@keys/topology';
 import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
@@ -54,6 +54,15 @@ class EnvironmentVariables {
   @IsOptional() @IsString()
   SECRET_SCANNING_KEYS_FILE?: string;
 
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'SECRET_SCANNING_KEYS_URL must be an http(s) URL' })
+  SECRET_SCANNING_KEYS_URL?: string;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1) @Max(86400)
+  SECRET_SCANNING_KEYS_REFRESH_SECONDS?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(60_000)
+  SECRET_SCANNING_KEYS_TIMEOUT_MS?: number;
+
   // Recoverable keys (docs/security.md): parsed below, so a bad value names the variable, never its value.
   @IsOptional() @IsString()
   KEY_ENCRYPTION_KEY?: string;
@@ -92,6 +101,8 @@ export interface AppConfig {
   readonly httpKeepAliveTimeoutMs: number;
   /** GitHub's secret-scanning public keys (SECRET_SCANNING_KEYS_FILE); null: POST /v1/leaks/github is not configured. */
   readonly secretScanningKeys: SecretScanningKeys | null;
+  /** SECRET_SCANNING_KEYS_URL: GitHub's keys fetched at start and again for an unknown identifier; null: not fetched. */
+  readonly secretScanningKeysUrl: SecretScanningKeysUrl | null;
   /**
    * KEY_ENCRYPTION_KEY: wraps recoverable keys' data keys. null: generated under DATA_DIR in the
    * embedded mode; in the distributed mode recoverable keys are then refused (503).
@@ -99,6 +110,13 @@ export interface AppConfig {
   readonly keyEncryptionKey: KeyEncryptionKey | null;
   /** KEY_ENCRYPTION_KEY_PREVIOUS (comma-separated): older KEKs that still unwrap until the vault is re-wrapped. */
   readonly previousKeyEncryptionKeys: readonly KeyEncryptionKey[];
+}
+
+export interface SecretScanningKeysUrl {
+  readonly url: string;
+  /** At most one fetch per this interval, however many unknown identifiers are presented (forged ones too). */
+  readonly minRefreshMs: number;
+  readonly timeoutMs: number;
 }
 
 export class ConfigurationError extends Error {
@@ -165,6 +183,13 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     httpIdleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
     secretScanningKeys,
+    secretScanningKeysUrl: vars.SECRET_SCANNING_KEYS_URL
+      ? {
+          url: vars.SECRET_SCANNING_KEYS_URL,
+          minRefreshMs: (vars.SECRET_SCANNING_KEYS_REFRESH_SECONDS ?? 60) * 1000,
+          timeoutMs: vars.SECRET_SCANNING_KEYS_TIMEOUT_MS ?? 5000,
+        }
+      : null,
     keyEncryptionKey,
     previousKeyEncryptionKeys,
   };

@@ -36,6 +36,8 @@ import { keyVerifierProvider } from './verifying/key-verifier.provider';
 import { VerifyKeyRoute } from './verifying/verify-key.route';
 import { GithubLeakReportRoute } from './leaks/github-leak-report.route';
 import { LeakedKeyReporter } from './leaks/leaked-key.reporter';
+import { SecretScanningKeyring } from './leaks/secret-scanning-keyring';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ReportLeaksHttpController } from './leaks/report-leaks.http.controller';
 import { WhoamiHttpController } from './verifying/whoami.http.controller';
 import { RevealKeyHandler } from './revealing/reveal-key.handler';
@@ -74,6 +76,11 @@ import { RewrapVaultHttpController } from './vault/rewrap-vault.http.controller'
     VerifyKeyRoute,
     LeakedKeyReporter,
     GithubLeakReportRoute,
+    {
+      provide: SecretScanningKeyring,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new SecretScanningKeyring(config.secretScanningKeys, config.secretScanningKeysUrl),
+    },
     UsageFlusher,
     CreateKeyHandler,
     CreateKeysHandler,
