@@ -5,6 +5,7 @@ import { keyStreamId } from '@key-service/events';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KeyChangeSettler } from '../apps/key-service/src/keys/key-change.settler';
 import { KeyRepository } from '../apps/key-service/src/keys/key.repository';
+import { KeyVaultPgStore } from '../apps/key-service/src/keys/vault/key-vault.pg-store';
 import { CommandContext } from '../apps/key-service/src/keys/command-context';
 import { KeyServiceMetrics } from '../apps/key-service/src/metrics/key-service.metrics';
 
@@ -47,7 +48,8 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   const sql = new PgSqlClient({ connectionString: options.databaseUrl, max: 4 });
   const store = new PostgresEventStore(sql);
   await store.init();
-  const repository = new KeyRepository(store);
+  // No key of the probe is recoverable: the vault is never written.
+  const repository = new KeyRepository(store, new KeyVaultPgStore(sql));
   const settler = new KeyChangeSettler({ afterAppend: async () => undefined }, store, new KeyServiceMetrics());
   const create = async (keyId: string) =>
     repository.create(

@@ -45,6 +45,8 @@ describe('The key-service CLI, the real binary against the real service', () => 
       [['keys', 'disable'], 'suspend the key'],
       [['keys', 'enable'], 'disabled key verify again'],
       [['keys', 'revoke'], 'end the key for good'],
+      [['keys', 'reveal'], 'recoverable'],
+      [['vault', 'rewrap'], 'KEY_ENCRYPTION_KEY'],
       [['verify'], 'exits 0 when it is, 8 when it is not'],
       [['audit'], '--actor <id>'],
       [['usage'], '--granularity <unit>'],
@@ -174,6 +176,21 @@ describe('The key-service CLI, the real binary against the real service', () => 
       expect(await json(['keys', 'revoke', 'life', '--reason', 'leaked'])).toMatchObject({ status: 'REVOKED', revokeReason: 'leaked' });
       expect((await cli(['keys', 'revoke', 'life'])).code).toBe(5);
       expect((await cli(['keys', 'enable', 'life'])).code).toBe(5);
+    });
+
+    it('reveal prints a recoverable key again (exit 3 for one that is not), and vault rewrap says what it did', async () => {
+      const kept = await create('--id', 'cli-kept', '--recoverable');
+      expect((await json(['keys', 'reveal', 'cli-kept'])).key).toBe(kept.key);
+      const table = await cli(['keys', 'reveal', 'cli-kept']);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(new RegExp(`^key\\s+${kept.key}$`, 'm'));
+      const rotated = await json(['keys', 'rotate', 'cli-kept', '--recoverable']);
+      expect((await json(['keys', 'reveal', 'cli-kept'])).key).toBe(rotated.key);
+      await create('--id', 'cli-plain');
+      expect(await cli(['keys', 'reveal', 'cli-plain'])).toMatchObject({ code: 3, stderr: expect.stringContaining('is not recoverable') });
+      const rewrap = await json(['vault', 'rewrap']);
+      expect(rewrap).toMatchObject({ rewrapped: 0, unreadable: 0 });
+      expect(Object.values(rewrap.byKek).reduce((a, b) => (a as number) + (b as number), 0)).toBe(1);
     });
 
     it('exits 6 with the API message on input the service refuses', async () => {

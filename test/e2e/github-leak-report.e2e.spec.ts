@@ -1,5 +1,7 @@
 import { createHash, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, TestApp, TestResponse } from '../support/test-app';
@@ -158,5 +160,90 @@ describe('SECRET_SCANNING_KEYS_FILE is checked at start', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('POST /v1/leaks/github with SECRET_SCANNING_KEYS_URL: GitHub keys fetched, cached and refreshed', () => {
+  const first = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const rotatedIn = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
+  /** What the local stand-in for api.github.com serves, and how often it was asked. */
+  let served: Array<{ key_identifier: string; key: string; is_current: boolean }> = [];
+  let failing = false;
+  let fetches = 0;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      fetches += 1;
+      if (failing) return void response.writeHead(500).end('{"message":"unavailable"}');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ public_keys: served }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/meta/public_keys/secret_scanning`;
+  });
+  afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    served = [{ key_identifier: 'first', key: pem(first.publicKey), is_current: true }];
+    failing = false;
+    fetches = 0;
+  });
+
+  async function report(svc: TestApp, token: string, privateKey: KeyObject, keyId: string): Promise<TestResponse> {
+    const body = JSON.stringify([{ token, type: 't', url: 'https://github.com/x', source: 'content' }]);
+    return svc.request('POST', PATH, { key: null, rawBody: body, headers: signed(body, privateKey, keyId) });
+  }
+
+  it("accepts a key GitHub adds after start once a report names it, and fetches at most once per interval for unknown identifiers", async () => {
+    const svc = await startTestApp({ SECRET_SCANNING_KEYS_URL: url, SECRET_SCANNING_KEYS_REFRESH_SECONDS: '3600' });
+    try {
+      expect(fetches).toBe(1);
+      const leaked = (await svc.request('POST', '/v1/keys', { body: { name: 'leaked' } })).body;
+      expect((await report(svc, 'sk_noise', first.privateKey, 'first')).status).toBe(200);
+      expect(fetches).toBe(1);
+
+      // GitHub rotates: the new key is served, and the first report naming it makes the service fetch again.
+      served.push({ key_identifier: 'rotated-in', key: pem(rotatedIn.publicKey), is_current: true });
+      const accepted = await report(svc, leaked.key, rotatedIn.privateKey, 'rotated-in');
+      expect(accepted.status).toBe(200);
+      expect(accepted.body[0].label).toBe('true_positive');
+      expect(fetches).toBe(2);
+
+      // Forged identifiers, with the list unchanged: 401, and no more fetches within the interval.
+      for (const forged of ['forged-1', 'forged-2', 'forged-3']) {
+        const refused = await report(svc, leaked.key, rotatedIn.privateKey, forged);
+        expect(refused.status).toBe(401);
+        expect(refused.body.message).toMatch(/Github-Public-Key-Identifier names no key/);
+      }
+      expect(fetches).toBe(2);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it("keeps the cached keys in force when a fetch fails, and answers 503 for the identifier it could not settle", async () => {
+    const svc = await startTestApp({ SECRET_SCANNING_KEYS_URL: url, SECRET_SCANNING_KEYS_REFRESH_SECONDS: '3600' });
+    try {
+      expect(fetches).toBe(1);
+      failing = true;
+      const live = (await svc.request('POST', '/v1/keys', { body: { name: 'live' } })).body;
+      const unsettled = await report(svc, live.key, rotatedIn.privateKey, 'rotated-in');
+      expect(unsettled.status).toBe(503);
+      expect(unsettled.body.message).toMatch(/could not be fetched/);
+      expect(fetches).toBe(2);
+      expect((await svc.request('POST', '/v1/keys/verify', { key: null, body: { key: live.key } })).body.code).toBe('VALID');
+      // The keys fetched at start still verify reports.
+      expect((await report(svc, 'sk_noise', first.privateKey, 'first')).status).toBe(200);
+      // Within the interval an unknown identifier is refused without another attempt.
+      expect((await report(svc, live.key, rotatedIn.privateKey, 'rotated-in')).status).toBe(401);
+      expect(fetches).toBe(2);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('refuses a URL that is not http(s) at start', async () => {
+    await expect(startTestApp({ SECRET_SCANNING_KEYS_URL: 'ftp://example.com/keys' })).rejects.toThrow(/SECRET_SCANNING_KEYS_URL must be an http\(s\) URL/);
   });
 });

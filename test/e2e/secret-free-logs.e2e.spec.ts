@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KEY_VAULT_STORE } from '../../apps/key-service/src/keys/vault/key-vault.tokens';
+import { KeyVaultPgStore } from '../../apps/key-service/src/keys/vault/key-vault.pg-store';
 import { startTestApp, TEST_PEPPER, TEST_ROOT_KEY, TestApp } from '../support/test-app';
 
 describe('Logs over HTTP (embedded mode): every request but verify is logged, and no secret ever is', () => {
@@ -51,5 +55,38 @@ describe('Logs over HTTP (embedded mode): every request but verify is logged, an
 
     const everything = lines.join('\n');
     for (const secret of [...plaintexts, TEST_ROOT_KEY, TEST_PEPPER]) expect(everything).not.toContain(secret);
+  });
+
+  it('logs reveals and re-wraps of recoverable keys without their plaintexts, sealed bytes or the key-encryption key', async () => {
+    const from = lines.length;
+    const revealer = await svc.request('POST', '/v1/keys', { body: { name: 'revealer', roles: ['revealer'] } });
+    const kept = await svc.request('POST', '/v1/keys', { body: { name: 'kept', recoverable: true } });
+    const rotated = await svc.request('POST', `/v1/keys/${kept.body.id}/rotate`, { body: { recoverable: true } });
+    expect([revealer.status, kept.status, rotated.status]).toEqual([201, 201, 200]);
+    const revealed = await svc.request('POST', `/v1/keys/${kept.body.id}/reveal`, { key: revealer.body.key });
+    expect(revealed.body.key).toBe(rotated.body.key);
+    // Refused reveals and a re-wrap are logged like any request.
+    expect((await svc.request('POST', `/v1/keys/${revealer.body.id}/reveal`, { key: revealer.body.key })).status).toBe(404);
+    expect((await svc.request('POST', '/v1/vault/rewrap')).status).toBe(200);
+    // Sealed bytes as stored, read before the revoke destroys them.
+    const sealed = await svc.app.get<KeyVaultPgStore>(KEY_VAULT_STORE).notWrappedBy('no-such-kek', '', 100);
+    expect(sealed.length).toBeGreaterThan(0);
+    expect((await svc.request('POST', `/v1/keys/${kept.body.id}/revoke`, { body: {} })).status).toBe(200);
+
+    const completed = logged()
+      .slice(from)
+      .filter((entry) => entry.msg === 'request completed' && entry.req?.url !== '/docs/json')
+      .map((entry) => `${entry.req?.method} ${entry.req?.url} ${entry.res?.statusCode}`);
+    expect(completed).toContain(`POST /v1/keys/${kept.body.id}/reveal 200`);
+    // The KeyRevealed names the request as the request log does.
+    const revealLine = logged().slice(from).find((e) => e.msg === 'request completed' && e.req?.url === `/v1/keys/${kept.body.id}/reveal`);
+    const events = (await svc.request('GET', `/v1/keys/${kept.body.id}/events`)).body.items as Array<{ type: string; data: { requestId?: string } }>;
+    expect(events.find((e) => e.type === 'KeyRevealed')?.data.requestId).toBe(String(revealLine?.req?.id));
+    const everything = lines.slice(from).join('\n');
+    const kek = readFileSync(join(svc.dataDir, 'key-encryption-key'), 'utf8').trim();
+    for (const secret of [revealer.body.key, kept.body.key, rotated.body.key, kek]) expect(everything).not.toContain(secret);
+    for (const { sealed: s } of sealed)
+      for (const bytes of [s.ciphertext, s.wrappedKey])
+        for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(everything).not.toContain(bytes.toString(encoding));
   });
 });

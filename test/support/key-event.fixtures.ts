@@ -24,7 +24,7 @@ export class KeyEventWriter {
 
   constructor(private readonly store: EventStore) {}
 
-  async create(tenant = 'acme', roles: string[] = ['reader']): Promise<IssuedKey> {
+  async create(tenant = 'acme', roles: string[] = ['reader'], recoverable = false): Promise<IssuedKey> {
     const keyId = randomUUID();
     const secret = generateSecret('sk');
     const hash = this.hasher.hash(secret.plaintext);
@@ -43,7 +43,9 @@ export class KeyEventWriter {
       annotations: { purpose: 'test' },
       rateLimit: { limit: 100, durationMs: 60_000 },
       quota: null,
-    });
+      // `recoverable` came after schema version 2 (hashAlgorithm): such a key is written as today's service does.
+      ...(recoverable ? { hashAlgorithm: 'hmac-sha256', recoverable: true } : {}),
+    }, undefined, recoverable ? 2 : 1);
     return { keyId, tenant, plaintext: secret.plaintext, hash };
   }
 
@@ -72,7 +74,7 @@ export class KeyEventWriter {
     return this.append(keyId, this.tenantOf(keyId), 'KeyRevoked', leak === undefined ? { reason } : { reason, leak });
   }
 
-  async rotate(keyId: string, previousHash: string, graceMs = 3_600_000): Promise<{ plaintext: string; hash: string }> {
+  async rotate(keyId: string, previousHash: string, graceMs = 3_600_000, recoverable = false): Promise<{ plaintext: string; hash: string }> {
     const secret = generateSecret('sk');
     const hash = this.hasher.hash(secret.plaintext);
     await this.append(keyId, this.tenantOf(keyId), 'KeyRotated', {
@@ -81,8 +83,14 @@ export class KeyEventWriter {
       start: secret.start,
       previousHash,
       previousValidUntil: new Date(Date.now() + graceMs).toISOString(),
+      ...(recoverable ? { recoverable: true } : {}),
     });
     return { plaintext: secret.plaintext, hash };
+  }
+
+  /** A recoverable key's plaintext shown to someone: the event only (the vault is the service's). */
+  reveal(keyId: string, requestId = 'req-1'): Promise<void> {
+    return this.append(keyId, this.tenantOf(keyId), 'KeyRevealed', { requestId });
   }
 
   /** Version the key's stream is at. */
@@ -124,12 +132,14 @@ export class KeyEventWriter {
 export async function writeLifecycles(writer: KeyEventWriter, keys: number, tenant = 'acme'): Promise<IssuedKey[]> {
   const issued: IssuedKey[] = [];
   for (let i = 0; i < keys; i++) {
-    const key = await writer.create(tenant, i % 2 ? ['reader'] : ['reader', 'writer']);
+    // Some recoverable keys, so the contract test sees `recoverable` and KeyRevealed too.
+    const key = await writer.create(tenant, i % 2 ? ['reader'] : ['reader', 'writer'], i % 6 === 3);
     issued.push(key);
     await writer.update(key.keyId, { name: `renamed ${i}`, roles: ['admin'] });
     await writer.use(key.keyId, i + 1);
     await writer.use(key.keyId, 2);
-    if (i % 3 === 0) await writer.rotate(key.keyId, key.hash);
+    if (i % 3 === 0) await writer.rotate(key.keyId, key.hash, undefined, i % 6 === 0);
+    if (i % 3 === 0) await writer.reveal(key.keyId);
     // Every fifth a leak report's revocation, so the contract test sees KeyRevoked's optional `leak` too.
     if (i % 4 === 1) await (i % 5 === 0 ? writer.revoke(key.keyId, 'leaked', { url: 'https://github.com/o/r/blob/c/f', source: 'commit' }) : writer.revoke(key.keyId));
   }

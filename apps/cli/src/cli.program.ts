@@ -6,6 +6,7 @@ import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import { addKeysCommand } from './keys.command';
 import { addReplayCommand } from './replay.command';
 import { addUsageCommand } from './usage.command';
+import { addVaultCommand } from './vault.command';
 import { addVerifyCommand } from './verify.command';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   addAuditCommand(program);
   addUsageCommand(program);
   addReplayCommand(program);
+  addVaultCommand(program);
   return program;
 }
 

@@ -74,10 +74,11 @@ export function addKeysCommand(program: Command): void {
       .requiredOption('--name <name>', 'a name people recognise')
       .option('--id <id>', 'choose the id (unique in the tenant); a UUID otherwise')
       .option('--tenant <tenant>', 'root key only: the tenant to create it in')
-      .option('--prefix <prefix>', 'key prefix, 1-16 lowercase letters or digits (default sk)'),
-  ).action(async (options: KeyFieldOptions & { id?: string; tenant?: string; prefix?: string }, command: Command) => {
+      .option('--prefix <prefix>', 'key prefix, 1-16 lowercase letters or digits (default sk)')
+      .option('--recoverable', 'keep the plaintext sealed so a revealer can be shown it again (keys reveal)'),
+  ).action(async (options: KeyFieldOptions & { id?: string; tenant?: string; prefix?: string; recoverable?: boolean }, command: Command) => {
     const context = CliContext.of(command);
-    const body = { ...keyFieldsBody(options), id: options.id, tenant: options.tenant, prefix: options.prefix };
+    const body = { ...keyFieldsBody(options), id: options.id, tenant: options.tenant, prefix: options.prefix, recoverable: options.recoverable };
     const { body: created } = await context.client.call<CreatedKeyDto>('POST', '/v1/keys', { body });
     printSecret(context, created);
   });
@@ -148,13 +149,25 @@ export function addKeysCommand(program: Command): void {
     .argument('<id>', 'the key id')
     .option('--tenant <tenant>', TENANT_HELP)
     .option('--grace <duration>', 'how long the old secret keeps verifying: seconds, or 15m, 1h, 24h (default 0: ends at once)', durationSeconds, 0)
-    .action(async (id: string, o: { tenant?: string; grace: number }, command: Command) => {
+    .option('--recoverable', 'keep the new plaintext sealed, revealable; without it the key stops being recoverable')
+    .action(async (id: string, o: { tenant?: string; grace: number; recoverable?: boolean }, command: Command) => {
       const context = CliContext.of(command);
       const { body } = await context.client.call<RotatedKeyDto>('POST', keyPath(id, '/rotate'), {
         query: { tenant: o.tenant },
-        body: { gracePeriodSeconds: o.grace },
+        body: { gracePeriodSeconds: o.grace, recoverable: o.recoverable },
       });
       printSecret(context, body, [`previous secret valid until  ${body.previousKeyValidUntil ?? 'no longer valid'}`]);
+    });
+
+  keys
+    .command('reveal')
+    .description("print a recoverable key's plaintext again (root or role revealer); the reveal is recorded in the key's history")
+    .argument('<id>', 'the key id')
+    .option('--tenant <tenant>', TENANT_HELP)
+    .action(async (id: string, o: { tenant?: string }, command: Command) => {
+      const context = CliContext.of(command);
+      const { body } = await context.client.call<CreatedKeyDto>('POST', keyPath(id, '/reveal'), { query: { tenant: o.tenant } });
+      context.print(body, () => [keyFields(body), '', `key  ${body.key}`].join('\n'));
     });
 
   for (const [name, description] of [

@@ -9,7 +9,7 @@ import { COMPAT_ERROR_DIALECTS } from './compat/compat-error-dialects';
 import { CompatModule } from './compat/compat.module';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app.config';
 import { resolveSecrets, ResolvedSecrets } from './config/local-secrets';
-import { KEY_HASHER, RESOLVED_SECRETS } from './config/secrets.tokens';
+import { KEY_ENCRYPTION_KEYS, KEY_HASHER, RESOLVED_SECRETS } from './config/secrets.tokens';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
 import { KeyServiceMetrics } from './metrics/key-service.metrics';
@@ -52,12 +52,13 @@ export class AppModule {
           },
         },
         { provide: KEY_HASHER, inject: [RESOLVED_SECRETS], useFactory: (s: ResolvedSecrets) => s.hasher },
+        { provide: KEY_ENCRYPTION_KEYS, inject: [RESOLVED_SECRETS], useFactory: (s: ResolvedSecrets) => s.keyEncryptionKeys },
         { provide: APP_GUARD, useClass: ManagementAuthGuard },
         { provide: APP_FILTER, useFactory: () => new HttpErrorFilter(COMPAT_ERROR_DIALECTS) },
         Logger,
         KeyServiceMetrics,
       ],
-      exports: [APP_CONFIG, RESOLVED_SECRETS, KEY_HASHER, KeyServiceMetrics],
+      exports: [APP_CONFIG, RESOLVED_SECRETS, KEY_HASHER, KEY_ENCRYPTION_KEYS, KeyServiceMetrics],
       global: true,
     };
   }

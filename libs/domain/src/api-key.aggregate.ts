@@ -2,6 +2,7 @@ import {
   KEY_CREATED,
   KEY_DISABLED,
   KEY_ENABLED,
+  KEY_REVEALED,
   KEY_REVOKED,
   KEY_ROTATED,
   KEY_UPDATED,
@@ -11,6 +12,7 @@ import {
   KeyDisabled,
   KeyEnabled,
   KeyEvent,
+  KeyRevealed,
   KeyRevoked,
   KeyRotated,
   KeyUpdated,
@@ -36,7 +38,7 @@ export interface GraceSecret {
  * Names what `evolve` folds into ApiKeyState. Bump it whenever the state gains a field or folds an
  * event differently: snapshots of state folded by other code are then never read (see KeySnapshot).
  */
-export const API_KEY_STATE_VERSION = 3;
+export const API_KEY_STATE_VERSION = 4;
 
 export interface ApiKeyState {
   readonly keyId: string;
@@ -70,9 +72,14 @@ export interface ApiKeyState {
   readonly usageCount: number;
   readonly revokedAt: string | null;
   readonly revokeReason: string | null;
-  // Access restrictions (since state version 3), as KeyCreated and KeyUpdated record them.
+  // Access restrictions (since state version 3; recoverable since 4), as KeyCreated and KeyUpdated record them.
   readonly allowedIps: readonly string[] | null;
   readonly permissions: readonly string[];
+  /**
+   * Present (`true`) while the current secret is sealed in the vault: set by a recoverable create or
+   * rotation, dropped by a rotation without it and by the revoke that shreds it.
+   */
+  readonly recoverable?: true;
 }
 
 /** The aggregate's state after its stream's first `version` events (null: not created yet). */
@@ -94,6 +101,8 @@ export interface RotateKeyInput {
   readonly prefix: string;
   readonly start: string;
   readonly gracePeriodSeconds: number;
+  /** Keep the new plaintext sealed in the vault, revealable (see KeyCreatedData.recoverable). */
+  readonly recoverable?: boolean;
 }
 
 /**
@@ -227,9 +236,23 @@ export class ApiKey {
           start: input.start,
           previousHash: this.state.hash,
           previousValidUntil,
+          ...(input.recoverable ? { recoverable: true as const } : {}),
         },
       },
     ];
+  }
+
+  /**
+   * Records that the caller is shown the plaintext. Only a live recoverable key's: a revoked key's
+   * sealed secret was destroyed with its revoke (409), a key that was never recoverable, or whose
+   * secret was rotated without it, has none (404).
+   */
+  reveal(requestId: string): KeyRevealed[] {
+    this.assertNotRevoked('reveal');
+    const { keyId, recoverable } = this.state;
+    if (!recoverable)
+      throw new KeyDomainError('KEY_NOT_RECOVERABLE', `Key '${keyId}' is not recoverable: its current secret was not issued with recoverable: true`);
+    return [{ type: KEY_REVEALED, data: { requestId } }];
   }
 
   private assertNotRevoked(action: string): void {
@@ -304,18 +327,27 @@ export function evolve(state: ApiKeyState | null, event: KeyEvent & AppliedEvent
         limitUsage:
           state.quota || state.rateLimit ? countUsage(state.limitUsage, state, event.data.count, event.data.lastUsedAt) : state.limitUsage,
       };
-    case KEY_REVOKED:
-      return { ...state, status: 'REVOKED', revokedAt: at, revokeReason: event.data.reason, graceSecrets: [], updatedAt: at };
+    case KEY_REVOKED: {
+      // The revoke shreds the sealed secret: the key is no longer recoverable.
+      const { recoverable: _shredded, ...rest } = state;
+      return { ...rest, status: 'REVOKED', revokedAt: at, revokeReason: event.data.reason, graceSecrets: [], updatedAt: at };
+    }
     case KEY_DISABLED:
       return { ...state, status: 'DISABLED', updatedAt: at };
     case KEY_ENABLED:
       return { ...state, status: 'ACTIVE', updatedAt: at };
+    case KEY_REVEALED:
+      // A reveal changes nothing about the key; it is in the log for the audit trail.
+      return state;
     case KEY_ROTATED: {
       const until = event.data.previousValidUntil;
       // A rotation also drops the secrets whose grace had ended by then.
       const stillValid = state.graceSecrets.filter((g) => Date.parse(g.validUntil) > Date.parse(at));
+      // The old secret's sealed copy goes with the rotation; the new one is recoverable only if asked.
+      const { recoverable: _previous, ...rest } = state;
       return {
-        ...state,
+        ...rest,
+        ...(event.data.recoverable ? { recoverable: true as const } : {}),
         hash: event.data.hash,
         prefix: event.data.prefix,
         start: event.data.start,

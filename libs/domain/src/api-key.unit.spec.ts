@@ -303,3 +303,42 @@ describe('ApiKey aggregate', () => {
     });
   });
 });
+
+describe('ApiKey aggregate: recoverable keys', () => {
+  const rotated = (recoverable: boolean): KeyEvent => ({
+    type: 'KeyRotated',
+    data: { hash: 'hash-2', prefix: 'sk', start: 'sk_…wxyz', previousHash: 'hash-1', previousValidUntil: null, ...(recoverable ? { recoverable: true as const } : {}) },
+  });
+
+  it('reveals a recoverable key, recording the request', () => {
+    given(created({ recoverable: true }))
+      .when((key) => key.reveal('req-7'))
+      .then([{ type: 'KeyRevealed', data: { requestId: 'req-7' } }]);
+  });
+
+  it('refuses a key that was never recoverable (404) and a revoked one (409)', () => {
+    given(created())
+      .when((key) => key.reveal('r'))
+      .thenFails('KEY_NOT_RECOVERABLE', "Key 'key-1' is not recoverable: its current secret was not issued with recoverable: true");
+    given(created({ recoverable: true }), { type: 'KeyRevoked', data: { reason: null } })
+      .when((key) => key.reveal('r'))
+      .thenFails('KEY_REVOKED', "Key 'key-1' is revoked; cannot reveal it");
+  });
+
+  it('follows the current secret: a rotation without recoverable ends it, one with it starts it', () => {
+    given(created({ recoverable: true }), rotated(false)).when((key) => key.reveal('r')).thenFails('KEY_NOT_RECOVERABLE');
+    given(created(), rotated(true)).when((key) => key.reveal('r')).then([{ type: 'KeyRevealed', data: { requestId: 'r' } }]);
+  });
+
+  it('records recoverable on the rotation only when asked, and a reveal changes no state', () => {
+    const key = ApiKey.rehydrate([at(created({ recoverable: true }))]);
+    const [event] = key.rotate({ hash: 'h2', prefix: 'sk', start: 's', gracePeriodSeconds: 0, recoverable: true }, NOW);
+    expect(event.data).toMatchObject({ recoverable: true });
+    expect('recoverable' in key.rotate({ hash: 'h2', prefix: 'sk', start: 's', gracePeriodSeconds: 0 }, NOW)[0].data).toBe(false);
+    const before = key.state;
+    key.apply(at({ type: 'KeyRevealed', data: { requestId: 'r' } }));
+    expect(key.state).toBe(before);
+    key.apply(at({ type: 'KeyRevoked', data: { reason: null } }));
+    expect(key.state.recoverable).toBeUndefined();
+  });
+});

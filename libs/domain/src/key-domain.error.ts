@@ -10,7 +10,8 @@ export type KeyDomainErrorCode =
   | 'KEY_NOT_DISABLED'
   | 'INVALID_EXPIRY'
   | 'INVALID_GRACE_PERIOD'
-  | 'INVALID_USAGE';
+  | 'INVALID_USAGE'
+  | 'KEY_NOT_RECOVERABLE';
 
 export class KeyDomainError extends Error {
   constructor(

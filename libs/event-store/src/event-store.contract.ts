@@ -145,6 +145,49 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       expect(await subject.store.readStream(stream)).toHaveLength(1);
     });
 
+    it('commits writes made within an append with it, and rolls both back when either fails', async () => {
+      await subject.sql.exec('CREATE TABLE IF NOT EXISTS contract_companions (stream_id TEXT PRIMARY KEY)');
+      const stream = `key-${randomUUID()}`;
+      const companion = (id: string) => async (tx: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => {
+        await tx.query('INSERT INTO contract_companions (stream_id) VALUES ($1)', [id]);
+      };
+      const companions = async (id: string) =>
+        (await subject.sql.query('SELECT stream_id FROM contract_companions WHERE stream_id = $1', [id])).rows.length;
+      await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')], { within: companion(stream) });
+      expect(await companions(stream)).toBe(1);
+      // A stale append writes no companion either.
+      await expect(subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')], { within: companion(`${stream}-stale`) })).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
+      expect(await companions(`${stream}-stale`)).toBe(0);
+      // A companion that fails takes the append with it.
+      await expect(
+        subject.store.appendToStream(stream, 'acme', 1, [newEvent('KeyRevoked')], {
+          within: async () => {
+            throw new Error('companion failed');
+          },
+        }),
+      ).rejects.toThrow('companion failed');
+      expect((await subject.store.readStream(stream)).map((e) => e.type)).toEqual(['KeyCreated']);
+      // startStreams tells its companion which streams it started.
+      const [fresh, again] = [`key-${randomUUID()}`, stream];
+      let seen: Array<string> = [];
+      await subject.store.startStreams(
+        [
+          { streamId: fresh, tenant: 'acme', event: newEvent('KeyCreated') },
+          { streamId: again, tenant: 'acme', event: newEvent('KeyCreated') },
+        ],
+        {
+          within: async (tx, started) => {
+            seen = started.filter((s) => s.position !== null).map((s) => s.streamId);
+            for (const id of seen) await companion(`${id}-batch`)(tx);
+          },
+        },
+      );
+      expect(seen).toEqual([fresh]);
+      expect(await companions(`${fresh}-batch`)).toBe(1);
+    });
+
     it('lets exactly one of many concurrent appends at the same expected version win', async () => {
       const stream = `key-${randomUUID()}`;
       await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')]);

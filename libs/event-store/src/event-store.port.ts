@@ -1,3 +1,5 @@
+import { SqlQueryable } from './sql-client';
+
 /** Who caused an event; mirrors the domain's Actor without depending on it. */
 export interface EventActor {
   readonly type: string;
@@ -50,6 +52,20 @@ export interface AppendResult {
   readonly positions: readonly number[];
 }
 
+/**
+ * Writes that must commit or roll back with an append (a recoverable key's sealed secret, its
+ * deletion on revoke). They run in the append's transaction, after its insert succeeded; throwing
+ * rolls the append back. Without one an append stays a single statement.
+ */
+export interface AppendOptions {
+  readonly within?: (tx: SqlQueryable) => Promise<void>;
+}
+
+/** The same for `startStreams`: `started` says which streams the insert started (position not null). */
+export interface StartStreamsOptions {
+  readonly within?: (tx: SqlQueryable, started: readonly StartedStream[]) => Promise<void>;
+}
+
 /** The first event of a new stream, for `startStreams`. */
 export interface NewStream {
   readonly streamId: string;
@@ -93,13 +109,13 @@ export interface EventQuery {
  */
 export interface EventStore {
   /** `expectedVersion` 0 means the stream must not exist yet. */
-  appendToStream(streamId: string, tenant: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult>;
+  appendToStream(streamId: string, tenant: string, expectedVersion: number, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * Starts many streams in one round trip and one transaction, each with one event at version 1
    * (expected version 0). A stream that exists already (or is named twice) is reported with a null
    * position and the others are started all the same: per-stream outcomes, not all-or-nothing.
    */
-  startStreams(streams: readonly NewStream[]): Promise<StartedStream[]>;
+  startStreams(streams: readonly NewStream[], options?: StartStreamsOptions): Promise<StartedStream[]>;
   readStream(streamId: string, range?: StreamRange): Promise<StoredEvent[]>;
   /**
    * What loading a stream needs, in one read: its newest snapshot taken under `schema` and the

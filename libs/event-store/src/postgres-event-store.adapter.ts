@@ -1,17 +1,19 @@
 import {
+  AppendOptions,
   AppendResult,
   EventQuery,
   EventStore,
   NewEvent,
   NewStream,
   StartedStream,
+  StartStreamsOptions,
   ReadAllOptions,
   StoredEvent,
   StreamRange,
   StreamSnapshot,
   StreamTail,
 } from './event-store.port';
-import { SqlClient, sqlState, UNIQUE_VIOLATION } from './sql-client';
+import { SqlClient, SqlQueryable, sqlState, UNIQUE_VIOLATION } from './sql-client';
 import { EVENT_STORE_SCHEMA } from './event-store.schema';
 import { EVENTS_APPENDED_CHANNEL_SQL } from './events-appended.channel';
 import { WrongExpectedVersionError } from './wrong-expected-version.error';
@@ -77,14 +79,32 @@ export class PostgresEventStore implements EventStore {
    * and (on PostgreSQL) the NOTIFY. The check inserts nothing unless the stream is at
    * `expectedVersion`; two writers that both saw the same version race on the unique
    * (stream, version) index, and the loser gets WrongExpectedVersionError as well.
+   * With `options.within`, the statement and those writes run in one explicit transaction.
    */
   async appendToStream(
     streamId: string,
     tenant: string,
     expectedVersion: number,
     events: readonly NewEvent[],
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (events.length === 0) return { nextVersion: expectedVersion, positions: [] };
+    const within = options.within;
+    if (within === undefined) return this.appendWith(this.sql, streamId, tenant, expectedVersion, events);
+    return this.sql.transaction(async (tx) => {
+      const result = await this.appendWith(tx, streamId, tenant, expectedVersion, events);
+      await within(tx);
+      return result;
+    });
+  }
+
+  private async appendWith(
+    sql: SqlQueryable,
+    streamId: string,
+    tenant: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
     const params: unknown[] = [streamId, expectedVersion, tenant];
     const tuples = events.map((event, i) => {
       const at = (value: unknown, type: string) => {
@@ -115,7 +135,7 @@ export class PostgresEventStore implements EventStore {
         : '';
     let rows: Array<{ actual: string | number; global_position: string | number | null }>;
     try {
-      ({ rows } = await this.sql.query(
+      ({ rows } = await sql.query(
         `WITH current_version AS (
            SELECT COALESCE(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
          ), inserted AS (
@@ -150,8 +170,18 @@ export class PostgresEventStore implements EventStore {
    * started whole or not at all. One transaction, so the feed's (transaction_id, global_position)
    * order holds as for any append; one NOTIFY of the highest position wakes the relay.
    */
-  async startStreams(streams: readonly NewStream[]): Promise<StartedStream[]> {
+  async startStreams(streams: readonly NewStream[], options: StartStreamsOptions = {}): Promise<StartedStream[]> {
     if (streams.length === 0) return [];
+    const within = options.within;
+    if (within === undefined) return this.startStreamsWith(this.sql, streams);
+    return this.sql.transaction(async (tx) => {
+      const started = await this.startStreamsWith(tx, streams);
+      await within(tx, started);
+      return started;
+    });
+  }
+
+  private async startStreamsWith(sql: SqlQueryable, streams: readonly NewStream[]): Promise<StartedStream[]> {
     const column = <T>(pick: (s: NewStream) => T) => streams.map(pick);
     const params: unknown[] = [
       column((s) => s.event.eventId),
@@ -169,7 +199,7 @@ export class PostgresEventStore implements EventStore {
       this.sql.kind === 'postgres'
         ? `, (SELECT pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, max(global_position)::text) FROM inserted) AS notified`
         : '';
-    const { rows } = await this.sql.query<{ event_id: string; global_position: string | number }>(
+    const { rows } = await sql.query<{ event_id: string; global_position: string | number }>(
       `WITH inserted AS (
          INSERT INTO events (${INSERTED_COLUMNS})
          SELECT v.event_id, v.stream_id, 1, v.tenant, v.type, v.schema_version, v.data::jsonb,

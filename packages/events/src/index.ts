@@ -12,6 +12,7 @@ export * from './revoking/key-revoked.event';
 export * from './disabling/key-disabled.event';
 export * from './enabling/key-enabled.event';
 export * from './rotating/key-rotated.event';
+export * from './revealing/key-revealed.event';
 export * from './key-event.upcaster';
 export * from './malformed-key-event.error';
 export * from './key-event.envelope';

@@ -34,3 +34,4 @@ export type KeyRevokedMessage = KeyEventMessage<'KeyRevoked'>;
 export type KeyDisabledMessage = KeyEventMessage<'KeyDisabled'>;
 export type KeyEnabledMessage = KeyEventMessage<'KeyEnabled'>;
 export type KeyRotatedMessage = KeyEventMessage<'KeyRotated'>;
+export type KeyRevealedMessage = KeyEventMessage<'KeyRevealed'>;

@@ -1,6 +1,7 @@
 import { KeyCreated } from './creating/key-created.event';
 import { KeyDisabled } from './disabling/key-disabled.event';
 import { KeyEnabled } from './enabling/key-enabled.event';
+import { KeyRevealed } from './revealing/key-revealed.event';
 import { KeyRevoked } from './revoking/key-revoked.event';
 import { KeyRotated } from './rotating/key-rotated.event';
 import { KeyUpdated } from './updating/key-updated.event';
@@ -8,7 +9,7 @@ import { KeyUsed } from './using/key-used.event';
 import { Actor } from './actor';
 
 /** Every event of an API key's stream, as the aggregate emits it. */
-export type KeyEvent = KeyCreated | KeyUpdated | KeyUsed | KeyRevoked | KeyDisabled | KeyEnabled | KeyRotated;
+export type KeyEvent = KeyCreated | KeyUpdated | KeyUsed | KeyRevoked | KeyDisabled | KeyEnabled | KeyRotated | KeyRevealed;
 export type KeyEventType = KeyEvent['type'];
 
 export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
@@ -19,6 +20,7 @@ export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
   'KeyDisabled',
   'KeyEnabled',
   'KeyRotated',
+  'KeyRevealed',
 ];
 
 /**
@@ -33,6 +35,7 @@ export interface KeyEventSchemaVersions {
   readonly KeyDisabled: 1;
   readonly KeyEnabled: 1;
   readonly KeyRotated: 1;
+  readonly KeyRevealed: 1;
 }
 
 export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> & KeyEventSchemaVersions = {
@@ -43,6 +46,7 @@ export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> & 
   KeyDisabled: 1,
   KeyEnabled: 1,
   KeyRotated: 1,
+  KeyRevealed: 1,
 };
 
 /** An event as the event store recorded it: the domain event plus its envelope. */

@@ -6,7 +6,7 @@ import { fromLocalInput } from '../ui/format';
 import { AuditTable } from './audit.table';
 
 // The event types GET /v1/audit filters by (its `type` enum in /docs/json).
-const EVENT_TYPES = ['KeyCreated', 'KeyUpdated', 'KeyRotated', 'KeyDisabled', 'KeyEnabled', 'KeyRevoked', 'KeyUsed'];
+const EVENT_TYPES = ['KeyCreated', 'KeyUpdated', 'KeyRotated', 'KeyDisabled', 'KeyEnabled', 'KeyRevoked', 'KeyUsed', 'KeyRevealed'];
 
 interface Filters {
   keyId: string;

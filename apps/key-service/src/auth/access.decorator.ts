@@ -1,8 +1,11 @@
 import { ExecutionContext, SetMetadata, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-/** What a management route needs: `manage` (root or admin), `read` (also auditor) or `report-leaks` (also security). */
-export type Access = 'manage' | 'read' | 'report-leaks';
+/**
+ * What a management route needs: `manage` (root or admin), `read` (also auditor), `report-leaks`
+ * (also security), `reveal` (root or revealer) or `manage-vault` (root only).
+ */
+export type Access = 'manage' | 'read' | 'report-leaks' | 'reveal' | 'manage-vault';
 /** What a route declares: a management access, or `public` (no management key; see public.decorator.ts). */
 export type RouteAccess = Access | 'public';
 export const ACCESS_METADATA = 'key-service:access';

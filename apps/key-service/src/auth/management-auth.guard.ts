@@ -10,13 +10,21 @@ import { ResolvedSecrets } from '../config/local-secrets';
 import { declaredAccess } from './access.decorator';
 import { presentedKey } from '@key-service/nestjs';
 import { Access } from './access.decorator';
-import { canManage, canRead, canReportLeaks, Principal } from './principal';
+import { canManage, canManageVault, canRead, canReportLeaks, canReveal, Principal } from './principal';
 
-const ALLOWED: Record<Access, (p: Principal) => boolean> = { manage: canManage, read: canRead, 'report-leaks': canReportLeaks };
+const ALLOWED: Record<Access, (p: Principal) => boolean> = {
+  manage: canManage,
+  read: canRead,
+  'report-leaks': canReportLeaks,
+  reveal: canReveal,
+  'manage-vault': canManageVault,
+};
 const REFUSED: Record<Access, string> = {
   manage: 'This key may not manage keys: it needs the admin role',
   read: 'This key may not read keys: it needs the admin or auditor role',
   'report-leaks': 'This key may not report leaked keys: it needs the admin or security role',
+  reveal: 'This key may not reveal keys: it needs the revealer role',
+  'manage-vault': 'Only the root key may re-wrap the vault',
 };
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };

@@ -1,6 +1,6 @@
 import { Actor } from '@key-service/events';
 
-export type ManagementRole = 'admin' | 'auditor' | 'security';
+export type ManagementRole = 'admin' | 'auditor' | 'security' | 'revealer';
 
 /** Who is calling a management route. The root key spans tenants; a key is bound to its own. */
 export interface Principal {
@@ -22,6 +22,20 @@ export function canRead(p: Principal): boolean {
 /** True when the principal may see a key of `tenant`; others' keys must look absent (404). */
 export function seesTenant(p: Principal, tenant: string): boolean {
   return p.tenant === null || p.tenant === tenant;
+}
+
+/**
+ * May be shown a recoverable key's plaintext (POST /v1/keys/:id/reveal): the root key, or a key
+ * granted `revealer`. Not implied by `admin`: seeing a live secret is a power of its own, and each
+ * use of it is an event in the key's history.
+ */
+export function canReveal(p: Principal): boolean {
+  return p.isRoot || p.roles.includes('revealer');
+}
+
+/** May re-wrap the vault under a new key-encryption key: an operator's task, the root key only. */
+export function canManageVault(p: Principal): boolean {
+  return p.isRoot;
 }
 
 /** May report leaked plaintexts (POST /v1/keys/leaks): a company's scanner holds `security` and nothing more. */

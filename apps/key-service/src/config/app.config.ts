@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { IpRange } from '@key-service/verifier';
+import { KeyEncryptionKey } from '@keys/secrets';
 import { loadTopology, Topology, TopologyError } from '@keys/topology';
 import { trustedProxyRanges } from '@key-service/nestjs';
 import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
@@ -57,6 +58,21 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString()
   TRUSTED_PROXIES?: string;
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'SECRET_SCANNING_KEYS_URL must be an http(s) URL' })
+  SECRET_SCANNING_KEYS_URL?: string;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1) @Max(86400)
+  SECRET_SCANNING_KEYS_REFRESH_SECONDS?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(100) @Max(60_000)
+  SECRET_SCANNING_KEYS_TIMEOUT_MS?: number;
+
+  // Recoverable keys (docs/security.md): parsed below, so a bad value names the variable, never its value.
+  @IsOptional() @IsString()
+  KEY_ENCRYPTION_KEY?: string;
+
+  @IsOptional() @IsString()
+  KEY_ENCRYPTION_KEY_PREVIOUS?: string;
 }
 
 export interface AppConfig {
@@ -95,6 +111,22 @@ export interface AppConfig {
    * socket's peer is the caller.
    */
   readonly trustedProxies: readonly IpRange[];
+  /** SECRET_SCANNING_KEYS_URL: GitHub's keys fetched at start and again for an unknown identifier; null: not fetched. */
+  readonly secretScanningKeysUrl: SecretScanningKeysUrl | null;
+  /**
+   * KEY_ENCRYPTION_KEY: wraps recoverable keys' data keys. null: generated under DATA_DIR in the
+   * embedded mode; in the distributed mode recoverable keys are then refused (503).
+   */
+  readonly keyEncryptionKey: KeyEncryptionKey | null;
+  /** KEY_ENCRYPTION_KEY_PREVIOUS (comma-separated): older KEKs that still unwrap until the vault is re-wrapped. */
+  readonly previousKeyEncryptionKeys: readonly KeyEncryptionKey[];
+}
+
+export interface SecretScanningKeysUrl {
+  readonly url: string;
+  /** At most one fetch per this interval, however many unknown identifiers are presented (forged ones too). */
+  readonly minRefreshMs: number;
+  readonly timeoutMs: number;
 }
 
 export class ConfigurationError extends Error {
@@ -144,6 +176,11 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   } catch (error) {
     throw new ConfigurationError(`Invalid configuration: ${(error as Error).message}`);
   }
+  const keyEncryptionKey = vars.KEY_ENCRYPTION_KEY ? parseKek('KEY_ENCRYPTION_KEY', vars.KEY_ENCRYPTION_KEY) : null;
+  const previousKeyEncryptionKeys = (vars.KEY_ENCRYPTION_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((text) => text.trim() !== '')
+    .map((text, i) => parseKek(`KEY_ENCRYPTION_KEY_PREVIOUS[${i}]`, text));
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
@@ -163,7 +200,24 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
     secretScanningKeys,
     trustedProxies,
+    secretScanningKeysUrl: vars.SECRET_SCANNING_KEYS_URL
+      ? {
+          url: vars.SECRET_SCANNING_KEYS_URL,
+          minRefreshMs: (vars.SECRET_SCANNING_KEYS_REFRESH_SECONDS ?? 60) * 1000,
+          timeoutMs: vars.SECRET_SCANNING_KEYS_TIMEOUT_MS ?? 5000,
+        }
+      : null,
+    keyEncryptionKey,
+    previousKeyEncryptionKeys,
   };
+}
+
+function parseKek(variable: string, text: string): KeyEncryptionKey {
+  try {
+    return KeyEncryptionKey.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`Invalid configuration: ${variable} ${(error as Error).message}`);
+  }
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

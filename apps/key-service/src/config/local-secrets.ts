@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSecret, KeyHasher } from '@key-service/verifier';
+import { KeyEncryptionKey, KeyEncryptionKeyRing } from '@keys/secrets';
 import { AppConfig } from './app.config';
 
 export interface ResolvedSecrets {
@@ -10,6 +11,8 @@ export interface ResolvedSecrets {
   readonly rootKeyHash: string;
   /** Set only on the first embedded start, when the root key was just generated: shown once. */
   readonly generatedRootKey: string | null;
+  /** What seals recoverable keys; null in the distributed mode without KEY_ENCRYPTION_KEY (recoverable keys refused). */
+  readonly keyEncryptionKeys: KeyEncryptionKeyRing | null;
 }
 
 /**
@@ -27,10 +30,32 @@ export function resolveSecrets(config: AppConfig): ResolvedSecrets {
     pepper = readFileSync(pepperFile, 'utf8').trim();
   }
   const hasher = new KeyHasher(pepper);
-  if (config.rootApiKey) return { hasher, rootKeyHash: hasher.hash(config.rootApiKey), generatedRootKey: null };
-  if (existsSync(rootHashFile)) return { hasher, rootKeyHash: readFileSync(rootHashFile, 'utf8').trim(), generatedRootKey: null };
+  const keyEncryptionKeys = resolveKeyEncryptionKeys(config);
+  if (config.rootApiKey) return { hasher, rootKeyHash: hasher.hash(config.rootApiKey), generatedRootKey: null, keyEncryptionKeys };
+  if (existsSync(rootHashFile)) return { hasher, rootKeyHash: readFileSync(rootHashFile, 'utf8').trim(), generatedRootKey: null, keyEncryptionKeys };
   const root = generateSecret('root').plaintext;
   mkdirSync(dir, { recursive: true });
   writeFileSync(rootHashFile, hasher.hash(root), { mode: 0o600 });
-  return { hasher, rootKeyHash: hasher.hash(root), generatedRootKey: root };
+  return { hasher, rootKeyHash: hasher.hash(root), generatedRootKey: root, keyEncryptionKeys };
+}
+
+/**
+ * KEY_ENCRYPTION_KEY, or in the embedded mode one generated on first start and kept under DATA_DIR
+ * beside the pepper (the vault lives in the same PGlite directory: whoever has one has the other,
+ * as with the pepper and the hashes). Replicas must share it, so the distributed mode never
+ * generates one: without the variable it seals nothing.
+ */
+function resolveKeyEncryptionKeys(config: AppConfig): KeyEncryptionKeyRing | null {
+  if (config.keyEncryptionKey) return new KeyEncryptionKeyRing(config.keyEncryptionKey, config.previousKeyEncryptionKeys);
+  if (config.topology.kind !== 'embedded') return null;
+  const file = join(config.dataDir, 'key-encryption-key');
+  mkdirSync(config.dataDir, { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  let current: KeyEncryptionKey;
+  try {
+    current = KeyEncryptionKey.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} ${(error as Error).message}`);
+  }
+  return new KeyEncryptionKeyRing(current, config.previousKeyEncryptionKeys);
 }

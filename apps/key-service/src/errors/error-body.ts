@@ -20,6 +20,8 @@ const DOMAIN_STATUS: Record<KeyDomainErrorCode, number> = {
   INVALID_EXPIRY: 400,
   INVALID_GRACE_PERIOD: 400,
   INVALID_USAGE: 400,
+  // The key exists, its plaintext does not (never kept, or rotated without recoverable).
+  KEY_NOT_RECOVERABLE: 404,
 };
 
 function messageOf(response: string | object): string | undefined {

@@ -1,5 +1,6 @@
 import { KeyDomainError } from '@keys/domain';
 import { KeyCreated, KeyStreamAddress } from '@key-service/events';
+import { SealedSecret } from '@keys/secrets';
 import { KeyDetails } from '@keys/projections';
 import { describeError, ErrorBody } from '../errors/error-body';
 import { CommandContext } from './command-context';
@@ -11,6 +12,8 @@ export interface PlannedKey {
   readonly index: number;
   readonly address: KeyStreamAddress;
   readonly created: KeyCreated;
+  /** A recoverable key's sealed secret, stored in the append's transaction. */
+  readonly sealed?: SealedSecret;
 }
 
 /**

@@ -42,6 +42,7 @@ export function keyCreatedFor(
       quota: toQuota(input.quota),
       allowedIps: input.allowedIps ? normalizeAllowlist(input.allowedIps) : null,
       permissions: normalizePermissions(input.permissions ?? []),
+      ...(input.recoverable ? { recoverable: true as const } : {}),
     },
     now,
   );

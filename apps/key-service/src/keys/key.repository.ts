@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKey, ApiKeyState } from '@keys/domain';
 import { KEY_EVENT_SCHEMA_VERSION, KeyCreated, KeyEvent, keyStreamId, KeyStreamAddress, RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
-import { EVENT_STORE, EventStore, NewStream, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
+import { EVENT_STORE, EventStore, NewStream, SqlQueryable, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
+import { SealedSecret } from '@keys/secrets';
 import { CommandContext } from './command-context';
 import { KeyChange } from './key-change.result';
 import { KEY_SNAPSHOT_SCHEMA } from './key-snapshot';
+import { KeyVaultPgStore } from './vault/key-vault.pg-store';
+import { KEY_VAULT_STORE } from './vault/key-vault.tokens';
 
 /** A key as a command decides on it. */
 export interface LoadedKey {
@@ -14,6 +17,16 @@ export interface LoadedKey {
   readonly snapshotVersion: number;
   /** When the load began (performance.now()): how long a change took to take effect counts from it. */
   readonly loadStartedAt: number;
+}
+
+/**
+ * What a command hands the vault with its append: the sealed secret of a recoverable key it issues
+ * (`sealed`, asked for after each decision), or other work in the append's transaction (`within`:
+ * a reveal reads its sealed secret there, so a revoke cannot slip between its event and its read).
+ */
+export interface VaultWork {
+  readonly sealed?: () => SealedSecret | null;
+  readonly within?: (tx: SqlQueryable) => Promise<void>;
 }
 
 /** A key's whole stream: what audits and point-in-time reads need. */
@@ -30,7 +43,10 @@ export interface KeyHistory {
  */
 @Injectable()
 export class KeyRepository {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KEY_VAULT_STORE) private readonly vault: KeyVaultPgStore,
+  ) {}
 
   /** For commands: the newest snapshot of the aggregate and the events after it, in one read. */
   async load(address: KeyStreamAddress): Promise<LoadedKey> {
@@ -62,7 +78,7 @@ export class KeyRepository {
     address: KeyStreamAddress,
     decide: (loaded: LoadedKey) => KeyEvent[],
     context: CommandContext,
-    options: { expectedVersion?: number; attempts?: number } = {},
+    options: { expectedVersion?: number; attempts?: number; vault?: VaultWork } = {},
   ): Promise<KeyChange> {
     const attempts = options.expectedVersion !== undefined ? 1 : (options.attempts ?? 5);
     for (let attempt = 1; ; attempt++) {
@@ -71,7 +87,7 @@ export class KeyRepository {
         throw new WrongExpectedVersionError(keyStreamId(address.tenant, address.keyId), options.expectedVersion, loaded.key.version);
       const events = decide(loaded);
       try {
-        return await this.append(address, loaded, events, context, new Date());
+        return await this.append(address, loaded, events, context, new Date(), options.vault);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
       }
@@ -82,8 +98,9 @@ export class KeyRepository {
    * Starts a key's stream without reading it: the append expects no stream, so an existing key of
    * that id fails it with WrongExpectedVersionError.
    */
-  create(address: KeyStreamAddress, events: readonly KeyEvent[], context: CommandContext, now: Date): Promise<KeyChange> {
-    return this.append(address, { key: ApiKey.empty(), snapshotVersion: 0, loadStartedAt: performance.now() }, events, context, now);
+  create(address: KeyStreamAddress, events: readonly KeyEvent[], context: CommandContext, now: Date, sealed?: SealedSecret): Promise<KeyChange> {
+    const vault = sealed ? { sealed: () => sealed } : undefined;
+    return this.append(address, { key: ApiKey.empty(), snapshotVersion: 0, loadStartedAt: performance.now() }, events, context, now, vault);
   }
 
   /**
@@ -91,7 +108,11 @@ export class KeyRepository {
    * the given order: its change, or null when a key of that address exists already (or comes
    * earlier in `creations`); the others are created all the same.
    */
-  async createMany(creations: ReadonlyArray<{ address: KeyStreamAddress; created: KeyCreated }>, context: CommandContext, now: Date): Promise<Array<KeyChange | null>> {
+  async createMany(
+    creations: ReadonlyArray<{ address: KeyStreamAddress; created: KeyCreated; sealed?: SealedSecret }>,
+    context: CommandContext,
+    now: Date,
+  ): Promise<Array<KeyChange | null>> {
     const streams = creations.map(({ address, created }): NewStream => ({
       streamId: keyStreamId(address.tenant, address.keyId),
       tenant: address.tenant,
@@ -105,7 +126,18 @@ export class KeyRepository {
         correlationId: context.correlationId,
       },
     }));
-    const started = await this.store.startStreams(streams);
+    // The sealed secrets of the recoverable keys the insert started, in its transaction.
+    const sealedOf = new Map(creations.flatMap((c, i) => (c.sealed ? [[streams[i].streamId, c.sealed] as const] : [])));
+    const within =
+      sealedOf.size === 0
+        ? undefined
+        : async (tx: SqlQueryable, began: readonly { streamId: string; position: number | null }[]) => {
+            for (const { streamId, position } of began) {
+              const sealed = sealedOf.get(streamId);
+              if (position !== null && sealed) await this.vault.put(tx, streamId, 1, sealed);
+            }
+          };
+    const started = await this.store.startStreams(streams, { within });
     const loadStartedAt = performance.now();
     return streams.map(({ streamId, tenant, event }, i) => {
       const position = started[i].position;
@@ -123,6 +155,7 @@ export class KeyRepository {
     events: readonly KeyEvent[],
     context: CommandContext,
     now: Date,
+    vault?: VaultWork,
   ): Promise<KeyChange> {
     const after = ApiKey.restore(before.key.snapshot);
     if (events.length === 0) return { before, recorded: [], after };
@@ -138,11 +171,41 @@ export class KeyRepository {
     }));
     const { tenant } = address;
     const streamId = keyStreamId(tenant, address.keyId);
-    const result = await this.store.appendToStream(streamId, tenant, expectedVersion, newEvents);
+    const within = this.vaultWithin(streamId, before.key, events, vault);
+    const result = await this.store.appendToStream(streamId, tenant, expectedVersion, newEvents, { within });
     const recorded = newEvents.map((e, i) =>
       upcastKeyEvent({ ...e, streamId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );
     for (const event of recorded) after.apply(event);
     return { before, recorded, after };
+  }
+
+  /**
+   * The vault writes the events call for, in their append's transaction: a recoverable secret
+   * issued (KeyCreated, KeyRotated with `recoverable`) is stored, a recoverable one retired
+   * (KeyRotated without it, KeyRevoked) is destroyed. None for other keys: their appends stay one
+   * statement.
+   */
+  private vaultWithin(streamId: string, before: ApiKey, events: readonly KeyEvent[], work: VaultWork = {}): ((tx: SqlQueryable) => Promise<void>) | undefined {
+    const steps: Array<(tx: SqlQueryable) => Promise<void>> = [];
+    let recoverable = before.exists && before.state.recoverable === true;
+    events.forEach((event, i) => {
+      const version = before.version + i + 1;
+      const issued = (event.type === 'KeyCreated' || event.type === 'KeyRotated') && event.data.recoverable === true;
+      if (issued) {
+        const sealed = work.sealed?.();
+        if (!sealed) throw new Error(`${event.type} of ${streamId} is recoverable but no sealed secret was given`);
+        steps.push((tx) => this.vault.put(tx, streamId, version, sealed));
+      } else if (recoverable && (event.type === 'KeyRotated' || event.type === 'KeyRevoked')) {
+        steps.push((tx) => this.vault.remove(tx, streamId));
+      }
+      if (event.type === 'KeyCreated' || event.type === 'KeyRotated') recoverable = issued;
+      if (event.type === 'KeyRevoked') recoverable = false;
+    });
+    if (work.within) steps.push(work.within);
+    if (steps.length === 0) return undefined;
+    return async (tx) => {
+      for (const step of steps) await step(tx);
+    };
   }
 }

@@ -36,8 +36,14 @@ import { keyVerifierProvider } from './verifying/key-verifier.provider';
 import { VerifyKeyRoute } from './verifying/verify-key.route';
 import { GithubLeakReportRoute } from './leaks/github-leak-report.route';
 import { LeakedKeyReporter } from './leaks/leaked-key.reporter';
+import { SecretScanningKeyring } from './leaks/secret-scanning-keyring';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ReportLeaksHttpController } from './leaks/report-leaks.http.controller';
 import { WhoamiHttpController } from './verifying/whoami.http.controller';
+import { RevealKeyHandler } from './revealing/reveal-key.handler';
+import { RevealKeyHttpController } from './revealing/reveal-key.http.controller';
+import { KeyVault } from './vault/key-vault.service';
+import { RewrapVaultHttpController } from './vault/rewrap-vault.http.controller';
 
 /** The key lifecycle: one vertical slice per use case, each a controller, a command or query, and its handler. */
 @Module({
@@ -58,6 +64,9 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     RotateKeyHttpController,
     AuditHttpController,
     VerificationsHttpController,
+    // Recoverable keys (docs/security.md).
+    RevealKeyHttpController,
+    RewrapVaultHttpController,
   ],
   providers: [
     KeyRepository,
@@ -67,6 +76,11 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     VerifyKeyRoute,
     LeakedKeyReporter,
     GithubLeakReportRoute,
+    {
+      provide: SecretScanningKeyring,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new SecretScanningKeyring(config.secretScanningKeys, config.secretScanningKeysUrl),
+    },
     UsageFlusher,
     CreateKeyHandler,
     CreateKeysHandler,
@@ -83,6 +97,8 @@ import { WhoamiHttpController } from './verifying/whoami.http.controller';
     AuditHandler,
     KeyVerificationsHandler,
     TenantVerificationsHandler,
+    KeyVault,
+    RevealKeyHandler,
   ],
   exports: [KeyRepository, KeyAddressResolver, KeyVerifier, UsageFlusher, CqrsModule],
 })

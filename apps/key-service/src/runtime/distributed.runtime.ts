@@ -6,6 +6,7 @@ import { DistributedTopology } from '@keys/topology';
 import { openRedisVerification, RedisVerification, redisKeyspace } from '@key-service/verifier';
 import { DistributedReadModelSync } from '../keys/distributed-read-model.sync';
 import { RedisUsageInbox } from '../keys/using/redis-usage.inbox';
+import { KeyVaultPgStore } from '../keys/vault/key-vault.pg-store';
 import { KeyServiceRuntime } from './key-service.runtime';
 import { nestMessagingLogger } from './nest-messaging.logger';
 
@@ -32,6 +33,8 @@ export async function distributedRuntime(topology: DistributedTopology, options:
     // Read here, written by the projector (the builder of record of every PostgreSQL read model).
     const verificationsStore = new KeyVerificationsPgStore(sql);
     await verificationsStore.init();
+    const vault = new KeyVaultPgStore(sql);
+    await vault.init();
     const pgValidation = new KeyValidationPgStore(sql);
     await pgValidation.init();
     const keyspace = redisKeyspace(topology.redisKeyPrefix);
@@ -78,6 +81,7 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       eventStore,
       queryStore,
       verificationsStore,
+      vault,
       validationLookup: redis.lookup,
       importedHashes,
       usageLimiter: redis.limiter,

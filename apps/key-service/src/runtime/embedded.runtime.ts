@@ -6,6 +6,7 @@ import { EmbeddedTopology } from '@keys/topology';
 import { InMemoryUsageLimiter } from '@key-service/verifier';
 import { NO_RELAY } from '../health/relay-status.port';
 import { InProcessReadModelSync } from '../keys/in-process-read-model.sync';
+import { KeyVaultPgStore } from '../keys/vault/key-vault.pg-store';
 import { NO_USAGE_INBOX } from '../keys/using/usage-inbox.port';
 import { KeyServiceRuntime } from './key-service.runtime';
 
@@ -24,6 +25,8 @@ export async function embeddedRuntime(topology: EmbeddedTopology): Promise<KeySe
     await queryStore.init();
     const verificationsStore = new KeyVerificationsPgStore(sql);
     await verificationsStore.init();
+    const vault = new KeyVaultPgStore(sql);
+    await vault.init();
     const validation = new InMemoryKeyValidationStore();
     const feed = new PositionFeedRunner(eventStore, [queryStore, validation, verificationsStore], {
       onError: (sink, error) => new Logger('Projections').error(`Projection ${sink} failed: ${String(error)}`),
@@ -33,6 +36,7 @@ export async function embeddedRuntime(topology: EmbeddedTopology): Promise<KeySe
       eventStore,
       queryStore,
       verificationsStore,
+      vault,
       validationLookup: validation,
       importedHashes: validation.imported,
       usageLimiter: new InMemoryUsageLimiter(),

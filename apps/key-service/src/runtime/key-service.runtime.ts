@@ -3,6 +3,7 @@ import { ImportedHashIndex, KeyDetailsPgStore, KeyVerificationsPgStore } from '@
 import { UsageLimiter, ValidationLookup } from '@key-service/verifier';
 import { RelayStatus } from '../health/relay-status.port';
 import { ReadModelSync } from '../keys/read-model-sync.port';
+import { KeyVaultPgStore } from '../keys/vault/key-vault.pg-store';
 import { UsageInbox } from '../keys/using/usage-inbox.port';
 import { LagSource } from '../metrics/lag-source';
 
@@ -18,6 +19,8 @@ export interface KeyServiceRuntime {
   readonly queryStore: KeyDetailsPgStore;
   /** Verification analytics: per-key buckets by outcome (fed in-process, or by the projector). */
   readonly verificationsStore: KeyVerificationsPgStore;
+  /** Recoverable keys' sealed secrets, in the event store's database (written in its appends' transactions). */
+  readonly vault: KeyVaultPgStore;
   /** What verify reads. */
   readonly validationLookup: ValidationLookup;
   /** Which imported keys' hashes verify may look up; kept current from the events this runtime sees. */

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { RELAY_STATUS } from '../health/relay-status.port';
 import { READ_MODEL_SYNC } from '../keys/read-model-sync.port';
 import { USAGE_INBOX } from '../keys/using/usage-inbox.port';
+import { KEY_VAULT_STORE } from '../keys/vault/key-vault.tokens';
 import { LAG_SOURCES } from '../metrics/lag-source';
 import { distributedRuntime } from './distributed.runtime';
 import { embeddedRuntime } from './embedded.runtime';
@@ -27,6 +28,7 @@ const ALIASES: ReadonlyArray<readonly [InjectionToken, keyof KeyServiceRuntime]>
   [EVENT_STORE, 'eventStore'],
   [KeyDetailsPgStore, 'queryStore'],
   [KeyVerificationsPgStore, 'verificationsStore'],
+  [KEY_VAULT_STORE, 'vault'],
   [VALIDATION_LOOKUP, 'validationLookup'],
   [IMPORTED_HASHES, 'importedHashes'],
   [USAGE_LIMITER, 'usageLimiter'],

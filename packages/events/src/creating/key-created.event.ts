@@ -36,6 +36,12 @@ export interface KeyCreatedData {
   readonly allowedIps: readonly string[] | null;
   /** What permission queries at verify are evaluated against. */
   readonly permissions: readonly string[];
+  /**
+   * Present (always `true`) only when the plaintext was kept, sealed, in the vault so that a
+   * `revealer` can be shown it again. Never the plaintext or its ciphertext: those stay out of the
+   * log so that revoking can destroy them. Optional and additive, as KeyRevoked's `leak`.
+   */
+  readonly recoverable?: true;
 }
 
 export interface KeyCreated {

@@ -9,6 +9,8 @@ export interface KeyRotatedData {
   readonly previousHash: string;
   /** Until when the previous secret still verifies; null when it stops at once. */
   readonly previousValidUntil: string | null;
+  /** Present (`true`) only when the new secret is recoverable (see KeyCreatedData.recoverable). */
+  readonly recoverable?: true;
 }
 
 export interface KeyRotated {

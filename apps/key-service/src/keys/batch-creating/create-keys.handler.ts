@@ -5,6 +5,7 @@ import { keyStreamId } from '@key-service/events';
 import { generateSecret, KeyHasher } from '@key-service/verifier';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { KEY_HASHER } from '../../config/secrets.tokens';
+import { KeyVault } from '../vault/key-vault.service';
 import { describeError } from '../../errors/error-body';
 import { CreateKeyRequestDto } from '../creating/create-key.request.dto';
 import { createKeysInOneAppend, PlannedKey } from '../key-batch.writer';
@@ -25,6 +26,7 @@ export class CreateKeysHandler implements ICommandHandler<CreateKeysCommand, Cre
     private readonly changes: KeyChangeSettler,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly vault: KeyVault,
   ) {}
 
   async execute({ items, context }: CreateKeysCommand): Promise<CreateKeysItemResult[]> {
@@ -45,8 +47,10 @@ export class CreateKeysHandler implements ICommandHandler<CreateKeysCommand, Cre
         // A repeat within the batch fails as a create of an existing key would.
         const streamId = keyStreamId(address.tenant, address.keyId);
         if (streams.has(streamId)) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${address.keyId}' already exists`);
+        // A recoverable item without a KEK fails alone (503), as a single create would.
+        const sealed = created.data.recoverable ? this.vault.seal(secret.plaintext, streamId) : undefined;
         streams.add(streamId);
-        planned.push({ index, address, created, plaintext: secret.plaintext });
+        planned.push({ index, address, created, plaintext: secret.plaintext, sealed });
       } catch (error) {
         results[index] = { error: describeError(error) };
       }

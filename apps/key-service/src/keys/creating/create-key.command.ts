@@ -19,6 +19,8 @@ export interface CreateKeyInput {
   // Access restrictions, as the request gave them (checked; canonical once keyCreatedFor has them).
   readonly allowedIps?: readonly string[] | null;
   readonly permissions?: readonly string[];
+  /** Seal the plaintext in the vault (docs/security.md, recoverable keys). */
+  readonly recoverable?: boolean;
 }
 
 export interface CreatedKey {

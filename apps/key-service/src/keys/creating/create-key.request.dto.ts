@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsOptional,
   IsString,
   Length,
@@ -80,4 +81,13 @@ export class CreateKeyRequestDto {
   @ApiPropertyOptional(PERMISSIONS_DOC)
   @IsOptional() @IsKeyPermissions()
   permissions?: string[];
+  // Recoverable keys (docs/security.md).
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'Keep the plaintext sealed in the vault (envelope encryption) so a `revealer` can be shown it again (`POST /v1/keys/:id/reveal`); revoking destroys it. Not for imports (400): the service never had their plaintext',
+  })
+  @IsOptional() @IsBoolean()
+  recoverable?: boolean;
 }

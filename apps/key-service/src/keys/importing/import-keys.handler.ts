@@ -40,6 +40,7 @@ export class ImportKeysHandler implements ICommandHandler<ImportKeysCommand, Imp
       const sent = typeof item === 'object' && item !== null ? (item as { hash?: unknown }).hash : undefined;
       try {
         const input = await validateKeySpec(ImportKeyRequestDto, item);
+        if (input.recoverable) throw new BadRequestException('recoverable is not for imported keys: this service never had their plaintext');
         const hash = importedHashOf(input.hash, input.hashAlgorithm);
         if (hash === null) throw new BadRequestException(`hash must be a SHA-256 digest in ${ENCODING_NAMES[input.hashAlgorithm]}`);
         // Two keys under one hash would make verify's answer depend on which was written last.

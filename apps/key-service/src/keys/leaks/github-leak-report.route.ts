@@ -1,5 +1,5 @@
 import { verify } from 'node:crypto';
-import { BadRequestException, Inject, Injectable, NotFoundException, OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException, OnModuleInit, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { Actor } from '@key-service/events';
@@ -10,6 +10,7 @@ import { MAX_JSON_DEPTH } from '../../input/json-body.parser';
 import { jsonShapeProblem } from '../../input/json-shape';
 import { unsafeTextProblem } from '../../input/unsafe-text';
 import { LeakedKeyReporter, LeakedToken } from './leaked-key.reporter';
+import { SecretScanningKeyring } from './secret-scanning-keyring';
 
 export const GITHUB_LEAKS_PATH = '/v1/leaks/github';
 /** The actor of the revocations GitHub's reports cause, in the events and the audit trail. */
@@ -19,7 +20,7 @@ export const MAX_GITHUB_MATCHES = 1000;
 
 const KEY_ID_HEADER = 'github-public-key-identifier';
 const SIGNATURE_HEADER = 'github-public-key-signature';
-const NOT_CONFIGURED = 'GitHub secret scanning is not configured on this service (SECRET_SCANNING_KEYS_FILE)';
+const NOT_CONFIGURED = 'GitHub secret scanning is not configured on this service (SECRET_SCANNING_KEYS_FILE or SECRET_SCANNING_KEYS_URL)';
 
 interface GithubMatch {
   readonly token: string;
@@ -41,9 +42,12 @@ export class GithubLeakReportRoute implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly reporter: LeakedKeyReporter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keyring: SecretScanningKeyring,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    // GitHub's keys from SECRET_SCANNING_KEYS_URL, fetched once before the service answers.
+    await this.keyring.start();
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     void fastify.register(async (scope) => {
       const parseJson = scope.getDefaultJsonParser('error', 'error');
@@ -54,7 +58,7 @@ export class GithubLeakReportRoute implements OnModuleInit {
         url: GITHUB_LEAKS_PATH,
         handler: async (request, reply) => {
           try {
-            const raw = this.authenticRaw(request);
+            const raw = await this.authenticRaw(request);
             const body = await parseBody(raw, (text) => new Promise((resolve, reject) => parseJson(request, text, (error, value) => (error ? reject(error) : resolve(value)))));
             const matches = githubMatches(body);
             const leaks: LeakedToken[] = matches.map((m) => ({ token: m.token, leak: { url: m.url, source: m.source } }));
@@ -68,15 +72,21 @@ export class GithubLeakReportRoute implements OnModuleInit {
     });
   }
 
-  /** The body's bytes when GitHub signed them with a key of SECRET_SCANNING_KEYS_FILE; 401 otherwise. */
-  private authenticRaw(request: FastifyRequest): Buffer {
-    const keys = this.config.secretScanningKeys;
-    if (keys === null) throw new NotFoundException(NOT_CONFIGURED);
+  /**
+   * The body's bytes when GitHub signed them with one of its keys (SECRET_SCANNING_KEYS_FILE, or
+   * SECRET_SCANNING_KEYS_URL's list); 401 otherwise, or 503 when the identifier is unknown and the
+   * fetch that was to settle it failed (GitHub redelivers a report answered 5xx).
+   */
+  private async authenticRaw(request: FastifyRequest): Promise<Buffer> {
+    if (!this.keyring.configured) throw new NotFoundException(NOT_CONFIGURED);
     const keyId = header(request, KEY_ID_HEADER);
     const signature = header(request, SIGNATURE_HEADER);
     if (keyId === null || signature === null) throw new UnauthorizedException('A GitHub secret-scanning report needs the Github-Public-Key-Identifier and Github-Public-Key-Signature headers');
-    const key = keys.get(keyId);
-    if (key === undefined) throw new UnauthorizedException('Github-Public-Key-Identifier names no key of SECRET_SCANNING_KEYS_FILE');
+    const lookup = await this.keyring.lookup(keyId);
+    if (!lookup.found && lookup.fetchFailed)
+      throw new ServiceUnavailableException("Github-Public-Key-Identifier names no known key, and GitHub's key list could not be fetched (SECRET_SCANNING_KEYS_URL); retry later");
+    if (!lookup.found) throw new UnauthorizedException("Github-Public-Key-Identifier names no key of SECRET_SCANNING_KEYS_FILE or GitHub's key list");
+    const key = lookup.key;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let valid = false;
     try {
@@ -134,7 +144,7 @@ export function documentGithubLeakRoute(document: OpenAPIObject): void {
       summary: "GitHub secret scanning's partner endpoint: revokes every live key of the report before answering; signed by GitHub, no management key",
       tags: ['leaks'],
       parameters: [
-        { name: 'Github-Public-Key-Identifier', in: 'header', required: true, schema: { type: 'string' }, description: 'A key_identifier of SECRET_SCANNING_KEYS_FILE' },
+        { name: 'Github-Public-Key-Identifier', in: 'header', required: true, schema: { type: 'string' }, description: 'A key_identifier of SECRET_SCANNING_KEYS_FILE or of the list at SECRET_SCANNING_KEYS_URL' },
         { name: 'Github-Public-Key-Signature', in: 'header', required: true, schema: { type: 'string' }, description: 'Base64 DER ECDSA P-256 SHA-256 signature of the raw body' },
       ],
       requestBody: {
@@ -176,9 +186,14 @@ export function documentGithubLeakRoute(document: OpenAPIObject): void {
         },
         400: { description: 'The signed body is not a report (not JSON, not an array of matches); nothing changed', content: error },
         401: { description: 'Signature headers missing, key identifier unknown, or the signature does not verify over the body; nothing changed', content: error },
-        404: { description: 'Not configured: SECRET_SCANNING_KEYS_FILE is not set', content: error },
+        404: { description: 'Not configured: neither SECRET_SCANNING_KEYS_FILE nor SECRET_SCANNING_KEYS_URL is set', content: error },
         413: { description: 'The body is larger than BODY_LIMIT_BYTES', content: error },
         415: { description: 'The body is not JSON: send content-type application/json', content: error },
+        503: {
+          description:
+            "Github-Public-Key-Identifier is not in the cached key list and fetching SECRET_SCANNING_KEYS_URL again failed (GitHub redelivers reports answered 5xx); nothing changed",
+          content: error,
+        },
       },
     },
   };

@@ -22,6 +22,15 @@ export function loadSecretScanningKeys(path: string): SecretScanningKeys {
   } catch {
     throw new Error(`${path} is not JSON`);
   }
+  return parseSecretScanningKeys(document, path);
+}
+
+/**
+ * The keys of a `{public_keys: [...]}` document (the file's, or the answer of
+ * SECRET_SCANNING_KEYS_URL); throws an Error naming `source` and what is wrong.
+ */
+export function parseSecretScanningKeys(document: unknown, source: string): SecretScanningKeys {
+  const path = source;
   const list = typeof document === 'object' && document !== null ? (document as { public_keys?: unknown }).public_keys : undefined;
   if (!Array.isArray(list) || list.length === 0)
     throw new Error(`${path} must be {"public_keys": [{"key_identifier", "key", "is_current"}, ...]} with at least one key`);

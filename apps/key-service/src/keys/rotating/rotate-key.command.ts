@@ -16,6 +16,8 @@ export class RotateKeyCommand extends Command<RotatedKey> {
     readonly key: KeyAddress,
     readonly gracePeriodSeconds: number,
     readonly context: CommandContext,
+    /** Seal the new plaintext in the vault. */
+    readonly recoverable = false,
   ) {
     super();
   }

@@ -1,4 +1,4 @@
-import { ApiConflictResponse, ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiQuery } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiProperty, ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiQuery } from '@nestjs/swagger';
 import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RequireAccess } from '../../auth/access.decorator';
@@ -29,13 +29,16 @@ export class RotateKeyHttpController {
   @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
   @ApiOkResponse({ type: RotatedKeyDto })
   @ApiConflictResponse({ description: 'The key is revoked' })
+  @ApiServiceUnavailableResponse({
+    description: '`recoverable: true` but no KEY_ENCRYPTION_KEY is configured (distributed topology); or the caller cannot be authenticated while the verification stores are down. Nothing was changed',
+  })
   async rotate(
     @Param('id', KeyIdPipe) id: string,
     @Query('tenant', TenantQueryPipe) tenant: string | undefined,
     @Body() body: RotateKeyRequestDto,
     @Ctx() context: CommandContext,
   ): Promise<RotatedKeyDto> {
-    const rotated = await this.commandBus.execute(new RotateKeyCommand({ keyId: id, tenant }, body?.gracePeriodSeconds ?? 0, context));
+    const rotated = await this.commandBus.execute(new RotateKeyCommand({ keyId: id, tenant }, body?.gracePeriodSeconds ?? 0, context, body?.recoverable ?? false));
     return { ...toKeyRecord(rotated.view), key: rotated.plaintext, previousKeyValidUntil: rotated.previousValidUntil };
   }
 }
