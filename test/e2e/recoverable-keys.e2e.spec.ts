@@ -35,6 +35,8 @@ describe('Recoverable keys (embedded): reveal, crypto-shredding on revoke, re-wr
   let revealer: IssuedKey;
   let admin: IssuedKey;
   const issued: string[] = [];
+  /** Stream ids of recoverable keys whose sealed secret a revoke or a rotation destroyed. */
+  const shreddedStreams: string[] = [];
 
   beforeAll(async () => {
     svc = await startTestApp();
@@ -96,7 +98,16 @@ describe('Recoverable keys (embedded): reveal, crypto-shredding on revoke, re-wr
     expect(revoked.status).toBe(409);
     expect(revoked.body.message).toBe(`Key '${doomed.id}' is revoked; cannot reveal it`);
     expect((await history(doomed.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRevoked']);
+    shreddedStreams.push(`acme/${doomed.id}`);
     expect((await history(plain.id)).map((e) => e.type)).toEqual(['KeyCreated']);
+  });
+
+  it('shreds a recoverable key a leak report revokes, as any revoke does', async () => {
+    const leaked = await create({ name: 'leaked', tenant: 'acme', recoverable: true });
+    const report = await svc.request('POST', '/v1/keys/leaks', { body: { keys: [leaked.key], source: 'test' } });
+    expect(report.body.results[0].label).toBe('true_positive');
+    expect((await reveal(leaked.id, revealer.key)).status).toBe(409);
+    shreddedStreams.push(`acme/${leaked.id}`);
   });
 
   it('follows rotations: a recoverable rotation reveals the new secret, one without it ends recoverability', async () => {
@@ -110,6 +121,7 @@ describe('Recoverable keys (embedded): reveal, crypto-shredding on revoke, re-wr
     expect((await reveal(key.id, revealer.key)).status).toBe(404);
     const types = (await history(key.id)).map((e) => e.type);
     expect(types).toEqual(['KeyCreated', 'KeyRotated', 'KeyRevealed', 'KeyRotated']);
+    shreddedStreams.push(`acme/${key.id}`);
   });
 
   it('creates recoverable keys in a batch, and refuses recoverable on an import (400)', async () => {
@@ -141,6 +153,8 @@ describe('Recoverable keys (embedded): reveal, crypto-shredding on revoke, re-wr
     }));
     const byStream = new Map(rows.map((r) => [r.stream_id, r]));
     expect(byStream.has(`acme/${shredded.id}`)).toBe(false);
+    expect(shreddedStreams.filter((streamId) => byStream.has(streamId))).toEqual([]);
+    expect(shreddedStreams).toHaveLength(3);
     expect(byStream.has(`acme/${survivor.id}`)).toBe(true);
     expect(rows.every((r) => r.kek_id === oldKek.id)).toBe(true);
     // What is stored opens with the generated KEK, and only for its own key.
