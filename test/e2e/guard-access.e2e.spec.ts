@@ -1,7 +1,8 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeyGuard, KeyVerificationModule, PermissionQueryError, RequireKeyPermissions } from '@keys/verification';
+import { PermissionQueryError } from '@key-service/verifier';
+import { ApiKeyGuard, KeyVerificationModule, RequireKeyPermissions } from '@key-service/nestjs';
 import { DistributedStack, distributedStack } from '../support/distributed-stack';
 import { startTestApp, TEST_PEPPER, TestApp } from '../support/test-app';
 

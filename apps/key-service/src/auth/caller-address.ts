@@ -1,6 +1,6 @@
 import { FastifyRequest } from 'fastify';
-import { IpAddressWords, IpRange } from '@keys/domain';
-import { clientAddressOf } from '@keys/verification';
+import { IpAddressWords, IpRange } from '@key-service/verifier';
+import { clientAddressOf } from '@key-service/nestjs';
 
 /**
  * The caller's address for IP allowlists, by the same rule as ApiKeyGuard: the socket's peer, or

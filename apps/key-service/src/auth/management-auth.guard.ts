@@ -2,15 +2,13 @@ import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, 
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { KeyHasher } from '@keys/secrets';
-import { IpAddressWords } from '@keys/domain';
+import { IpAddressWords, KeyHasher, KeyVerifier } from '@key-service/verifier';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
 import { callerAddressOf } from './caller-address';
 import { ResolvedSecrets } from '../config/local-secrets';
-import { KeyVerifier } from '@keys/verification';
 import { declaredAccess } from './access.decorator';
-import { presentedKey } from '@keys/verification';
+import { presentedKey } from '@key-service/nestjs';
 import { Access } from './access.decorator';
 import { canManage, canRead, canReportLeaks, Principal } from './principal';
 

@@ -1,8 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
-import { IpRange } from '@keys/domain';
+import { IpRange } from '@key-service/verifier';
 import { loadTopology, Topology, TopologyError } from '@keys/topology';
-import { trustedProxyRanges } from '@keys/verification';
+import { trustedProxyRanges } from '@key-service/nestjs';
 import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
 
 /**

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException } from '@nestjs/common';
-import { ApiKey, KeyCreated, KeyCreatedData, KeyStreamAddress, normalizeAllowlist, normalizePermissions } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { KeyCreated, KeyCreatedData, KeyStreamAddress } from '@key-service/events';
+import { normalizeAllowlist, normalizePermissions } from '@key-service/verifier';
 import { Principal } from '../auth/principal';
 import { CreateKeyInput, toQuota } from './creating/create-key.command';
 

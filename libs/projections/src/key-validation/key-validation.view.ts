@@ -1,4 +1,9 @@
-import { GraceSecret, IpRange, ipRangesOf, LimitUsage, RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { GraceSecret, LimitUsage } from '@keys/domain';
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
+import { ipRangesOf, ValidationRecord } from '@key-service/verifier';
+
+// The record stored under each hash is what verifiers read: it is defined with them.
+export type { ValidationRecord };
 
 /** Per key: what verify needs, and every hash that leads to it. */
 export interface KeyValidationView {
@@ -22,27 +27,6 @@ export interface KeyValidationView {
   /** The canonical allowlist; absent: any address. */
   readonly allowedIps?: readonly string[];
   /** Absent: none. */
-  readonly permissions?: readonly string[];
-}
-
-/** The compact record stored under one hash (Redis value, in-process cache entry). */
-export interface ValidationRecord {
-  readonly keyId: string;
-  readonly tenant: string;
-  readonly name: string;
-  readonly status: StoredKeyStatus;
-  readonly roles: readonly string[];
-  readonly expiresAt: string | null;
-  /** Set for a rotated-out secret: the end of its grace period. */
-  readonly validUntil: string | null;
-  readonly rateLimit: RateLimit | null;
-  readonly quota: UsageQuota | null;
-  readonly quotaSetAt: string | null;
-  readonly version: number;
-  // Access restrictions, present only when the key has them (records stored before have neither).
-  /** The allowlist parsed into ranges when the record is built, so verify parses only the caller's address. */
-  readonly ipRanges?: readonly IpRange[];
-  /** The key's permissions, for permission queries (a Set of them is made once per record in memory: permissionSetOf). */
   readonly permissions?: readonly string[];
 }
 

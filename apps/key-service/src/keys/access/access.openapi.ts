@@ -1,5 +1,5 @@
 import { ApiPropertyOptions } from '@nestjs/swagger';
-import { MAX_ALLOWED_IPS, MAX_KEY_PERMISSIONS, PERMISSION_PATTERN } from '@keys/domain';
+import { MAX_ALLOWED_IPS, MAX_KEY_PERMISSIONS, PERMISSION_PATTERN } from '@key-service/verifier';
 
 /** How the access fields read in the OpenAPI document, the same on create, update and the key's record. */
 export const ALLOWED_IPS_DOC: ApiPropertyOptions & { description: string } = {

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { allowlistProblem } from '@keys/domain';
+import { allowlistProblem } from '@key-service/verifier';
 
 /**
  * An IP allowlist: 1 to MAX_ALLOWED_IPS IPv4/IPv6 addresses or CIDR ranges (ipaddr.js parses them;

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { permissionsProblem } from '@keys/domain';
+import { permissionsProblem } from '@key-service/verifier';
 
 /**
  * A key's permissions: up to MAX_KEY_PERMISSIONS names of PERMISSION_PATTERN, none of them `and` or

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Headers, Param, Patch, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiSecurity, ApiTags, ApiQuery } from '@nestjs/swagger';
-import { normalizeAllowlist, normalizePermissions } from '@keys/domain';
+import { normalizeAllowlist, normalizePermissions } from '@key-service/verifier';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { parseClientAddress } from '@keys/domain';
-import { NO_ACCESS_CONTEXT, PermissionQueryCache, PermissionQueryError, VerifyAccess } from '@keys/verification';
+import { parseClientAddress } from '@key-service/verifier';
+import { NO_ACCESS_CONTEXT, PermissionQueryCache, PermissionQueryError, VerifyAccess } from '@key-service/verifier';
 
 export const CLIENT_ADDRESS_MESSAGE = 'ip must be an IPv4 address (four decimal parts) or an IPv6 address';
 

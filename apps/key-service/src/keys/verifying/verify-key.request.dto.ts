@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { IsOptional } from 'class-validator';
-import { MAX_PERMISSION_QUERY_LENGTH } from '@keys/verification';
+import { MAX_PERMISSION_QUERY_LENGTH } from '@key-service/verifier';
 import { ROLE_PATTERN } from '../creating/create-key.request.dto';
 
 export class VerifyKeyRequestDto {

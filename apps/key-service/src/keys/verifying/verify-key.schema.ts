@@ -1,4 +1,4 @@
-import { MAX_PERMISSION_QUERY_LENGTH, VERIFY_CODES } from '@keys/verification';
+import { MAX_PERMISSION_QUERY_LENGTH, VERIFY_CODES } from '@key-service/verifier';
 import { ROLE_PATTERN } from '../creating/create-key.request.dto';
 
 /**
