@@ -31,3 +31,24 @@ describe('upcasting KeyUsed', () => {
     expect(upcastKeyEvent(envelope(2, data)).data).toEqual(data);
   });
 });
+
+describe('upcasting the access restrictions', () => {
+  const created = { keyId: 'k1', tenant: 'acme', name: 'n', hash: 'h', roles: [] };
+
+  it('reads a v1 or v2 KeyCreated as v3: no allowlist, no permissions', () => {
+    for (const [version, data] of [
+      [1, created],
+      [2, { ...created, hashAlgorithm: 'sha256' }],
+    ] as const) {
+      const event = upcastKeyEvent({ ...envelope(version, data), type: 'KeyCreated', version: 1 });
+      expect(event.schemaVersion).toBe(3);
+      expect(event.data).toMatchObject({ allowedIps: null, permissions: [], hashAlgorithm: version === 1 ? 'hmac-sha256' : 'sha256' });
+    }
+  });
+
+  it('reads a v1 KeyUpdated as v2 unchanged: it changed neither', () => {
+    const event = upcastKeyEvent({ ...envelope(1, { name: 'renamed' }), type: 'KeyUpdated' });
+    expect(event.schemaVersion).toBe(2);
+    expect(event.data).toEqual({ name: 'renamed' });
+  });
+});

@@ -230,6 +230,28 @@ function validationStoreContract(name: string, setup: () => Promise<{ store: Key
       );
     });
 
+    it('carries the allowlist as parsed ranges and the permissions on the record, and drops them when lifted', async () => {
+      const keyId = randomUUID();
+      const hash = `a-${keyId}`;
+      const withAccess = created(keyId, hash);
+      const events = [
+        recorded(keyId, 1, { ...withAccess, data: { ...withAccess.data, allowedIps: ['10.0.0.0/8', '2001:db8::/32'], permissions: ['orders.read'] } } as KeyEvent),
+      ];
+      await store.handle(events);
+      expect(await store.lookup(hash)).toMatchObject({
+        ipRanges: [
+          { family: 4, words: [0x0a000000], bits: 8 },
+          { family: 6, words: [0x20010db8, 0, 0, 0], bits: 32 },
+        ],
+        permissions: ['orders.read'],
+      });
+      await store.handle([...events, recorded(keyId, 2, { type: 'KeyUpdated', data: { allowedIps: null, permissions: [] } })]);
+      const lifted = await store.lookup(hash);
+      expect(lifted).toMatchObject({ version: 2 });
+      expect(lifted).not.toHaveProperty('ipRanges');
+      expect(lifted).not.toHaveProperty('permissions');
+    });
+
     it('stores its checkpoint with what it applied', async () => {
       const keyId = randomUUID();
       await store.handle([recorded(keyId, 1, created(keyId, `c-${keyId}`))], 4242);
