@@ -56,7 +56,7 @@ export interface paths {
         delete: operations["RevokeKeyHttpController_delete"];
         options?: never;
         head?: never;
-        /** Change name, description, roles, annotations, expiry, owner, environment or limits */
+        /** Change name, description, roles, annotations, expiry, owner, environment, limits, allowedIps or permissions */
         patch: operations["UpdateKeyHttpController_update"];
         trace?: never;
     };
@@ -105,6 +105,23 @@ export interface paths {
         get: operations["AuditHttpController_history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show a recoverable key's plaintext again (root or role revealer); a KeyRevealed event naming the caller and this request is recorded before it is sent */
+        post: operations["RevealKeyHttpController_reveal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -301,6 +318,15 @@ export interface components {
             nextCursor: string | null;
         };
         CreatedKeyDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps: string[] | null;
             annotations: {
                 [key: string]: string;
             };
@@ -317,6 +343,14 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             owner: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions: string[];
             /** @example sk */
             prefix: string;
             quota: components["schemas"]["QuotaDto"] | null;
@@ -341,6 +375,15 @@ export interface components {
             version: number;
         };
         CreateKeyRequestDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps?: string[] | null;
             annotations?: {
                 [key: string]: string;
             };
@@ -359,12 +402,25 @@ export interface components {
             /** @description Who the key belongs to (user, team, service) */
             owner?: string;
             /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions?: string[];
+            /**
              * @description Key prefix, 1-16 lowercase letters or digits
              * @example sk
              */
             prefix?: string;
             quota?: components["schemas"]["QuotaInputDto"];
             rateLimit?: components["schemas"]["RateLimitInputDto"];
+            /**
+             * @description Keep the plaintext sealed in the vault (envelope encryption) so a `revealer` can be shown it again (`POST /v1/keys/:id/reveal`); revoking destroys it. Not for imports (400): the service never had their plaintext
+             * @default false
+             */
+            recoverable?: boolean;
             /**
              * @example [
              *       "deploy"
@@ -425,6 +481,15 @@ export interface components {
             tenant: string;
         };
         ImportKeyRequestDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps?: string[] | null;
             annotations?: {
                 [key: string]: string;
             };
@@ -453,12 +518,25 @@ export interface components {
             /** @description Who the key belongs to (user, team, service) */
             owner?: string;
             /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions?: string[];
+            /**
              * @description Key prefix, 1-16 lowercase letters or digits
              * @example sk
              */
             prefix?: string;
             quota?: components["schemas"]["QuotaInputDto"];
             rateLimit?: components["schemas"]["RateLimitInputDto"];
+            /**
+             * @description Keep the plaintext sealed in the vault (envelope encryption) so a `revealer` can be shown it again (`POST /v1/keys/:id/reveal`); revoking destroys it. Not for imports (400): the service never had their plaintext
+             * @default false
+             */
+            recoverable?: boolean;
             /**
              * @example [
              *       "deploy"
@@ -482,6 +560,15 @@ export interface components {
             nextCursor?: string | null;
         };
         KeyRecordDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps: string[] | null;
             annotations: {
                 [key: string]: string;
             };
@@ -496,6 +583,14 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             owner: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions: string[];
             /** @example sk */
             prefix: string;
             quota: components["schemas"]["QuotaDto"] | null;
@@ -606,6 +701,15 @@ export interface components {
             results: components["schemas"]["LeakVerdictDto"][];
         };
         RotatedKeyDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps: string[] | null;
             annotations: {
                 [key: string]: string;
             };
@@ -622,6 +726,14 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             owner: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions: string[];
             /** @example sk */
             prefix: string;
             /**
@@ -656,6 +768,11 @@ export interface components {
              * @default 0
              */
             gracePeriodSeconds?: number;
+            /**
+             * @description Keep the new plaintext sealed in the vault, revealable; without it the key stops being recoverable (the old sealed secret is destroyed)
+             * @default false
+             */
+            recoverable?: boolean;
         };
         TenantVerificationsDto: {
             /** @description Ascending by start, summed over the tenant's keys; only buckets with answers */
@@ -690,6 +807,15 @@ export interface components {
             byVolume: components["schemas"]["TopKeyByVolumeDto"][];
         };
         UpdateKeyRequestDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address. null lifts the restriction; absent leaves it as it is
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps?: string[] | null;
             annotations?: {
                 [key: string]: string;
             };
@@ -699,13 +825,21 @@ export interface components {
             expiresAt?: string | null;
             name?: string;
             owner?: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard. Replaces the key's permissions; [] removes them all
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions?: string[];
             quota?: components["schemas"]["QuotaInputDto"] | null;
             rateLimit?: components["schemas"]["RateLimitInputDto"] | null;
             roles?: string[];
         };
         VerificationBucketDto: {
             /**
-             * @description Answers per verify code (VALID, EXPIRED, REVOKED, DISABLED, INSUFFICIENT_ROLES, RATE_LIMITED, USAGE_EXCEEDED, or any later code); codes with none are left out
+             * @description Answers per verify code (VALID, EXPIRED, REVOKED, DISABLED, FORBIDDEN, INSUFFICIENT_ROLES, INSUFFICIENT_PERMISSIONS, RATE_LIMITED, USAGE_EXCEEDED, or any later code); codes with none are left out
              * @example {
              *       "VALID": 120,
              *       "RATE_LIMITED": 3
@@ -723,14 +857,24 @@ export interface components {
             total: number;
         };
         VerifyKeyRequestDto: {
+            /**
+             * @description The address of the request your service is serving. A key with allowedIps answers FORBIDDEN when it is outside them, or not given (fail closed)
+             * @example 203.0.113.7
+             */
+            ip?: string;
             /** @description The key presented to your service */
             key: string;
+            /**
+             * @description A permission query the key's permissions must satisfy, else INSUFFICIENT_PERMISSIONS: names joined by AND / OR (any case; AND binds tighter) with parentheses. A malformed query is a 400 naming the position (0-based)
+             * @example (orders.read OR orders.write) AND billing.read
+             */
+            permissions?: string;
             /** @description Roles the key must all have, else INSUFFICIENT_ROLES */
             roles?: string[];
         };
         VerifyKeyResponseDto: {
             /** @enum {string} */
-            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "DISABLED" | "INSUFFICIENT_ROLES" | "RATE_LIMITED" | "USAGE_EXCEEDED";
+            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "DISABLED" | "FORBIDDEN" | "INSUFFICIENT_ROLES" | "INSUFFICIENT_PERMISSIONS" | "RATE_LIMITED" | "USAGE_EXCEEDED";
             /** Format: date-time */
             expiresAt?: string | null;
             keyId?: string;
@@ -805,7 +949,7 @@ export interface operations {
                 /** @description Root key only: narrow to one tenant */
                 tenant?: string;
                 to?: string;
-                type?: "KeyCreated" | "KeyUpdated" | "KeyUsed" | "KeyRevoked" | "KeyDisabled" | "KeyEnabled" | "KeyRotated";
+                type?: "KeyCreated" | "KeyUpdated" | "KeyUsed" | "KeyRevoked" | "KeyDisabled" | "KeyEnabled" | "KeyRotated" | "KeyRevealed";
             };
             header?: never;
             path?: never;
@@ -1007,7 +1151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Key verification is unavailable (Redis and PostgreSQL both unreachable), so the caller cannot be authenticated; nothing was changed. */
+            /** @description `recoverable: true` but no KEY_ENCRYPTION_KEY is configured (distributed topology); or the caller cannot be authenticated while the verification stores are down. Nothing was changed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1641,6 +1785,112 @@ export interface operations {
             };
         };
     };
+    RevealKeyHttpController_reveal: {
+        parameters: {
+            query?: {
+                /** @description Root key only: the key's tenant. Ids are unique per tenant; without it the root key reaches the one tenant holding the id (409 when several do). A tenant-bound key may name only its own. */
+                tenant?: unknown;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key as it stands, with its plaintext in `key` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedKeyDto"];
+                };
+            };
+            /** @description The request is malformed (body, path, query or header, or a URL that is not UTF-8); the message names the rule it broke. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one that does not verify; the message says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key is valid but has not the revealer role (admin alone is not enough) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such key, not one the caller may see, or a key that is not recoverable (its current secret was not issued with recoverable: true) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key is revoked: its sealed secret was destroyed with the revoke. Also: The root key named a key id that several tenants use, without ?tenant= to say whose. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is not JSON: send content-type application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No KEY_ENCRYPTION_KEY is configured, or the sealed secret is wrapped by a key-encryption key this service does not hold; or the caller cannot be authenticated while the verification stores are down. Nothing was recorded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     RevokeKeyHttpController_revoke: {
         parameters: {
             query?: {
@@ -1848,7 +2098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Key verification is unavailable (Redis and PostgreSQL both unreachable), so the caller cannot be authenticated; nothing was changed. */
+            /** @description `recoverable: true` but no KEY_ENCRYPTION_KEY is configured (distributed topology); or the caller cannot be authenticated while the verification stores are down. Nothing was changed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2205,7 +2455,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyKeyResponseDto"];
                 };
             };
-            /** @description The body is not a verify request (or not JSON); the message says which rule it broke */
+            /** @description The body is not a verify request (or not JSON); the message says which rule it broke: e.g. `ip must be an IPv4 address (four decimal parts) or an IPv6 address`, `permissions: unexpected ")" at position 29: expected "AND", "OR" or the end of the query` */
             400: {
                 headers: {
                     [name: string]: unknown;
