@@ -47,7 +47,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   const store = new PostgresEventStore(sql);
   await store.init();
   const repository = new KeyRepository(store);
-  const settler = new KeyChangeSettler({ afterAppend: async () => undefined }, store, new KeyServiceMetrics());
+  const settler = new KeyChangeSettler({ afterAppend: async () => undefined, afterAppendMany: async () => undefined }, store, new KeyServiceMetrics());
   const create = async (keyId: string) =>
     repository.create(
       { tenant: 'default', keyId },
