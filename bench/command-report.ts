@@ -1,6 +1,6 @@
 import type { BulkRow, LoadRow } from './command-loads';
 import type { OutageResult } from './kafka-outage.probe';
-import { CLOCK_TICKS_PER_SECOND } from './process-cpu';
+import { CLOCK_TICKS_PER_SECOND, CpuSample } from './process-cpu';
 
 /** The command rows of one run: the floor, single create and revoke, the bulk loads, the outage. */
 export interface CommandRuns {
@@ -30,9 +30,11 @@ function outageHolds(o: OutageResult): boolean {
 /** The "Commands" section of BENCHMARKS.md. */
 export function commandsReport(c: CommandRuns, durationSeconds: number): string {
   const line = (row: LoadRow | BulkRow) => {
-    const keys = isBulk(row) ? row.keysPerSecond : row === c.floor ? NaN : row.rps;
-    const f = againstFloor(row, c.floor);
-    return `| ${row.scenario} | ${row.rps.toFixed(0)} | ${Number.isNaN(keys) ? '–' : keys.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p99)} | ${f.rps.toFixed(2)} | ${f.p50.toFixed(2)} | ${row.requests} | ${row.failed} |`;
+    const keys = isBulk(row) ? row.keysPerSecond.toFixed(0) : row === c.floor ? '–' : row.rps.toFixed(0);
+    // A bulk request is not one command: its ratios to the floor would compare unlike things.
+    const f = isBulk(row) ? { rps: '–', p50: '–' } : { rps: againstFloor(row, c.floor).rps.toFixed(2), p50: againstFloor(row, c.floor).p50.toFixed(2) };
+    const rps = row.rps < 10 ? row.rps.toFixed(1) : row.rps.toFixed(0);
+    return `| ${row.scenario} | ${rps} | ${keys} | ${ms(row.p50)} | ${ms(row.p99)} | ${f.rps} | ${f.p50} | ${row.requests} | ${row.failed} |`;
   };
   const rows = [c.floor, c.create, ...(c.revoke ? [c.revoke] : []), ...c.bulk].map(line).join('\n');
   const o = c.outage;
@@ -58,14 +60,17 @@ ${o.brokerStartSeconds.toFixed(1)} s were the broker starting.
   return `## Commands against their floor
 
 The command floor (bench/command-floor.server.ts) is a bare Fastify route committing one row to
-PostgreSQL in one transaction (\`BEGIN; INSERT; COMMIT\` over \`pg\`, a pool of 10 as the service's),
-loaded exactly as create is: the same body, connections and duration, in the same run. "× floor" is requests/s over the floor's; "p50 ÷ floor" the p50 over its p50. For the bulk rows
-a request carries many keys: keys/s is what a migration waits on, and every key of every request
-must be created (a request with one item failed counts as failed). A bulk load is a fixed 6,000
-keys (60 requests of 100, or 6 of 1,000), its rates taken over the wall time of the whole load:
-a request of 1,000 keys can take seconds here, longer than a duration-bound load would wait for. Bulk items carry a name, a
-description, two roles, an owner, an environment, two annotations and a rate limit; imports also
-a SHA-256 hash (base64) and a prefix. Latency in milliseconds, client side.
+PostgreSQL in one transaction (\`BEGIN; INSERT; COMMIT\` over \`pg\`, a pool of 10 as the
+service's), loaded exactly as create is: the same body, connections and duration, in the same
+run. "× floor" is requests/s over the floor's; "p50 ÷ floor" the p50 over its p50. Latency in
+milliseconds, client side.
+
+For the bulk rows a request carries many keys: keys/s is what a migration waits on, and every key
+of every request must be created (a request with one item failed counts as failed). A bulk load
+is a fixed 6,000 keys (60 requests of 100, or 6 of 1,000), its rates taken over the wall time of
+the whole load: a request of 1,000 keys can take seconds here, longer than a duration-bound load
+would wait for. Bulk items carry a name, a description, two roles, an owner, an environment, two
+annotations and a rate limit; imports also a SHA-256 hash (base64) and a prefix.
 
 | Scenario | req/s | keys/s | p50 | p99 | × floor | p50 ÷ floor | requests | failed |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -108,7 +113,7 @@ export function commandTargetRows(c: CommandRuns): string[] {
 }
 
 /** The "CPU time per request" section: every process group's microseconds, per request (per key for bulk rows). */
-export function cpuReport(rows: readonly (LoadRow | BulkRow)[]): string {
+export function cpuReport(rows: readonly (LoadRow | BulkRow)[], idle?: CpuSample): string {
   const measured = rows.filter((r) => r.cpu);
   if (measured.length === 0) return '';
   const groups = [...(measured[0].cpu as ReadonlyMap<string, number>).keys()];
@@ -137,10 +142,14 @@ projector poll; the services flush usage), spread over that load's requests.
   floor, in their separate processes.
 - Not counted: the load generator (autocannon, in the bench's own process), which competes for the
   same two cores.
+- The two create rows of the outage probe tell the command's own CPU from the pipeline's behind
+  it: with the broker stopped, the relay publishes nothing and the projector applies nothing, so
+  what create costs with the broker up and not with it down is the relay, the broker, the
+  projector and their PostgreSQL reads and writes, per event, later.
 
 ${header}
 ${body}
-`;
+${idle ? `\nIdle, before the first load, the same processes used (milliseconds of CPU per second): ${[...idle.seconds].map(([g, sec]) => `${g} ${((1000 * sec) / idle.wallSeconds).toFixed(1)}`).join(', ')}.\n` : ''}`;
 }
 
 /** Prints the CPU columns of `rows`, for the BENCH_ONLY modes. */

@@ -9,7 +9,7 @@ import { BenchProcess, kafkaBroker, redisServer, spawnNode, waitForHttp } from '
 import { BulkRow, batchLoad, CREATE_BODY, CREATE_CONNECTIONS, floorLoad, importLoad } from './command-loads';
 import { commandsReport, CommandRuns, commandTargetRows, cpuReport, printCpu } from './command-report';
 import { measureKafkaOutage, OutageResult } from './kafka-outage.probe';
-import { fixedPid, microsecondsPerRequest, postgresBackendsOf, ProcessCpuMeter } from './process-cpu';
+import { CpuSample, fixedPid, microsecondsPerRequest, postgresBackendsOf, ProcessCpuMeter } from './process-cpu';
 import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
@@ -279,6 +279,10 @@ async function main(): Promise<void> {
       },
     ]);
 
+    // What the processes use with no load at all: the background every row's CPU figure includes.
+    await meter.start();
+    await new Promise((r) => setTimeout(r, 5000));
+    const idleCpu = await meter.stop();
     const keys = await createKeys(cached, 200);
     const validBodies = keys.map((k) => JSON.stringify({ key: k.key }));
     const unknownBodies = Array.from({ length: 200 }, () => JSON.stringify({ key: generateSecret('sk').plaintext }));
@@ -431,7 +435,7 @@ async function main(): Promise<void> {
       printVisibility(name, v);
     const history = await longHistoryLoad();
     printLongHistory(history);
-    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands);
+    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands, idleCpu);
   } finally {
     await postgresBackends?.close();
     for (const p of processes.reverse()) await p.stop();
@@ -482,6 +486,7 @@ function writeReport(
   { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }: VisibilityRuns,
   history: LongHistoryResult,
   commands: CommandRuns,
+  idleCpu: CpuSample,
 ): void {
   const [constant, redisGet, warm] = rows;
   const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -544,7 +549,7 @@ ${table}
   from the start of each second, so "80%" meant full load for most of every second.
 
 ${commandsReport(commands, DURATION)}
-${cpuReport([...rows, commands.floor, ...commands.bulk])}
+${cpuReport([...rows, commands.floor, ...(commands.outage ? [commands.outage.up, commands.outage.down] : []), ...commands.bulk], idleCpu)}
 ## Revocation visibility
 
 ${visibility.trials} trials: verifiers loop on one instance (cache warm) while another instance
