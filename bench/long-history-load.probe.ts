@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ApiKey, keyStreamId } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KeyChangeSettler } from '../apps/key-service/src/keys/key-change.settler';
 import { KeyRepository } from '../apps/key-service/src/keys/key.repository';

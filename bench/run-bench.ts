@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { generateSecret } from '@keys/secrets';
+import { generateSecret } from '@key-service/verifier';
 import { BenchProcess, kafkaBroker, redisServer, spawnNode, waitForHttp } from './bench-processes';
 import { BulkRow, batchLoad, CREATE_BODY, CREATE_CONNECTIONS, floorLoad, importLoad } from './command-loads';
 import { commandsReport, CommandRuns, commandTargetRows, cpuReport, printCpu } from './command-report';

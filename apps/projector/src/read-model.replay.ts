@@ -1,4 +1,4 @@
-import { upcastKeyEvent } from '@keys/domain';
+import { upcastKeyEvent } from '@key-service/events';
 import { EventStore } from '@keys/event-store';
 import { ProjectionSink } from '@keys/projections';
 

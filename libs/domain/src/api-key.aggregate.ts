@@ -1,14 +1,29 @@
-import { KEY_CREATED, KeyCreated, KeyCreatedData } from './creating/key-created.event';
-import { KEY_DISABLED, KeyDisabled } from './disabling/key-disabled.event';
-import { KEY_ENABLED, KeyEnabled } from './enabling/key-enabled.event';
+import {
+  KEY_CREATED,
+  KEY_DISABLED,
+  KEY_ENABLED,
+  KEY_REVOKED,
+  KEY_ROTATED,
+  KEY_UPDATED,
+  KEY_USED,
+  KeyCreated,
+  KeyCreatedData,
+  KeyDisabled,
+  KeyEnabled,
+  KeyEvent,
+  KeyRevoked,
+  KeyRotated,
+  KeyUpdated,
+  KeyUpdatedData,
+  KeyUsed,
+  LeakReport,
+  MinuteOutcomes,
+  minuteOf,
+  RateLimit,
+  StoredKeyStatus,
+  UsageQuota,
+} from '@key-service/events';
 import { KeyDomainError } from './key-domain.error';
-import { KeyEvent } from './key-event';
-import { StoredKeyStatus } from './key-status';
-import { RateLimit, UsageQuota } from './limits';
-import { KEY_REVOKED, KeyRevoked, LeakReport } from './revoking/key-revoked.event';
-import { KEY_ROTATED, KeyRotated } from './rotating/key-rotated.event';
-import { KEY_UPDATED, KeyUpdated, KeyUpdatedData } from './updating/key-updated.event';
-import { KEY_USED, KeyUsed, MinuteOutcomes, minuteOf } from './using/key-used.event';
 import { countUsage, LimitUsage, resetUsage } from './using/limit-usage';
 
 /** The hash of a rotated-out secret, which still verifies until `validUntil`. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ApiKey, RecordedKeyEvent } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { iso, RecordedKeyStream, T0 } from '../../../test/support/recorded-key-event.fixtures';
 import { keyDetailsProjection } from './key-details/key-details.projection';
 import { detailsOf } from './key-details/key-details.of-state';

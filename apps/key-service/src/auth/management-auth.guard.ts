@@ -2,12 +2,11 @@ import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, 
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { KeyHasher } from '@keys/secrets';
+import { KeyHasher, KeyVerifier } from '@key-service/verifier';
 import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
 import { ResolvedSecrets } from '../config/local-secrets';
-import { KeyVerifier } from '@keys/verification';
 import { declaredAccess } from './access.decorator';
-import { presentedKey } from '@keys/verification';
+import { presentedKey } from '@key-service/nestjs';
 import { Access } from './access.decorator';
 import { canManage, canRead, canReportLeaks, Principal } from './principal';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException } from '@nestjs/common';
-import { ApiKey, KeyCreated, KeyCreatedData, KeyStreamAddress } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { KeyCreated, KeyCreatedData, KeyStreamAddress } from '@key-service/events';
 import { Principal } from '../auth/principal';
 import { CreateKeyInput, toQuota } from './creating/create-key.command';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { effectiveStatus, KeyStatus } from '@keys/domain';
+import { effectiveStatus, KeyStatus } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
 
 export class RateLimitDto {

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { KeyProjection } from '../key-projection';
 import { KeyDetailsView } from './key-details.view';
 

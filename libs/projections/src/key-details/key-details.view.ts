@@ -1,4 +1,4 @@
-import { RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
 
 /** What list, get, the compat routes and a command's response show of a key. No hash, no secret. */
 export interface KeyDetails {

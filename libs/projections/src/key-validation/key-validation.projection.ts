@@ -1,4 +1,5 @@
-import { countUsage, RecordedKeyEvent, resetUsage } from '@keys/domain';
+import { countUsage, resetUsage } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { KeyProjection } from '../key-projection';
 import { KeyValidationView } from './key-validation.view';
 

@@ -1,4 +1,9 @@
-import { GraceSecret, LimitUsage, RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { GraceSecret, LimitUsage } from '@keys/domain';
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
+import { ValidationRecord } from '@key-service/verifier';
+
+// The record stored under each hash is what verifiers read: it is defined with them.
+export type { ValidationRecord };
 
 /** Per key: what verify needs, and every hash that leads to it. */
 export interface KeyValidationView {
@@ -16,22 +21,6 @@ export interface KeyValidationView {
   readonly limitUsage?: LimitUsage;
   readonly hash: string;
   readonly graceSecrets: readonly GraceSecret[];
-  readonly version: number;
-}
-
-/** The compact record stored under one hash (Redis value, in-process cache entry). */
-export interface ValidationRecord {
-  readonly keyId: string;
-  readonly tenant: string;
-  readonly name: string;
-  readonly status: StoredKeyStatus;
-  readonly roles: readonly string[];
-  readonly expiresAt: string | null;
-  /** Set for a rotated-out secret: the end of its grace period. */
-  readonly validUntil: string | null;
-  readonly rateLimit: RateLimit | null;
-  readonly quota: UsageQuota | null;
-  readonly quotaSetAt: string | null;
   readonly version: number;
 }
 

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { RateLimit, UsageQuota } from '@keys/domain';
+import { RateLimit, UsageQuota } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 

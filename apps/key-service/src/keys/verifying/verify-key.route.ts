@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import Ajv from 'ajv';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KeyVerifier } from '@keys/verification';
+import { KeyVerifier } from '@key-service/verifier';
 import { BodyValidationPipe } from '../../errors/body-validation.pipe';
 import { sendError } from '../../errors/http-error.filter';
 import { unsafeTextProblem } from '../../input/unsafe-text';

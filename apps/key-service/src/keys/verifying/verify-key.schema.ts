@@ -1,4 +1,4 @@
-import { VERIFY_CODES } from '@keys/verification';
+import { VERIFY_CODES } from '@key-service/verifier';
 import { ROLE_PATTERN } from '../creating/create-key.request.dto';
 
 /**

@@ -4,7 +4,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailable
 import { Public } from '../../auth/public.decorator';
 import { GetKeyQuery } from '../getting/get-key.query';
 import { KeyRecordDto, toKeyRecord } from '../key-record.dto';
-import { KeyVerifier } from '@keys/verification';
+import { KeyVerifier } from '@key-service/verifier';
 import { WhoamiRequestDto } from './verify-key.request.dto';
 
 /** POST /v1/keys/verify itself is a plain Fastify route: verify-key.route.ts. */

@@ -1,0 +1,62 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IncomingHttpHeaders } from 'node:http';
+import { KeyVerifier, VerificationUnavailableError, VerifyResult } from '@key-service/verifier';
+import { presentedKey } from './presented-key';
+import { KEY_ROLES_METADATA } from './require-key-roles.decorator';
+
+export const KEY_VERIFIER = Symbol('KEY_VERIFIER');
+
+/** What the guard leaves on the request for handlers: the verified key's id, tenant and roles. */
+export type RequestWithApiKey = { headers: IncomingHttpHeaders; apiKey?: VerifyResult };
+
+/**
+ * Authenticates a request by the API key it presents (`x-api-key`, `apiKey` or
+ * `Authorization: Bearer`), for any NestJS service that mounts KeyVerificationModule.
+ * 401 for a key that is not valid, 403 for missing roles, 429 for limits, 503 when undecidable.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(KEY_VERIFIER) private readonly verifier: KeyVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithApiKey>();
+    const key = presentedKey(request.headers);
+    if (!key) throw new UnauthorizedException('Missing API key: send it in x-api-key, apiKey or Authorization: Bearer');
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(KEY_ROLES_METADATA, [context.getHandler(), context.getClass()]) ?? [];
+    let result: VerifyResult;
+    try {
+      result = await this.verifier.verify(key, roles);
+    } catch (error) {
+      if (error instanceof VerificationUnavailableError) throw new ServiceUnavailableException('Key verification is temporarily unavailable');
+      throw error;
+    }
+    if (result.valid) {
+      request.apiKey = result;
+      return true;
+    }
+    switch (result.code) {
+      case 'INSUFFICIENT_ROLES':
+        throw new ForbiddenException(`API key lacks a required role (${roles.join(', ')})`);
+      case 'RATE_LIMITED':
+        throw new HttpException('API key rate limit exceeded', HttpStatus.TOO_MANY_REQUESTS);
+      case 'USAGE_EXCEEDED':
+        throw new HttpException('API key usage quota exhausted', HttpStatus.TOO_MANY_REQUESTS);
+      default:
+        throw new UnauthorizedException(`API key rejected: ${result.code}`);
+    }
+  }
+}
