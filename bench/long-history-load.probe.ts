@@ -55,7 +55,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
       ApiKey.empty().create(
         {
           keyId, tenant: 'default', name: 'hot', description: null, hash: randomUUID(), hashAlgorithm: 'hmac-sha256', prefix: 'sk', start: 'sk_…abcd',
-          roles: [], owner: null, environment: null, expiresAt: null, annotations: {}, rateLimit: null, quota: null,
+          roles: [], owner: null, environment: null, expiresAt: null, annotations: {}, rateLimit: null, quota: null, allowedIps: null, permissions: [],
         },
         new Date(),
       ),

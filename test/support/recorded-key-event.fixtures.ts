@@ -47,6 +47,8 @@ export class RecordedKeyStream {
           annotations: { purpose: 'ci' },
           rateLimit: null,
           quota: null,
+          allowedIps: null,
+          permissions: [],
           ...data,
         },
       },

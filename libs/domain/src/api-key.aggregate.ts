@@ -36,7 +36,7 @@ export interface GraceSecret {
  * Names what `evolve` folds into ApiKeyState. Bump it whenever the state gains a field or folds an
  * event differently: snapshots of state folded by other code are then never read (see KeySnapshot).
  */
-export const API_KEY_STATE_VERSION = 2;
+export const API_KEY_STATE_VERSION = 3;
 
 export interface ApiKeyState {
   readonly keyId: string;
@@ -70,6 +70,9 @@ export interface ApiKeyState {
   readonly usageCount: number;
   readonly revokedAt: string | null;
   readonly revokeReason: string | null;
+  // Access restrictions (since state version 3), as KeyCreated and KeyUpdated record them.
+  readonly allowedIps: readonly string[] | null;
+  readonly permissions: readonly string[];
 }
 
 /** The aggregate's state after its stream's first `version` events (null: not created yet). */

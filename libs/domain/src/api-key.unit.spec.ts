@@ -24,6 +24,8 @@ const created = (overrides: Partial<CreateKeyInput> = {}): KeyEvent => ({
     annotations: {},
     rateLimit: null,
     quota: null,
+    allowedIps: null,
+    permissions: [],
     ...overrides,
   },
 });

@@ -26,8 +26,8 @@ export const KEY_EVENT_TYPES: readonly KeyEventType[] = [
  * A type as well as a value, so a message's `schemaVersion` is typed by its `type` (KeyEventMessage).
  */
 export interface KeyEventSchemaVersions {
-  readonly KeyCreated: 2;
-  readonly KeyUpdated: 1;
+  readonly KeyCreated: 3;
+  readonly KeyUpdated: 2;
   readonly KeyUsed: 2;
   readonly KeyRevoked: 1;
   readonly KeyDisabled: 1;
@@ -36,8 +36,8 @@ export interface KeyEventSchemaVersions {
 }
 
 export const KEY_EVENT_SCHEMA_VERSION: Readonly<Record<KeyEventType, number>> & KeyEventSchemaVersions = {
-  KeyCreated: 2,
-  KeyUpdated: 1,
+  KeyCreated: 3,
+  KeyUpdated: 2,
   KeyUsed: 2,
   KeyRevoked: 1,
   KeyDisabled: 1,

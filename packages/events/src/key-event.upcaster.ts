@@ -27,7 +27,13 @@ type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
  */
 const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {
   // Version 2 records how the hash was made; every key before it was issued here, under the pepper.
-  KeyCreated: { 1: (data) => ({ ...data, hashAlgorithm: 'hmac-sha256' }) },
+  KeyCreated: {
+    1: (data) => ({ ...data, hashAlgorithm: 'hmac-sha256' }),
+    // Version 3 adds the access restrictions; every key before it had none.
+    2: (data) => ({ ...data, allowedIps: null, permissions: [] }),
+  },
+  // Version 2 may change allowedIps and permissions; a version 1 update changed neither, so it is one as it stands.
+  KeyUpdated: { 1: (data) => data },
   KeyUsed: {
     // v1 counted successful verifications only, with no per-minute split: all of them are put in
     // the minute of `lastUsedAt` (a window straddling a minute is counted in the later one).

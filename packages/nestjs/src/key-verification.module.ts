@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { KeyHasher, KeyVerifier, openRedisVerification, PgValidationReader, RedisUsageQueue, RedisVerification, redisKeyspace } from '@key-service/verifier';
-import { ApiKeyGuard, KEY_VERIFIER } from './api-key.guard';
+import { ApiKeyGuard, KEY_VERIFIER, TRUSTED_PROXY_RANGES } from './api-key.guard';
+import { trustedProxyRanges } from './client-address';
 import { openSqlReader, SqlReaderConnection } from './sql-reader.connection';
 
 export interface KeyVerificationOptions {
@@ -16,6 +17,13 @@ export interface KeyVerificationOptions {
    */
   readonly databaseUrl?: string;
   readonly cacheTtlMs?: number;
+  /**
+   * Proxies (IP addresses or CIDR ranges) in front of this service whose `X-Forwarded-For` names
+   * the caller, for keys with an IP allowlist. Defaults to the `TRUSTED_PROXIES` environment
+   * variable (comma-separated); without either the socket's peer is the caller and the header is
+   * ignored. A bad entry fails the module at start.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** What the module opened, for its shutdown (and for tests that cut a connection on purpose). */
@@ -44,13 +52,19 @@ class KeyVerificationLifecycle implements OnApplicationShutdown {
  *
  *   imports: [KeyVerificationModule.forRoot({ redisUrl, pepper })]
  *   @UseGuards(ApiKeyGuard) @RequireKeyRoles('orders:write')
+ *   @RequireKeyPermissions('(orders.read OR orders.write) AND billing.read')
  */
 @Module({})
 export class KeyVerificationModule {
   static forRoot(options: KeyVerificationOptions): DynamicModule {
+    // Checked now, so a bad entry stops the start instead of refusing every request later.
+    const trusted = options.trustedProxies
+      ? trustedProxyRanges(options.trustedProxies, 'trustedProxies')
+      : trustedProxyRanges(process.env.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
     return {
       module: KeyVerificationModule,
       providers: [
+        { provide: TRUSTED_PROXY_RANGES, useValue: trusted },
         {
           provide: KEY_VERIFICATION_CONNECTIONS,
           useFactory: async (): Promise<KeyVerificationConnections> => {
@@ -89,7 +103,7 @@ export class KeyVerificationModule {
         KeyVerificationLifecycle,
         ApiKeyGuard,
       ],
-      exports: [KEY_VERIFIER, KEY_VERIFICATION_CONNECTIONS, ApiKeyGuard],
+      exports: [KEY_VERIFIER, KEY_VERIFICATION_CONNECTIONS, TRUSTED_PROXY_RANGES, ApiKeyGuard],
     };
   }
 }

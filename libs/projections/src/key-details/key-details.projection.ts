@@ -29,6 +29,8 @@ function evolve(view: KeyDetailsView | null, event: RecordedKeyEvent): KeyDetail
       revokedAt: null,
       revokeReason: null,
       version,
+      allowedIps: d.allowedIps,
+      permissions: d.permissions,
       createdPosition: event.position,
     };
   }

@@ -44,6 +44,8 @@ const created = (keyId: string, hash: string): KeyEvent => ({
     annotations: {},
     rateLimit: null,
     quota: null,
+    allowedIps: null,
+    permissions: [],
   },
 });
 

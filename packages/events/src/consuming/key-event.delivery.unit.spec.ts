@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RecordedKeyEvent } from '../key-event';
+import { KEY_EVENT_SCHEMA_VERSION, RecordedKeyEvent } from '../key-event';
 import { KafkaKeyEventEnvelope } from '../key-event.envelope';
 import { MalformedKeyEventError } from '../malformed-key-event.error';
 import { KeyEventDelivery } from './key-event.delivery';
@@ -56,7 +56,7 @@ describe('KeyEventDelivery', () => {
     expect(await delivery.deliver(first)).toBe('redelivery');
     expect(await delivery.deliver(message(2, 'KeyRevoked', { reason: 'leaked' }))).toBe('redelivery');
     expect(seen.map((e) => [e.type, e.version, e.schemaVersion])).toEqual([
-      ['KeyCreated', 1, 2],
+      ['KeyCreated', 1, KEY_EVENT_SCHEMA_VERSION.KeyCreated],
       ['KeyRevoked', 2, 1],
     ]);
     // KeyCreated v1 had no hashAlgorithm: the upcaster fills in what every such key was made with.

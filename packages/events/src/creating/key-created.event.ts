@@ -31,6 +31,11 @@ export interface KeyCreatedData {
   readonly annotations: Readonly<Record<string, string>>;
   readonly rateLimit: RateLimit | null;
   readonly quota: UsageQuota | null;
+  // Access restrictions (schema version 3; version 2 events are upcast to none of them).
+  /** Canonical IP addresses and CIDR ranges verify admits the key from; null: any address. */
+  readonly allowedIps: readonly string[] | null;
+  /** What permission queries at verify are evaluated against. */
+  readonly permissions: readonly string[];
 }
 
 export interface KeyCreated {

@@ -13,6 +13,10 @@ export interface KeyUpdatedData {
   readonly environment?: string | null;
   readonly rateLimit?: RateLimit | null;
   readonly quota?: UsageQuota | null;
+  // Access restrictions (schema version 2; version 1 events have neither).
+  /** `null` lifts the restriction. */
+  readonly allowedIps?: readonly string[] | null;
+  readonly permissions?: readonly string[];
 }
 
 export interface KeyUpdated {

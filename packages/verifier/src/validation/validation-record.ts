@@ -1,4 +1,5 @@
 import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
+import { IpRange } from '../access/ip-allowlist';
 
 /**
  * The compact record the key service's validation model stores under one key hash (Redis value,
@@ -18,4 +19,9 @@ export interface ValidationRecord {
   readonly quota: UsageQuota | null;
   readonly quotaSetAt: string | null;
   readonly version: number;
+  // Access restrictions, present only when the key has them (records stored before have neither).
+  /** The allowlist parsed into ranges when the record is built, so verify parses only the caller's address. */
+  readonly ipRanges?: readonly IpRange[];
+  /** The key's permissions, for permission queries (a Set of them is made once per record in memory: permissionSetOf). */
+  readonly permissions?: readonly string[];
 }

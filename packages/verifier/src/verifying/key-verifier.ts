@@ -5,6 +5,7 @@ import { KeyHasher } from '../secrets/key-hasher';
 import { ValidationRecord } from '../validation/validation-record';
 import { UsageLimiter } from '../limiting/usage-limiter.port';
 import { ValidationLookup } from './validation-lookup.port';
+import { ipForbidden, NO_ACCESS_CONTEXT, permissionsUnmet, VerifyAccess } from './verify-access';
 import { VerifyCode, VerifyResult } from './verify-result';
 
 export interface KeyVerifierDeps {
@@ -29,8 +30,9 @@ const NOT_FOUND: VerifyResult = { valid: false, code: 'NOT_FOUND' };
 
 /**
  * Decides whether a presented key is valid, in this order: shape and checksum (no lookup), the
- * record of its hash, grace period, status and expiry, roles, then rate limit and quota. The same
- * class serves the key service's verify route and the guard other services mount.
+ * record of its hash, grace period, status and expiry, the caller's address (FORBIDDEN), roles,
+ * permissions, then rate limit and quota: Unkey's order, so a refused request never spends a
+ * limit. The same class serves the key service's verify route and the guard other services mount.
  */
 export class KeyVerifier {
   private readonly now: () => number;
@@ -39,7 +41,7 @@ export class KeyVerifier {
     this.now = deps.now ?? Date.now;
   }
 
-  async verify(plaintext: string, requiredRoles: readonly string[] = []): Promise<VerifyResult> {
+  async verify(plaintext: string, requiredRoles: readonly string[] = [], access: VerifyAccess = NO_ACCESS_CONTEXT): Promise<VerifyResult> {
     const record = await this.recordOf(plaintext);
     if (!record) return NOT_FOUND;
     const now = this.now();
@@ -52,9 +54,17 @@ export class KeyVerifier {
       this.deps.onOutcome?.(streamId, status, hasQuota);
       return { valid: false, code: status, ...about };
     }
+    if (ipForbidden(record, access.ip)) {
+      this.deps.onOutcome?.(streamId, 'FORBIDDEN', hasQuota);
+      return { valid: false, code: 'FORBIDDEN', ...about };
+    }
     if (requiredRoles.some((role) => !record.roles.includes(role))) {
       this.deps.onOutcome?.(streamId, 'INSUFFICIENT_ROLES', hasQuota);
       return { valid: false, code: 'INSUFFICIENT_ROLES', ...about };
+    }
+    if (permissionsUnmet(record, access.permissions)) {
+      this.deps.onOutcome?.(streamId, 'INSUFFICIENT_PERMISSIONS', hasQuota);
+      return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', ...about };
     }
     const limits = await this.deps.limiter.admit(
       { streamId, rateLimit: record.rateLimit, quota: record.quota, quotaSetAt: record.quotaSetAt ?? null },

@@ -5,7 +5,9 @@ export type VerifyCode =
   | 'EXPIRED'
   | 'REVOKED'
   | 'DISABLED'
+  | 'FORBIDDEN'
   | 'INSUFFICIENT_ROLES'
+  | 'INSUFFICIENT_PERMISSIONS'
   | 'RATE_LIMITED'
   | 'USAGE_EXCEEDED';
 
@@ -15,7 +17,9 @@ export const VERIFY_CODES: readonly VerifyCode[] = [
   'EXPIRED',
   'REVOKED',
   'DISABLED',
+  'FORBIDDEN',
   'INSUFFICIENT_ROLES',
+  'INSUFFICIENT_PERMISSIONS',
   'RATE_LIMITED',
   'USAGE_EXCEEDED',
 ];
