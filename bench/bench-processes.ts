@@ -1,5 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -65,5 +66,53 @@ export function kafkaBroker(port: number, dataDir: string) {
       return brokers.trim();
     },
     stop: () => void run('clean'),
+    /** Stops the broker and keeps its data: an outage of the bus, the topic intact. */
+    pause: () => void run('stop'),
+    /** Starts it again on the same data and ports, after pause(). */
+    resume: () => void run('start', '--keep-data'),
+    /** The broker's JVM, for its CPU time (kafka.sh writes the pid of the java process). */
+    pid: (): number | undefined => {
+      try {
+        return Number(readFileSync(join(dataDir, 'kafka.pid'), 'utf8').trim()) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * A redis-server of the bench's own, on its own port: the services, the projector and the
+ * baselines all use it, so its CPU time is the bench's alone, not the shared Redis's other tenants'.
+ * Nothing is kept on disk.
+ */
+export async function redisServer(port: number, logDir: string): Promise<BenchProcess & { url: string }> {
+  const log = createWriteStream(join(logDir, 'redis-server.log'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not come up on port ${port} (log: ${logDir}/redis-server.log)`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    name: 'redis-server',
+    child,
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

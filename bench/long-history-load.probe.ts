@@ -50,7 +50,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   await store.init();
   // No key of the probe is recoverable: the vault is never written.
   const repository = new KeyRepository(store, new KeyVaultPgStore(sql));
-  const settler = new KeyChangeSettler({ afterAppend: async () => undefined }, store, new KeyServiceMetrics());
+  const settler = new KeyChangeSettler({ afterAppend: async () => undefined, afterAppendMany: async () => undefined }, store, new KeyServiceMetrics());
   const create = async (keyId: string) =>
     repository.create(
       { tenant: 'default', keyId },

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { generateSecret } from '@key-service/verifier';
-import { BenchProcess, kafkaBroker, spawnNode, waitForHttp } from './bench-processes';
+import { BenchProcess, kafkaBroker, redisServer, spawnNode, waitForHttp } from './bench-processes';
+import { BulkRow, batchLoad, CREATE_BODY, CREATE_CONNECTIONS, floorLoad, importLoad } from './command-loads';
+import { commandsReport, CommandRuns, commandTargetRows, cpuReport, printCpu } from './command-report';
+import { measureKafkaOutage, OutageResult } from './kafka-outage.probe';
+import { CpuSample, fixedPid, microsecondsPerRequest, postgresBackendsOf, ProcessCpuMeter } from './process-cpu';
 import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
@@ -18,7 +22,8 @@ import { HistogramSeries, parseHistogram } from './prometheus-histogram';
  */
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Unset: the bench starts a redis-server of its own (its CPU time is then the bench's alone). */
+const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL;
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -38,10 +43,12 @@ const PORTS = {
   floorVerify: 3197 + OFFSET,
   floorManage: 3198 + OFFSET,
   baseline: 3199 + OFFSET,
+  commandFloor: 3196 + OFFSET,
+  redis: 26379 + OFFSET,
   kafka: 29292 + OFFSET * 10,
 };
 
-interface Row {
+export interface Row {
   readonly scenario: string;
   readonly rps: number;
   readonly p50: number;
@@ -51,9 +58,14 @@ interface Row {
   /** Errors, timeouts, unexpected statuses and wrong answers. */
   readonly failed: number;
   readonly note?: string;
+  /** Microseconds of CPU per request of each process group, and `total` (process-cpu.ts). */
+  readonly cpu?: ReadonlyMap<string, number>;
 }
 
-interface LoadOptions {
+/** Set once the processes run: every load() then measures their CPU time (process-cpu.ts). */
+let meter: ProcessCpuMeter | undefined;
+
+export interface LoadOptions {
   readonly url: string;
   readonly method?: 'GET' | 'POST';
   readonly headers?: Record<string, string>;
@@ -71,6 +83,7 @@ interface LoadOptions {
 async function load(scenario: string, options: LoadOptions, note?: string): Promise<Row> {
   let next = 0;
   const bodies = options.bodies;
+  await meter?.start();
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'POST',
@@ -82,6 +95,7 @@ async function load(scenario: string, options: LoadOptions, note?: string): Prom
     setupClient: bodies ? (client) => client.setBody(bodies[next++ % bodies.length]) : undefined,
     verifyBody: options.expect,
   } as autocannon.Options);
+  const cpuSample = await meter?.stop();
   const expectedStatus = options.expectStatus ?? 200;
   const wrongStatus = Object.entries(result.statusCodeStats ?? {})
     .filter(([status]) => Number(status) !== expectedStatus)
@@ -95,6 +109,7 @@ async function load(scenario: string, options: LoadOptions, note?: string): Prom
     requests: result.requests.total,
     failed: result.errors + result.timeouts + wrongStatus + (result.mismatches ?? 0),
     note,
+    cpu: cpuSample && microsecondsPerRequest(cpuSample, result.requests.total),
   };
   process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, p99.9 ${row.p999} ms, failed ${row.failed}\n`);
   return row;
@@ -162,6 +177,15 @@ async function createKeys(baseUrl: string, count: number): Promise<{ id: string;
   return keys;
 }
 
+/** Batch create (100 and 1,000 keys per request) and import (1,000 per request): command-loads.ts. */
+async function bulkLoads(serviceUrl: string): Promise<BulkRow[]> {
+  return [
+    await batchLoad(load, serviceUrl, ROOT_KEY, 100, 4),
+    await batchLoad(load, serviceUrl, ROOT_KEY, 1000, 2),
+    await importLoad(load, serviceUrl, ROOT_KEY, 1000, 2),
+  ];
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -197,7 +221,11 @@ async function main(): Promise<void> {
   const schema = await createSchema();
   const kafka = kafkaBroker(PORTS.kafka, join(tmpdir(), `keyservice-bench-kafka-${OFFSET}`));
   const processes: BenchProcess[] = [];
+  let postgresBackends: ReturnType<typeof postgresBackendsOf> | undefined;
   try {
+    const redis = BENCH_REDIS_URL ? null : await redisServer(PORTS.redis, logDir);
+    if (redis) processes.push(redis);
+    const REDIS_URL = redis?.url ?? (BENCH_REDIS_URL as string);
     const brokers = kafka.start();
     const env = {
       DATABASE_URL: schema.url,
@@ -220,6 +248,8 @@ async function main(): Promise<void> {
     const floorEnv = { DATABASE_URL: schema.url, REDIS_URL, REDIS_KEY_PREFIX: prefix };
     processes.push(spawnNode('revocation-floor-verify', 'bench/revocation-floor.server.js', { ...floorEnv, PORT: String(PORTS.floorVerify) }, logDir));
     processes.push(spawnNode('revocation-floor-manage', 'bench/revocation-floor.server.js', { ...floorEnv, PORT: String(PORTS.floorManage) }, logDir));
+    processes.push(spawnNode('command-floor', 'bench/command-floor.server.js', { DATABASE_URL: schema.url, PORT: String(PORTS.commandFloor) }, logDir));
+    const commandFloor = `http://127.0.0.1:${PORTS.commandFloor}`;
     const cached = `http://127.0.0.1:${PORTS.cached}`;
     const uncached = `http://127.0.0.1:${PORTS.uncached}`;
     const baseline = `http://127.0.0.1:${PORTS.baseline}`;
@@ -230,8 +260,29 @@ async function main(): Promise<void> {
       waitForHttp(`${baseline}/constant`),
       waitForHttp(floor.verifyUrl),
       waitForHttp(floor.manageUrl),
+      waitForHttp(commandFloor),
+    ]);
+    // CPU time per request of every process a load touches (process-cpu.ts), by group.
+    const pidOf = (name: string) => () => processes.find((p) => p.name === name)?.child.pid;
+    const nodePids = () => processes.filter((p) => p.name !== 'redis-server').flatMap((p) => (p.child.pid ? [p.child.pid] : []));
+    postgresBackends = postgresBackendsOf('PostgreSQL backends', DATABASE_URL, nodePids);
+    meter = new ProcessCpuMeter([
+      fixedPid('key-service, cache warm', pidOf('key-service-cached')),
+      fixedPid('key-service, cache cold', pidOf('key-service-uncached')),
+      fixedPid('projector', pidOf('projector')),
+      postgresBackends,
+      fixedPid('Redis', pidOf('redis-server')),
+      fixedPid('Kafka broker', () => kafka.pid()),
+      {
+        name: 'baseline / floor servers',
+        pids: async () => processes.filter((p) => /baseline|floor/.test(p.name)).flatMap((p) => (p.child.pid ? [p.child.pid] : [])),
+      },
     ]);
 
+    // What the processes use with no load at all: the background every row's CPU figure includes.
+    await meter.start();
+    await new Promise((r) => setTimeout(r, 5000));
+    const idleCpu = await meter.stop();
     const keys = await createKeys(cached, 200);
     const validBodies = keys.map((k) => JSON.stringify({ key: k.key }));
     const unknownBodies = Array.from({ length: 200 }, () => JSON.stringify({ key: generateSecret('sk').plaintext }));
@@ -249,6 +300,29 @@ async function main(): Promise<void> {
         `key service, its own metric: ${own.count} revokes, mean ${((1000 * own.sum) / Math.max(1, own.count)).toFixed(1)} ms, ${own.buckets.get(0.01) ?? 0} in force within 10 ms\n`,
       );
       printVisibility('floor (commit + Redis publish, bare Fastify)', await measureRevocationVisibility({ ...floor, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers }));
+      return;
+    }
+    const createLoad = (scenario: string) =>
+      load(scenario, {
+        url: `${cached}/v1/keys`,
+        headers: { 'x-api-key': ROOT_KEY },
+        connections: CREATE_CONNECTIONS,
+        expectStatus: 201,
+        requests: [{ method: 'POST', body: CREATE_BODY } as autocannon.Request],
+      });
+    const outage = () =>
+      measureKafkaOutage({ createLoad, broker: kafka, databaseUrl: schema.url, brokers, topic: env.KAFKA_TOPIC });
+    if (ONLY === 'commands') {
+      // Floor and create twice, alternating, so a drift of the shared box shows as a drift.
+      const paired = [await floorLoad(load, commandFloor), await createLoad('create'), await floorLoad(load, commandFloor), await createLoad('create')];
+      const bulk = await bulkLoads(cached);
+      printCpu([...paired, ...bulk]);
+      return;
+    }
+    if (ONLY === 'outage') {
+      await createLoad('warm-up');
+      const result = await outage();
+      printCpu([result.up, result.down]);
       return;
     }
     if (ONLY === 'verify') {
@@ -302,18 +376,20 @@ async function main(): Promise<void> {
     rows.push(await paced(`verify, cache warm, at 40% of its peak (${halfRate} req/s, paced)`, { ...warm, bodies: validBodies }, halfRate));
     rows.push(await paced(`baseline: bare Fastify, constant, at the same ${halfRate} req/s, paced`, { ...constant, bodies: validBodies }, halfRate));
 
+    // The floor, loaded exactly as create is next: the least a durable command costs on this box now.
+    const floorRow = await floorLoad(load, commandFloor);
     const created: string[] = [];
     const createRow = await load(
       'create (append, query-model row and validation view in one PostgreSQL statement, Redis view, invalidation)',
       {
         url: `${cached}/v1/keys`,
         headers: { 'x-api-key': ROOT_KEY },
-        connections: 16,
+        connections: CREATE_CONNECTIONS,
         expectStatus: 201,
         requests: [
           {
             method: 'POST',
-            body: JSON.stringify({ name: 'bench create' }),
+            body: CREATE_BODY,
             onResponse: (status: number, body: string) => {
               if (status === 201) created.push((JSON.parse(body) as { id: string }).id);
             },
@@ -323,8 +399,7 @@ async function main(): Promise<void> {
     );
     rows.push(createRow);
     let nextRevoke = 0;
-    rows.push(
-      await load('revoke (same path as create, one key each)', {
+    const revokeRow = await load('revoke (same path as create, one key each)', {
         url: `${cached}/v1/keys`,
         headers: { 'x-api-key': ROOT_KEY },
         connections: 16,
@@ -336,8 +411,11 @@ async function main(): Promise<void> {
             setupRequest: (request: autocannon.Request) => ({ ...request, path: `/v1/keys/${created[nextRevoke++ % created.length]}/revoke` }),
           } as autocannon.Request,
         ],
-      }),
-    );
+      });
+    rows.push(revokeRow);
+    // The outage first: the bulk loads leave the relay tens of thousands of events to publish.
+    const outageResult = await outage();
+    const commands: CommandRuns = { floor: floorRow, create: createRow, revoke: revokeRow, outage: outageResult, bulk: await bulkLoads(cached) };
 
     process.stdout.write('revocation visibility...\n');
     const effectiveBefore = await revocationsInForce(uncached);
@@ -357,8 +435,9 @@ async function main(): Promise<void> {
       printVisibility(name, v);
     const history = await longHistoryLoad();
     printLongHistory(history);
-    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history);
+    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands, idleCpu);
   } finally {
+    await postgresBackends?.close();
     for (const p of processes.reverse()) await p.stop();
     try {
       kafka.stop();
@@ -406,6 +485,8 @@ function writeReport(
   baselineAtRate: Row,
   { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }: VisibilityRuns,
   history: LongHistoryResult,
+  commands: CommandRuns,
+  idleCpu: CpuSample,
 ): void {
   const [constant, redisGet, warm] = rows;
   const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -425,6 +506,7 @@ function writeReport(
     `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 90))} | ${ms(percentile(values, 99))} | ${ms(Math.max(...values))} |`;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   const cpu = cpus();
+  // Targets: issue 16's verify, guard and replay rows sit beside commandTargetRows(commands) below.
   const report = `# Benchmarks
 
 Measured by \`npm run bench\` (bench/run-bench.ts) on ${new Date().toISOString().slice(0, 10)}. Nothing here is asserted by a test:
@@ -466,6 +548,8 @@ ${table}
   is not a constant rate: it gives each connection a budget per second and sends it back to back
   from the start of each second, so "80%" meant full load for most of every second.
 
+${commandsReport(commands, DURATION)}
+${cpuReport([...rows, commands.floor, ...(commands.outage ? [commands.outage.up, commands.outage.down] : []), ...commands.bulk], idleCpu)}
 ## Revocation visibility
 
 ${visibility.trials} trials: verifiers loop on one instance (cache warm) while another instance
@@ -523,14 +607,16 @@ the real PostgreSQL, in the same run as a key two events long:
 | verify p99 < 5 ms at 80% of its peak | ${ms(atEighty.p99)} ms (the bare constant route at the same rate: ${ms(baselineAtRate.p99)} ms) | ${verdict(atEighty.p99 < 5)} |
 | revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms with 4 verifiers, ${ms(percentile(light, 99))} ms with 1 (p50 ${ms(percentile(vis, 50))} / ${ms(percentile(light, 50))} ms); the floor: p99 ${ms(percentile(floorVis, 99))} / ${ms(percentile(floorLight, 99))} ms | ${verdict(percentile(vis, 99) <= 10)} |
 | zero failed or wrong answers | ${failed} | ${verdict(failed === 0)} |
+${commandTargetRows(commands).join('\n')}
 
 Where a target is not met, [docs/verification.md](docs/verification.md#performance-known-gaps) says
 what the figures point at and what is planned.
 
 ## Reproduce
 
-PostgreSQL on 127.0.0.1:5432 (database \`test\`, or \`BENCH_DATABASE_URL\`), Redis on 127.0.0.1:6379
-(or \`BENCH_REDIS_URL\`), Java 17 and Maven for the Kafka broker (fetched like the tests'), then:
+PostgreSQL on 127.0.0.1:5432 (database \`test\`, or \`BENCH_DATABASE_URL\`), \`redis-server\` on the PATH (the
+bench starts its own, on port 26379 + \`BENCH_PORT_OFFSET\`; \`BENCH_REDIS_URL\` uses a running one instead, and its
+CPU time is then not measured), Java 17 and Maven for the Kafka broker (fetched like the tests'), then:
 
 \`\`\`
 npm ci
@@ -539,6 +625,8 @@ BENCH_ONLY=revocation npm run bench               # only the revocation probe, o
 BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
+BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), batch create and import, with CPU per request, printed
+BENCH_ONLY=outage npm run bench                   # only create with the bench's broker up, then stopped, then the topic checked once it is back, printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 BENCH_PORT_OFFSET=100 npm run bench               # every port moved, to run beside another bench or the tests
 \`\`\`

@@ -67,7 +67,7 @@ describe('Bad input over HTTP', () => {
     const text = await svc.request('POST', '/v1/keys/verify', { key: null, rawBody: 'abc', headers: { 'content-type': 'text/plain' } });
     expect(text.body).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'Unsupported Media Type' });
     const huge = await svc.request('POST', '/v1/keys/verify', { key: null, body: { key: 'k'.repeat(70_000) } });
-    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: "Request body is larger than 65536 bytes, this route's limit (BODY_LIMIT_BYTES)" });
   });
 
   it('refuses malformed JSON, a non-object body, a non-JSON media type and an oversize body', async () => {
@@ -82,7 +82,7 @@ describe('Bad input over HTTP', () => {
     expect(text.body.statusCode).toBe(415);
     const huge = await svc.request('POST', '/v1/keys', { body: { name: 'x', description: 'd'.repeat(70_000) } });
     expect(huge.status).toBe(413);
-    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: "Request body is larger than 65536 bytes, this route's limit (BODY_LIMIT_BYTES)" });
     expect(await eventCount()).toBe(before);
   });
 

@@ -92,6 +92,21 @@ describe('Bulk create and import over HTTP', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('refuses a batch or an import over BULK_BODY_LIMIT_BYTES with a 413 naming the limit, appending nothing', async () => {
+    const before = await eventCount();
+    // 1,000 items each valid on its own (ten 500-character annotations), about 5 MiB together: over the 4 MiB default.
+    const annotations = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`note${i}`, 'n'.repeat(500)]));
+    const items = Array.from({ length: 1000 }, (_, i) => ({ name: `big ${i}`, annotations }));
+    expect(JSON.stringify({ keys: items }).length).toBeGreaterThan(4 * 1024 * 1024);
+    const message = "Request body is larger than 4194304 bytes, this route's limit (BULK_BODY_LIMIT_BYTES)";
+    const batch = await svc.request('POST', '/v1/keys/batch', { body: { keys: items } });
+    expect(batch.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message });
+    const imports = items.map((item) => ({ ...item, hash: sha256(foreignKey(), 'hex'), hashAlgorithm: 'sha256-hex' }));
+    const imported = await svc.request('POST', '/v1/keys/import', { body: { keys: imports } });
+    expect(imported.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message });
+    expect(await eventCount()).toBe(before);
+  });
+
   it('imports keys by SHA-256 in base64 or hex, each failing item with its reason, and records the algorithm, never a plaintext', async () => {
     const [unkeyStyle, hexStyle] = [foreignKey(), foreignKey()];
     await svc.request('POST', '/v1/keys', { body: { name: 'taken', id: 'legacy-taken', tenant: 'acme' } });
@@ -166,6 +181,36 @@ describe('Bulk create and import over HTTP', () => {
     expect(response.status).toBe(200);
     expect(response.body.results.filter((r: { status: number }) => r.status === 201)).toHaveLength(1000);
     expect(new Set(response.body.results.map((r: { key: { id: string } }) => r.key.id)).size).toBe(1000);
+  });
+
+  it('creates and imports 1,000 keys with every field set in one call each, over the single routes\' BODY_LIMIT_BYTES', async () => {
+    const full = (i: number, tenant: string) => ({
+      id: `${tenant}-full-${i}`,
+      tenant,
+      name: `migrated service key ${i}`,
+      description: 'Issued to the billing service for its nightly export; rotate after the Q3 audit.',
+      roles: ['billing:read', 'billing:export', 'reports:read'],
+      owner: 'team-billing@example.com',
+      environment: 'production',
+      prefix: 'bill',
+      expiresAt: '2030-01-01T00:00:00Z',
+      annotations: { 'cost-center': 'cc-4711', ticket: 'OPS-12345', 'created-by': 'migration-2026-12' },
+      rateLimit: { limit: 1000, durationMs: 60_000 },
+      quota: { remaining: 100_000, refill: 'monthly', refillAmount: 100_000 },
+    });
+    const batchBody = { keys: Array.from({ length: 1000 }, (_, i) => full(i, 'bulk-full')) };
+    expect(JSON.stringify(batchBody).length).toBeGreaterThan(64 * 1024);
+    const batch = await svc.request('POST', '/v1/keys/batch', { body: batchBody });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results.filter((r: { status: number }) => r.status === 201)).toHaveLength(1000);
+    expect(batch.body.results[999].key).toMatchObject({ id: 'bulk-full-full-999', tenant: 'bulk-full', owner: 'team-billing@example.com', roles: batchBody.keys[0].roles });
+
+    const importBody = { keys: Array.from({ length: 1000 }, (_, i) => ({ ...full(i, 'import-full'), hash: sha256(foreignKey(), 'base64'), hashAlgorithm: 'sha256-base64' })) };
+    const imported = await svc.request('POST', '/v1/keys/import', { body: importBody });
+    expect(imported.status).toBe(200);
+    expect(imported.body.failed).toEqual([]);
+    expect(imported.body.imported).toHaveLength(1000);
+    expect((await svc.request('GET', '/v1/keys/import-full-full-999?tenant=import-full')).body).toMatchObject({ name: 'migrated service key 999', environment: 'production' });
   });
 
   it('still verifies imported keys after a restart, the index rebuilt from the events', async () => {

@@ -12,6 +12,7 @@ import { httpServerOptions } from './config/http-server.options';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { ErrorResponseDto } from './errors/error-response.dto';
 import { HttpErrorFilter } from './errors/http-error.filter';
+import { registerBodyLimits } from './input/body-limits.hook';
 import { registerJsonBodyParser } from './input/json-body.parser';
 import { TextSafetyPipe } from './input/text-safety.pipe';
 import { VerifyKeyRequestDto } from './keys/verifying/verify-key.request.dto';
@@ -52,6 +53,8 @@ export async function createApp(
   });
   // Before anything adds a route: onRoute only sees routes added after it.
   if (options.onRoute) adapter.getInstance().addHook('onRoute', options.onRoute);
+  // The bulk routes (@BulkBody()) read bodies up to BULK_BODY_LIMIT_BYTES, every other route BODY_LIMIT_BYTES.
+  registerBodyLimits(adapter.getInstance(), config.bulkBodyLimitBytes);
   // JSON in UTF-8 only, depth-limited, no duplicate keys; Nest's own JSON and form parsers stay off (bodyParser: false).
   registerJsonBodyParser(adapter.getInstance(), config.bodyLimitBytes);
   registerRequestLogging(adapter.getInstance(), logger);

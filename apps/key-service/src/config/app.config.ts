@@ -6,6 +6,20 @@ import { loadTopology, Topology, TopologyError } from '@keys/topology';
 import { trustedProxyRanges } from '@key-service/nestjs';
 import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
 
+/** The default body limit of every route but the bulk ones (BODY_LIMIT_BYTES). */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * The default limit of `POST /v1/keys/batch` and `/v1/keys/import` (BULK_BODY_LIMIT_BYTES): 1,000
+ * items of about 4 KiB each. An item with every field set to a typical value (id, tenant, name,
+ * description, owner, environment, prefix, expiresAt, three roles, three annotations, a rate limit,
+ * a quota, and an import's hash) is under 1 KiB of JSON, so a full batch of them is under a quarter
+ * of it; items at every field's maximum (50 annotations of 512 characters) are about 33 KiB each,
+ * and a batch of those needs the limit raised, or fewer items per call.
+ */
+export const DEFAULT_BULK_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Past this a single body costs the process more memory and parse time than a batch is worth. */
+const MAX_BULK_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /**
  * The environment the service reads, validated at start: a wrong value stops the process with a
  * message that names the variable, instead of failing later on first use.
@@ -40,6 +54,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1024)
   BODY_LIMIT_BYTES?: number;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1024) @Max(MAX_BULK_BODY_LIMIT_BYTES)
+  BULK_BODY_LIMIT_BYTES?: number;
 
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(0) @Max(3_600_000)
   VERIFY_CACHE_TTL_MS?: number;
@@ -97,6 +114,8 @@ export interface AppConfig {
   readonly usageQuotaWindowMs: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** The body limit of the bulk routes (batch create, import), which carry up to 1,000 items. */
+  readonly bulkBodyLimitBytes: number;
   /** How long a client has to send a whole request, headers and body; then 408 and the connection closes. */
   readonly httpRequestTimeoutMs: number;
   /** How long a connection may pass no bytes either way, a request in progress included, before it is closed. */
@@ -157,6 +176,11 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     throw new ConfigurationError('Invalid configuration: KEY_PEPPER is required in the distributed topology');
   if (topology.kind === 'distributed' && !vars.ROOT_API_KEY)
     throw new ConfigurationError('Invalid configuration: ROOT_API_KEY is required in the distributed topology');
+  const bodyLimitBytes = vars.BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES;
+  const bulkBodyLimitBytes = vars.BULK_BODY_LIMIT_BYTES ?? Math.max(DEFAULT_BULK_BODY_LIMIT_BYTES, bodyLimitBytes);
+  // A bulk route refusing a body a single create would take would make batching worse than not.
+  if (bulkBodyLimitBytes < bodyLimitBytes)
+    throw new ConfigurationError(`Invalid configuration: BULK_BODY_LIMIT_BYTES (${bulkBodyLimitBytes}) must not be smaller than BODY_LIMIT_BYTES (${bodyLimitBytes})`);
   const deprecations: string[] = [];
   // Commands write the query model themselves now and wait for no projector: a deployment that
   // still sets the old bound starts as before, told it can drop it.
@@ -194,7 +218,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     usageWindowMs: (vars.USAGE_WINDOW_SECONDS ?? 60) * 1000,
     usageQuotaWindowMs: Math.min(vars.USAGE_QUOTA_WINDOW_SECONDS ?? 5, vars.USAGE_WINDOW_SECONDS ?? 60) * 1000,
     logLevel: vars.LOG_LEVEL ?? 'info',
-    bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 64 * 1024,
+    bodyLimitBytes,
+    bulkBodyLimitBytes,
     httpRequestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS ?? 10_000,
     httpIdleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,

@@ -23,6 +23,28 @@ describe('HTTP timeouts in the configuration', () => {
   });
 });
 
+describe('Body limits in the configuration', () => {
+  it('gives the bulk routes 4 MiB and every other route 64 KiB by default', () => {
+    const config = loadAppConfig({});
+    expect([config.bodyLimitBytes, config.bulkBodyLimitBytes]).toEqual([65_536, 4 * 1024 * 1024]);
+  });
+
+  it('reads each from the environment, the bulk limit following a larger BODY_LIMIT_BYTES when unset', () => {
+    expect(loadAppConfig({ BULK_BODY_LIMIT_BYTES: '1048576' }).bulkBodyLimitBytes).toBe(1_048_576);
+    expect(loadAppConfig({ BODY_LIMIT_BYTES: String(8 * 1024 * 1024) }).bulkBodyLimitBytes).toBe(8 * 1024 * 1024);
+  });
+
+  it.each([
+    [{ BULK_BODY_LIMIT_BYTES: 'big' }, 'BULK_BODY_LIMIT_BYTES must be an integer number'],
+    [{ BULK_BODY_LIMIT_BYTES: '100' }, 'BULK_BODY_LIMIT_BYTES must not be less than 1024'],
+    [{ BULK_BODY_LIMIT_BYTES: String(65 * 1024 * 1024) }, 'BULK_BODY_LIMIT_BYTES must not be greater than 67108864'],
+    [{ BULK_BODY_LIMIT_BYTES: '2048', BODY_LIMIT_BYTES: '4096' }, 'BULK_BODY_LIMIT_BYTES (2048) must not be smaller than BODY_LIMIT_BYTES (4096)'],
+  ])('refuses %o at start, naming the variable', (env, message) => {
+    expect(() => loadAppConfig(env)).toThrow(ConfigurationError);
+    expect(() => loadAppConfig(env)).toThrow(message);
+  });
+});
+
 describe('READ_YOUR_WRITES_TIMEOUT_MS, retired', () => {
   it('still starts, told the variable does nothing now', () => {
     const config = loadAppConfig({ READ_YOUR_WRITES_TIMEOUT_MS: '30000', HTTP_IDLE_TIMEOUT_MS: '20000' });

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { bodyTooLarge, isBodyTooLarge } from '../input/body-limits.hook';
 import { describeError } from './error-body';
 
 const logger = new Logger('HttpError');
@@ -28,7 +29,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    this.send(http.getRequest<FastifyRequest>().url, http.getResponse<FastifyReply>(), exception);
+    const request = http.getRequest<FastifyRequest>();
+    // Fastify's 413 says only "too large": say by how much the route allows, and which setting.
+    this.send(request.url, http.getResponse<FastifyReply>(), isBodyTooLarge(exception) ? bodyTooLarge(request) : exception);
   }
 
   /** Also Fastify's `frameworkErrors` (a URL that is not UTF-8, an overlong path parameter), which never reach Nest. */

@@ -10,7 +10,7 @@ import {
   validationRecords,
 } from '@keys/projections';
 import { RedisInvalidationBus } from '@key-service/verifier';
-import { ReadModelSync, StreamBeforeAppend } from './read-model-sync.port';
+import { AppendedChange, ReadModelSync, StreamBeforeAppend } from './read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {
   readonly pgWriter: KeyCommandPgWriter;
@@ -35,22 +35,45 @@ export class DistributedReadModelSync implements ReadModelSync {
   constructor(private readonly deps: DistributedReadModelSyncDeps) {}
 
   async afterAppend(events: readonly RecordedKeyEvent[], before: StreamBeforeAppend, after: KeyDetails): Promise<void> {
-    if (events.length === 0) return;
-    // Usage changes nothing verify decides on and nobody waits to read a usage flush: the
-    // projector alone carries it (lastUsedAt, usageCount), and the key's next command writes it too.
-    if (events.every((e) => e.type === 'KeyUsed')) return;
-    const last = events[events.length - 1];
-    // The append succeeded against `before`, so it and the events are the whole stream: no re-read.
-    const view = foldKeyEvents(keyValidationProjection, before.validation, [...before.events, ...events]).document;
-    if (!view) {
-      // Only a stream without KeyCreated folds to nothing; no command appends one.
-      this.logger.error(`Key ${keyStreamId(last.tenant, last.keyId)} folds to no validation view; its caches are dropped`);
-      return this.invalidate(keyStreamId(last.tenant, last.keyId));
-    }
+    const view = this.viewAfter(events, before);
+    if (view === undefined) return;
+    if (view === null) return this.invalidate(keyStreamId(events[0].tenant, events[0].keyId));
     // Verifiers read Redis, so Redis and the invalidation go first, while PostgreSQL is written
     // beside them; all are done before the response, so whichever a verifier reads (Redis, or
     // PostgreSQL when Redis is down) and whatever instance a GET lands on has the change.
     await Promise.all([this.deps.pgWriter.write(after, view), this.writeAndAnnounce(view)]);
+  }
+
+  /**
+   * As afterAppend for each key, but PostgreSQL gets all the keys' rows in a few multi-row
+   * statements (KeyCommandPgWriter.writeMany) instead of one statement and one commit per key;
+   * the Redis writes, one script per key as for a single command, are sent together (ioredis
+   * pipelines what is issued in one tick).
+   */
+  async afterAppendMany(changes: readonly AppendedChange[]): Promise<void> {
+    const rows: Array<{ details: KeyDetails; validation: KeyValidationView }> = [];
+    const invalidations: Promise<void>[] = [];
+    for (const { appended, before, after } of changes) {
+      const view = this.viewAfter(appended, before);
+      if (view === null) invalidations.push(this.invalidate(keyStreamId(appended[0].tenant, appended[0].keyId)));
+      else if (view !== undefined) rows.push({ details: after, validation: view });
+    }
+    await Promise.all([this.deps.pgWriter.writeMany(rows), ...rows.map((r) => this.writeAndAnnounce(r.validation)), ...invalidations]);
+  }
+
+  /** The key's validation view after `events`; undefined when nothing is to be written, null when it folds to nothing. */
+  private viewAfter(events: readonly RecordedKeyEvent[], before: StreamBeforeAppend): KeyValidationView | null | undefined {
+    if (events.length === 0) return undefined;
+    // Usage changes nothing verify decides on and nobody waits to read a usage flush: the
+    // projector alone carries it (lastUsedAt, usageCount), and the key's next command writes it too.
+    if (events.every((e) => e.type === 'KeyUsed')) return undefined;
+    // The append succeeded against `before`, so it and the events are the whole stream: no re-read.
+    const view = foldKeyEvents(keyValidationProjection, before.validation, [...before.events, ...events]).document;
+    if (view) return view;
+    // Only a stream without KeyCreated folds to nothing; no command appends one.
+    const last = events[events.length - 1];
+    this.logger.error(`Key ${keyStreamId(last.tenant, last.keyId)} folds to no validation view; its caches are dropped`);
+    return null;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { RecordedKeyEvent } from '@key-service/events';
 import { PositionFeedRunner } from '@keys/projections';
-import { ReadModelSync } from './read-model-sync.port';
+import { AppendedChange, ReadModelSync } from './read-model-sync.port';
 
 /**
  * With in-process projections a command returns only once its events are projected (the query
@@ -18,5 +18,13 @@ export class InProcessReadModelSync implements ReadModelSync {
     if (events.length === 0) return;
     const last = events[events.length - 1];
     if (!(await this.feed.waitFor(last.position))) this.logger.warn(`Projections have not reached position ${last.position} yet; reads may lag`);
+  }
+
+  /** The feed applies in position order: waiting for the last event waits for every one before it. */
+  async afterAppendMany(changes: readonly AppendedChange[]): Promise<void> {
+    const events = changes.flatMap((c) => c.appended);
+    if (events.length === 0) return;
+    const last = events.reduce((a, b) => (b.position > a.position ? b : a));
+    await this.afterAppend([last]);
   }
 }

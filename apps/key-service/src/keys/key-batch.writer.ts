@@ -17,8 +17,9 @@ export interface PlannedKey {
 }
 
 /**
- * Appends every planned key in one round trip, then settles each created one (in force for
- * verifiers, readable by the caller) concurrently, as a single create would before it answers.
+ * Appends every planned key in one round trip, then settles the created ones together (in force
+ * for verifiers, readable by the caller), as a single create would before it answers, with the
+ * read models' writes shared (KeyChangeSettler.settleMany).
  * Per planned key, in order: its view, or the error a single create of an existing key gives.
  */
 export async function createKeysInOneAppend(
@@ -30,10 +31,12 @@ export async function createKeysInOneAppend(
 ): Promise<Array<{ readonly view: KeyDetails } | { readonly error: ErrorBody }>> {
   if (planned.length === 0) return [];
   const changes = await keys.createMany(planned, context, now);
-  return Promise.all(
-    changes.map(async (change, i) => {
-      if (change === null) return { error: describeError(new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${planned[i].address.keyId}' already exists`)) };
-      return { view: await settler.settle(change) };
-    }),
+  const created = changes.filter((c): c is NonNullable<typeof c> => c !== null);
+  const views = await settler.settleMany(created);
+  let next = 0;
+  return changes.map((change, i) =>
+    change === null
+      ? { error: describeError(new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${planned[i].address.keyId}' already exists`)) }
+      : { view: views[next++] },
   );
 }

@@ -5,7 +5,7 @@ import { KeyDetails, validationViewOf } from '@keys/projections';
 import { KeyServiceMetrics } from '../metrics/key-service.metrics';
 import { detailsAfter, KeyChange } from './key-change.result';
 import { KEY_SNAPSHOT_SCHEMA, SNAPSHOT_EVERY } from './key-snapshot';
-import { READ_MODEL_SYNC, ReadModelSync } from './read-model-sync.port';
+import { AppendedChange, READ_MODEL_SYNC, ReadModelSync } from './read-model-sync.port';
 
 /**
  * Everything that follows a command's append, before it answers: the change is put in force for
@@ -38,6 +38,34 @@ export class KeyChangeSettler {
       if (effective) this.metrics.changeEffective.observe({ change: effective.type }, (performance.now() - before.loadStartedAt) / 1000);
       await snapshot;
     }
+    return details;
+  }
+
+  /**
+   * settle for many keys appended together (batch create, import): each is in force and readable
+   * when it resolves, as after settle, with the read models' writes shared (afterAppendMany).
+   * Answers each key as it now stands, in the order given.
+   */
+  async settleMany(changes: readonly KeyChange[]): Promise<KeyDetails[]> {
+    const details = changes.map(detailsAfter);
+    const appended: AppendedChange[] = [];
+    const snapshots: Promise<void>[] = [];
+    for (const [i, change] of changes.entries()) {
+      const { before, recorded } = change;
+      if (recorded.length === 0) continue;
+      for (const event of recorded) this.metrics.eventsAppended.inc({ type: event.type });
+      const validation = before.key.exists ? validationViewOf(before.key.state, before.key.version) : null;
+      if (change.after.version - before.snapshotVersion >= SNAPSHOT_EVERY) snapshots.push(this.takeSnapshot(change));
+      appended.push({ appended: recorded, before: { validation, events: [] }, after: details[i] });
+    }
+    if (appended.length === 0) return details;
+    await this.sync.afterAppendMany(appended);
+    const now = performance.now();
+    for (const { before, recorded } of changes) {
+      const effective = recorded.filter((e) => e.type !== 'KeyUsed').pop();
+      if (effective) this.metrics.changeEffective.observe({ change: effective.type }, (now - before.loadStartedAt) / 1000);
+    }
+    await Promise.all(snapshots);
     return details;
   }
 

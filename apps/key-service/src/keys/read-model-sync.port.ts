@@ -21,6 +21,18 @@ export interface ReadModelSync {
    * `after` is the key's details once they are applied (what the command answers).
    */
   afterAppend(appended: readonly RecordedKeyEvent[], before: StreamBeforeAppend, after: KeyDetails): Promise<void>;
+  /**
+   * afterAppend for many keys appended together (batch create, import): the same guarantee for
+   * each, with the round trips shared where the stores allow it.
+   */
+  afterAppendMany(changes: readonly AppendedChange[]): Promise<void>;
+}
+
+/** One key's part of afterAppendMany: afterAppend's three arguments. */
+export interface AppendedChange {
+  readonly appended: readonly RecordedKeyEvent[];
+  readonly before: StreamBeforeAppend;
+  readonly after: KeyDetails;
 }
 
 export const READ_MODEL_SYNC = Symbol('READ_MODEL_SYNC');

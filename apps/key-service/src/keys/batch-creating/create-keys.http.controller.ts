@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPayloadTooLargeResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../../auth/access.decorator';
+import { BULK_BODY_TOO_LARGE, BulkBody } from '../../input/bulk-body.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
 import { toKeyRecord } from '../key-record.dto';
@@ -17,12 +18,14 @@ export class CreateKeysHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('batch')
+  @BulkBody()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Create up to 1,000 keys in one call; each item succeeds or fails on its own',
     description: 'Per item, not atomic: each result is what `POST /v1/keys` would answer for that item. The created keys are appended in one write.',
   })
   @ApiOkResponse({ type: CreateKeysResponseDto })
+  @ApiPayloadTooLargeResponse({ description: BULK_BODY_TOO_LARGE })
   async createMany(@Body() body: CreateKeysRequestDto, @Ctx() context: CommandContext): Promise<CreateKeysResponseDto> {
     const results = await this.commandBus.execute(new CreateKeysCommand(body.keys, context));
     return {
