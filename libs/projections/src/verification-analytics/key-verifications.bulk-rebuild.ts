@@ -8,16 +8,20 @@ import { expired, rollUp } from './verification-buckets';
 
 /**
  * The analytics' bulk writes. The projection folds each key's KeyUsed minutes into its document's
- * `added`; after every page `settle` rolls them up (rollUp, as the live sink does per batch) into
- * counters summed in memory per (key, granularity, bucket, code), so a bucket is written once
- * however many events fed it. A flush adds the counters to the table (a counter flushed earlier
- * in the rebuild is added to, as the live sink adds) and writes each key's version and name, with
- * the checkpoint, in one transaction. Buckets past their retention are never written, as live.
+ * `added`; after every page `settle` sums them per key, minute and code in memory, so a counter is
+ * written once however many events fed it. A flush rolls each key's minutes up (rollUp, as the
+ * live sink does per batch) to minute, hour and day buckets, adds them to the table (a counter
+ * flushed earlier in the rebuild is added to, as the live sink adds) and writes each key's
+ * version and name, with the checkpoint, in one transaction. Buckets past their retention are
+ * never written, as live. Summing minutes first and rolling up once is what keeps this cheap:
+ * a day of one key is at most 1,440 minutes, however many events carried them.
  */
 export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerificationsDocument> {
   readonly name = keyVerificationsProjection.name;
   readonly projection = keyVerificationsProjection;
-  private readonly counters = new Map<string, number>();
+  /** Per key (stream id): per minute (ISO), the answers by code not yet written. */
+  private readonly minutes = new Map<string, Map<string, Record<string, number>>>();
+  private pendingMinutes = 0;
 
   constructor(
     private readonly sql: SqlClient,
@@ -38,21 +42,44 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
 
   settle(streamId: string, document: KeyVerificationsDocument): KeyVerificationsDocument {
     if (document.added.length === 0) return document;
-    for (const c of rollUp(document.added)) {
-      if (expired(c.granularity, c.start, this.now)) continue;
-      const id = `${streamId}\n${c.granularity}\n${c.start}\n${c.code}`;
-      this.counters.set(id, (this.counters.get(id) ?? 0) + c.count);
+    let byMinute = this.minutes.get(streamId);
+    if (!byMinute) {
+      byMinute = new Map();
+      this.minutes.set(streamId, byMinute);
+    }
+    for (const { minute, counts } of document.added) {
+      let sums = byMinute.get(minute);
+      if (!sums) {
+        sums = {};
+        byMinute.set(minute, sums);
+        this.pendingMinutes++;
+      }
+      for (const code in counts) sums[code] = (sums[code] ?? 0) + counts[code];
     }
     return { ...document, added: [] };
   }
 
   pending(): number {
-    return this.counters.size;
+    return this.pendingMinutes;
   }
 
   async flush(changes: readonly KeyChange<KeyVerificationsDocument>[], position: number): Promise<void> {
-    const counters = [...this.counters];
-    this.counters.clear();
+    const columns: [string[], string[], string[], number[], string[], number[]] = [[], [], [], [], [], []];
+    for (const [streamId, byMinute] of this.minutes) {
+      const key = parseKeyStreamId(streamId);
+      if (!key) continue;
+      for (const c of rollUp([...byMinute].map(([minute, counts]) => ({ minute, counts })))) {
+        if (expired(c.granularity, c.start, this.now)) continue;
+        columns[0].push(key.tenant);
+        columns[1].push(key.keyId);
+        columns[2].push(c.granularity);
+        columns[3].push(c.start);
+        columns[4].push(c.code);
+        columns[5].push(c.count);
+      }
+    }
+    this.minutes.clear();
+    this.pendingMinutes = 0;
     await this.sql.transaction(async (tx) => {
       for (const chunk of chunksOf(changes, REBUILD_ROWS_PER_STATEMENT))
         await tx.query(
@@ -61,28 +88,16 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
            ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name`,
           [chunk.map((c) => c.document.tenant), chunk.map((c) => c.document.keyId), chunk.map((c) => c.document.version), chunk.map((c) => c.document.name)],
         );
-      for (const chunk of chunksOf(counters, REBUILD_ROWS_PER_STATEMENT * 4)) {
-        const columns: [string[], string[], string[], number[], string[], number[]] = [[], [], [], [], [], []];
-        for (const [id, count] of chunk) {
-          const [streamId, granularity, start, code] = id.split('\n');
-          const key = parseKeyStreamId(streamId);
-          if (!key) continue;
-          columns[0].push(key.tenant);
-          columns[1].push(key.keyId);
-          columns[2].push(granularity);
-          columns[3].push(Number(start));
-          columns[4].push(code);
-          columns[5].push(count);
-        }
+      const rowsPerStatement = REBUILD_ROWS_PER_STATEMENT * 4;
+      for (let i = 0; i < columns[0].length; i += rowsPerStatement)
         await tx.query(
           `INSERT INTO key_verification_buckets (tenant, key_id, granularity, bucket_start, code, count)
            SELECT t, k, g, to_timestamp(s / 1000.0), c, n
            FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[]) AS u(t, k, g, s, c, n)
            ON CONFLICT (tenant, key_id, granularity, bucket_start, code)
            DO UPDATE SET count = key_verification_buckets.count + EXCLUDED.count`,
-          columns,
+          columns.map((column) => column.slice(i, i + rowsPerStatement)),
         );
-      }
       await writeCheckpoint(tx, this.name, position);
     });
   }
