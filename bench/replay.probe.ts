@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
@@ -22,6 +23,8 @@ export interface ReplayModelResult {
   readonly seconds: number;
   /** User + system CPU of this process (the replay's) over the replay. */
   readonly cpuSeconds: number;
+  /** User + system CPU of the PostgreSQL backends serving the replay (/proc/<pid>/stat), null where unreadable. */
+  readonly pgCpuSeconds: number | null;
   /** Rows (PostgreSQL) or keys (Redis) the model ends with. */
   readonly rows: number;
   /** The floor: the same rows written in bulk into empty copies of the model's tables, in the same run. */
@@ -57,7 +60,11 @@ const MODEL_TABLES: Readonly<Record<string, readonly string[]>> = {
  * one pipeline under another prefix.
  */
 export async function measureReplay(options: ReplayProbeOptions): Promise<ReplayProbeResult> {
-  const sql = new PgSqlClient({ connectionString: options.databaseUrl, max: 4 });
+  // Named, so the PostgreSQL backends serving the probe can be found and their CPU time read.
+  const application = `replay-probe-${process.pid}`;
+  const url = new URL(options.databaseUrl);
+  url.searchParams.set('application_name', application);
+  const sql = new PgSqlClient({ connectionString: url.toString(), max: 4 });
   const redis = new Redis(options.redisUrl);
   try {
     const store = new PostgresEventStore(sql);
@@ -80,14 +87,17 @@ export async function measureReplay(options: ReplayProbeOptions): Promise<Replay
     for (const sink of [details, validationPg, verifications, validationRedis] as Array<ProjectionSink & { init?: () => Promise<void> }>) {
       await sink.init?.();
       process.stdout.write(`replaying ${sink.name}...\n`);
+      const pgBefore = await backendCpu(sql, application);
       const cpu = process.cpuUsage();
       const start = performance.now();
       const [report] = await replayReadModels(store, [sink]);
       const seconds = (performance.now() - start) / 1000;
       const used = process.cpuUsage(cpu);
+      const pgAfter = await backendCpu(sql, application);
+      const pgCpuSeconds = pgBefore && pgAfter ? [...pgAfter].reduce((sum, [pid, after]) => sum + after - (pgBefore.get(pid) ?? 0), 0) : null;
       const floor =
         sink === validationRedis ? await redisFloor(redis, validationRedis.prefix, `${options.redisPrefix}floor:`) : await pgFloor(sql, MODEL_TABLES[sink.name]);
-      const result = { model: sink.name, events: report.events, seconds, cpuSeconds: (used.user + used.system) / 1e6, ...floor };
+      const result = { model: sink.name, events: report.events, seconds, cpuSeconds: (used.user + used.system) / 1e6, pgCpuSeconds, ...floor };
       models.push(result);
       process.stdout.write(`${formatModel(result)}\n`);
     }
@@ -110,10 +120,29 @@ export async function measureReplay(options: ReplayProbeOptions): Promise<Replay
 
 export function formatModel(m: ReplayModelResult): string {
   return (
-    `${m.model}: ${m.events} events in ${m.seconds.toFixed(2)} s = ${Math.round(m.events / m.seconds)} events/s (CPU ${m.cpuSeconds.toFixed(2)} s); ` +
+    `${m.model}: ${m.events} events in ${m.seconds.toFixed(2)} s = ${Math.round(m.events / m.seconds)} events/s (CPU ${m.cpuSeconds.toFixed(2)} s, PostgreSQL ${m.pgCpuSeconds?.toFixed(2) ?? '?'} s); ` +
     `floor: ${m.rows} rows in ${m.floorSeconds.toFixed(2)} s = ${Math.round(m.rows / m.floorSeconds)} rows/s`
   );
 }
+
+/** CPU seconds (user + system) so far of each backend serving `application`; null when /proc cannot tell (PostgreSQL elsewhere). */
+async function backendCpu(sql: SqlClient, application: string): Promise<Map<number, number> | null> {
+  const r = await sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [application]);
+  const cpu = new Map<number, number>();
+  try {
+    for (const { pid } of r.rows) {
+      // Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+    }
+  } catch {
+    return null;
+  }
+  return cpu;
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on Linux. */
+const CLOCK_TICKS = 100;
 
 async function pgFloor(sql: SqlClient, tables: readonly string[]): Promise<{ rows: number; floorSeconds: number }> {
   const contents: Array<{ table: string; rows: object[] }> = [];
@@ -192,7 +221,7 @@ export function renderReplaySection(r: ReplayProbeResult): string {
   const rows = r.models
     .map(
       (m) =>
-        `| ${m.model} | ${m.events.toLocaleString('en-US')} | ${m.seconds.toFixed(2)} | **${perSecond(m.events, m.seconds)}** | ${m.cpuSeconds.toFixed(2)} | ${perSecond(m.events, m.cpuSeconds)} | ${m.rows.toLocaleString('en-US')} | ${m.floorSeconds.toFixed(2)} | ${perSecond(m.rows, m.floorSeconds)} | ${(m.seconds / m.floorSeconds).toFixed(1)} |`,
+        `| ${m.model} | ${m.events.toLocaleString('en-US')} | ${m.seconds.toFixed(2)} | **${perSecond(m.events, m.seconds)}** | ${m.cpuSeconds.toFixed(2)} | ${m.pgCpuSeconds?.toFixed(2) ?? '?'} | ${perSecond(m.events, m.cpuSeconds + (m.pgCpuSeconds ?? 0))} | ${m.rows.toLocaleString('en-US')} | ${m.floorSeconds.toFixed(2)} | ${perSecond(m.rows, m.floorSeconds)} | ${(m.seconds / m.floorSeconds).toFixed(1)} |`,
     )
     .join('\n');
   const slowest = Math.min(...r.models.map((m) => m.events / m.seconds));
@@ -206,11 +235,13 @@ the rest with per-minute outcomes; imported keys, updates, rotations, disables a
 the rest), each model replayed from position 0 by itself. Beside each, **the floor measured in the
 same run**: the rows the model ended with, read back untimed, then written again in bulk into
 empty tables made \`LIKE\` the model's (indexes included) with multi-row statements of 5,000 rows in
-one transaction, or for Redis the same keys and values \`SET\` in one pipeline. "CPU" is the replay
-process's own user + system time (\`process.cpuUsage\`); PostgreSQL's and Redis's time is not in it.
+one transaction, or for Redis the same keys and values \`SET\` in one pipeline. CPU times do not move
+with the machine's other tenants as much as seconds do: the replay process's own user + system time
+(\`process.cpuUsage\`) and that of the PostgreSQL backends serving it (\`/proc/<pid>/stat\`, found by
+their \`application_name\`); Redis's is not counted (one server, shared with everything else).
 
-| Model | events | s | events/s | CPU s | events per CPU s | rows at the end | floor s | floor rows/s | × floor time |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| Model | events | s | events/s | replay CPU s | PostgreSQL CPU s | events per CPU s (both) | rows at the end | floor s | floor rows/s | × floor time |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows}
 
 - The log as stored: a \`KeyUsed\` row averages ${Math.round(r.keyUsedRowBytes)} bytes (\`pg_column_size\`: envelope and JSONB

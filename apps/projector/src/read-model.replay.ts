@@ -41,6 +41,7 @@ export async function replayReadModels(
       const report = await rebuildReadModel(store, sink.bulkRebuild(), 0, {
         pageSize: options.batchSize,
         maxKeys: options.maxKeys,
+        maxPendingRows: options.maxKeys,
         emptied: options.reset !== false,
         onProgress: (events) => options.onProgress?.(sink.name, events),
       });
