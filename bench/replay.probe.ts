@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
@@ -42,6 +43,8 @@ export interface ReplayProbeResult {
   /** The events table with its indexes and TOAST, per event. */
   readonly totalBytesPerEvent: number;
   readonly models: ReplayModelResult[];
+  /** The machine's 1, 5 and 15 minute load averages when the probe ended. */
+  readonly loadAverage: number[];
 }
 
 /** The tables each PostgreSQL model ends with: what its floor writes again. */
@@ -110,6 +113,7 @@ export async function measureReplay(options: ReplayProbeOptions): Promise<Replay
       keyUsedRowBytes: Number(sizes.rows[0].row_bytes),
       totalBytesPerEvent: Number(sizes.rows[0].total) / events,
       models,
+      loadAverage: loadavg(),
     };
   } finally {
     await emptyPrefix(redis, options.redisPrefix);
@@ -239,6 +243,7 @@ one transaction, or for Redis the same keys and values \`SET\` in one pipeline. 
 with the machine's other tenants as much as seconds do: the replay process's own user + system time
 (\`process.cpuUsage\`) and that of the PostgreSQL backends serving it (\`/proc/<pid>/stat\`, found by
 their \`application_name\`); Redis's is not counted (one server, shared with everything else).
+Load average when the probe ended: ${r.loadAverage.map((l) => l.toFixed(1)).join(' / ')} (2 cores).
 
 | Model | events | s | events/s | replay CPU s | PostgreSQL CPU s | events per CPU s (both) | rows at the end | floor s | floor rows/s | × floor time |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|

@@ -192,7 +192,7 @@ function printLongHistory(h: LongHistoryResult): void {
 
 async function main(): Promise<void> {
   if (ONLY === 'history') return printLongHistory(await longHistoryLoad());
-  if (ONLY === 'replay') return void (await replayProbe(createSchema, REDIS_URL));
+  if (ONLY === 'replay') return void process.stdout.write(renderReplaySection(await replayProbe(createSchema, REDIS_URL)));
   const logDir = mkdtempSync(join(tmpdir(), 'key-service-bench-'));
   process.stdout.write(`logs of the processes under ${logDir}\n`);
   const prefix = `bench:${Date.now()}:`;
