@@ -252,7 +252,7 @@ ${rows}
 - The log as stored: a \`KeyUsed\` row averages ${Math.round(r.keyUsedRowBytes)} bytes (\`pg_column_size\`: envelope and JSONB
   data); with the table's indexes, ${Math.round(r.totalBytesPerEvent)} bytes per event. Writing it took ${r.appendSeconds.toFixed(1)} s.
 - A day of ${r.keys.toLocaleString('en-US')} keys each verified in every 60 s window is ${dayEvents.toLocaleString('en-US')} \`KeyUsed\`; at the
-  slowest model's rate here (${perSecond(slowest, 1)} events/s) its replay takes about ${Math.round(dayEvents / slowest)} s per model
+  slowest model's rate here (${perSecond(slowest, 1)} events/s) its replay takes about ${Math.round(dayEvents / slowest / 60).toLocaleString('en-US')} minutes per model
   (docs/architecture.md#replay).
 `;
 }
