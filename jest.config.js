@@ -19,12 +19,12 @@ module.exports = {
   // Integration and e2e tests start real services (PGlite, Kafka clients); unit tests finish far sooner.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },
-    { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,packages,test}/**/*.unit.spec.ts'] },
+    { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,packages,test}/**/*.int.spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,packages,test}/**/*.e2e.spec.ts'] },
     // Requests generated from /docs/json against the real service; FUZZ_SEED replays a run.
-    { ...base, displayName: 'fuzz', testMatch: ['<rootDir>/{apps,libs,test}/**/*.fuzz.spec.ts'] },
+    { ...base, displayName: 'fuzz', testMatch: ['<rootDir>/{apps,libs,packages,test}/**/*.fuzz.spec.ts'] },
     // The operator console in headless Chromium against the real service (test/browser).
-    { ...base, displayName: 'browser', testMatch: ['<rootDir>/{apps,libs,test}/**/*.browser.spec.ts'] },
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/{apps,libs,packages,test}/**/*.browser.spec.ts'] },
   ],
 };

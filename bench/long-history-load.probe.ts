@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ApiKey, keyStreamId } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KeyChangeSettler } from '../apps/key-service/src/keys/key-change.settler';
 import { KeyRepository } from '../apps/key-service/src/keys/key.repository';
@@ -54,7 +55,7 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
       ApiKey.empty().create(
         {
           keyId, tenant: 'default', name: 'hot', description: null, hash: randomUUID(), hashAlgorithm: 'hmac-sha256', prefix: 'sk', start: 'sk_…abcd',
-          roles: [], owner: null, environment: null, expiresAt: null, annotations: {}, rateLimit: null, quota: null,
+          roles: [], owner: null, environment: null, expiresAt: null, annotations: {}, rateLimit: null, quota: null, allowedIps: null, permissions: [],
         },
         new Date(),
       ),

@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { generateSecret } from '@keys/secrets';
+import { generateSecret } from '@key-service/verifier';
 import { BenchProcess, kafkaBroker, spawnNode, waitForHttp } from './bench-processes';
 import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';

@@ -58,8 +58,9 @@ describe('The operator console', () => {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, mask, animations: 'disabled' });
   }
 
+  /** From an address inside the allowlist the console gives the key it creates. */
   async function verify(key: string): Promise<string> {
-    const answer = await svc.request('POST', '/v1/keys/verify', { key: null, body: { key } });
+    const answer = await svc.request('POST', '/v1/keys/verify', { key: null, body: { key, ip: '10.0.0.1' } });
     expect(answer.status).toBe(200);
     return answer.body.code;
   }
@@ -115,6 +116,8 @@ describe('The operator console', () => {
     await form.locator('input[name=owner]').fill('alice');
     await form.locator('input[name=environment]').fill('production');
     await form.locator('textarea[name=annotations]').fill('team=billing');
+    await form.locator('textarea[name=allowedIps]').fill('10.0.0.0/8\n2001:DB8::/32');
+    await form.locator('input[name=permissions]').fill('payments.charge, payments.refund');
     await form.locator('input[name=rateLimited]').check();
     await form.locator('input[name=rateLimit]').fill('3');
     await form.locator('input[name=rateWindowSeconds]').fill('60');
@@ -132,9 +135,12 @@ describe('The operator console', () => {
     await shot('secret-dialog', [page.getByTestId('secret')]);
     const stored = await svc.request('GET', '/v1/keys/payments-api?tenant=acme');
     expect(stored.body).toMatchObject({ name: 'payments', roles: ['charge', 'refund'], owner: 'alice', environment: 'production', annotations: { team: 'billing' }, rateLimit: { limit: 3, durationMs: 60000 }, quota: { remaining: 100 } });
+    expect(stored.body).toMatchObject({ allowedIps: ['10.0.0.0/8', '2001:db8::/32'], permissions: ['payments.charge', 'payments.refund'] });
     createdAt = stored.body.createdAt;
     await dialog().getByRole('button', { name: /open the key/ }).click();
     await expectText(region('Now').locator('[data-field=name]'), /^payments$/);
+    await expectText(region('Now').locator('[data-field=allowedIps]'), /^10\.0\.0\.0\/8, 2001:db8::\/32$/);
+    await expectText(region('Now').locator('[data-field=permissions]'), /^payments\.charge, payments\.refund$/);
     expect(page.url()).not.toContain(secret);
   });
 

@@ -132,7 +132,7 @@ describe('Bulk create and import over HTTP', () => {
 
     const history = await svc.request('GET', '/v1/keys/legacy-1/events?tenant=acme');
     const created = history.body.items[0];
-    expect(created).toMatchObject({ type: 'KeyCreated', schemaVersion: 2, data: { hashAlgorithm: 'sha256', prefix: 'uk', start: 'uk_…' } });
+    expect(created).toMatchObject({ type: 'KeyCreated', schemaVersion: 3, data: { hashAlgorithm: 'sha256', prefix: 'uk', start: 'uk_…' } });
     expect(JSON.stringify(history.body)).not.toContain(unkeyStyle);
     expect((await svc.request('GET', '/v1/keys/legacy-1?tenant=acme')).body).toMatchObject({ prefix: 'uk', start: 'uk_…', roles: ['read'] });
   });

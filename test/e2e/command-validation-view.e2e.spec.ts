@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { ApiKey, KEY_EVENT_SCHEMA_VERSION, keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { KEY_EVENT_SCHEMA_VERSION, keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { EVENT_STORE, EventStore, PgSqlClient } from '@keys/event-store';
 import { foldKeyEvents, keyDetailsProjection, KeyValidationPgStore, keyValidationProjection, KeyValidationView, RedisKeyValidationStore, validationRecords } from '@keys/projections';
-import { redisKeyspace } from '@keys/verification';
+import { redisKeyspace } from '@key-service/verifier';
 import { KEY_SNAPSHOT_SCHEMA, SNAPSHOT_EVERY } from '../../apps/key-service/src/keys/key-snapshot';
 import { createTestSchema, urlWithSchema } from '../support/postgres';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { silentMessagingLogger } from '@keys/messaging';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { redisKeyspace } from '@keys/verification';
+import { redisKeyspace } from '@key-service/verifier';
 import { Projector } from '../../apps/projector/src/projector';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { createTestSchema, urlWithSchema } from '../support/postgres';

@@ -1,7 +1,7 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeyGuard, KEY_VERIFICATION_CONNECTIONS, KeyVerificationConnections, KeyVerificationModule } from '@keys/verification';
+import { ApiKeyGuard, KEY_VERIFICATION_CONNECTIONS, KeyVerificationConnections, KeyVerificationModule } from '@key-service/nestjs';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { DistributedStack, distributedStack } from '../support/distributed-stack';
 import { startTestApp, TEST_PEPPER, TestApp } from '../support/test-app';

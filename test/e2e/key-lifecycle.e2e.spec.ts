@@ -198,7 +198,7 @@ describe('Key lifecycle over HTTP (embedded mode)', () => {
       ['KeyRevoked', 4],
     ]);
     expect(history.body.nextCursor).toBeNull();
-    expect(history.body.items[1]).toMatchObject({ actor: { type: 'root', id: 'root' }, correlationId: 'change-42', data: { roles: ['x'] }, schemaVersion: 1 });
+    expect(history.body.items[1]).toMatchObject({ actor: { type: 'root', id: 'root' }, correlationId: 'change-42', data: { roles: ['x'] }, schemaVersion: 2 });
     expect(history.body.items[0].data.hash).toBeUndefined();
 
     const revocations = await svc.request('GET', `/v1/audit?keyId=${k.id}&type=KeyRevoked`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { NewEvent, PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import {
   foldKeyEvents,
@@ -11,7 +11,7 @@ import {
   validationRecords,
 } from '@keys/projections';
 import { silentMessagingLogger } from '@keys/messaging';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 import { Projector } from '../../apps/projector/src/projector';
 import { loadProjectorConfig } from '../../apps/projector/src/projector.config';
 import { createTestSchema, urlWithSchema } from '../support/postgres';

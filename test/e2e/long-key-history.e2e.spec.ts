@@ -1,4 +1,4 @@
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KEY_SNAPSHOT_SCHEMA, SNAPSHOT_EVERY } from '../../apps/key-service/src/keys/key-snapshot';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { silentMessagingLogger } from '@keys/messaging';
-import { generateSecret } from '@keys/secrets';
+import { generateSecret, redisKeyspace } from '@key-service/verifier';
 import { Redis } from 'ioredis';
 import { RedisKeyValidationStore } from '@keys/projections';
-import { RedisLimitStateRestorer, redisKeyspace } from '@keys/verification';
+import { RedisLimitStateRestorer } from '@keys/verification';
 import { Projector } from '../../apps/projector/src/projector';
 import { waitUntil } from '../support/kafka-topic.collector';
 import { replayReadModels } from '../../apps/projector/src/read-model.replay';

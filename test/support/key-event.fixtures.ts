@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { EventStore, NewEvent } from '@keys/event-store';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 
 export const TEST_PEPPER = 'test-pepper-0123456789abcdef';
 

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { foldKeyEvents, KeyProjection, Versioned } from '@keys/projections';
 
 /**

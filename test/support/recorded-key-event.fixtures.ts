@@ -1,5 +1,5 @@
-import { KeyCreatedData, KeyRotatedData, KeyUpdatedData, minuteOf, RecordedKeyEvent } from '@keys/domain';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { KeyCreatedData, KeyRotatedData, KeyUpdatedData, minuteOf, RecordedKeyEvent } from '@key-service/events';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 
 export const T0 = Date.UTC(2026, 0, 10, 12);
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -47,6 +47,8 @@ export class RecordedKeyStream {
           annotations: { purpose: 'ci' },
           rateLimit: null,
           quota: null,
+          allowedIps: null,
+          permissions: [],
           ...data,
         },
       },

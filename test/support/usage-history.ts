@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { keyStreamId, minuteOf } from '@keys/domain';
+import { keyStreamId, minuteOf } from '@key-service/events';
 import { RecordKeyUsageCommand } from '../../apps/key-service/src/keys/using/record-key-usage.command';
 import { TestApp } from './test-app';
 

@@ -30,8 +30,8 @@ export class ApiError extends CliError {
 }
 
 /**
- * The few calls the CLI makes to /v1, over fetch. Deliberately small and internal: a typed
- * client package for other programs is a later piece of work.
+ * The few calls the CLI makes to /v1, over fetch. Deliberately small and internal, with exit
+ * codes for errors: other programs use the typed client package, @key-service/client.
  */
 export class ApiClient {
   constructor(

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { AuditEventDto, AuditPageDto } from '../../key-service/src/keys/auditing/audit-event.dto';
-import { KEY_EVENT_TYPES } from '@keys/domain';
+import { KEY_EVENT_TYPES } from '@key-service/events';
 import { CliContext } from './cli.context';
 import { readPages } from './page.reader';
 import { formatTable } from './table.formatter';

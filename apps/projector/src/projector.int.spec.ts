@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { PostgresEventStore } from '@keys/event-store';
 import { KafkaEventRelay, KafkaProjectionConsumer, silentMessagingLogger } from '@keys/messaging';
 import { KeyDetailsPgStore, KeyDetailsView, ProjectionSink, RedisKeyValidationStore, ValidationRecord } from '@keys/projections';

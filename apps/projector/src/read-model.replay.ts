@@ -1,4 +1,4 @@
-import { upcastKeyEvent } from '@keys/domain';
+import { upcastKeyEvent } from '@key-service/events';
 import { EventStore } from '@keys/event-store';
 import { isBulkRebuildable, ProjectionSink, rebuildReadModel } from '@keys/projections';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { upcastKeyEvent } from '@keys/domain';
+import { upcastKeyEvent } from '@key-service/events';
 import { EventStore } from '@keys/event-store';
 import { MessagingLogger } from '@keys/messaging';
 import { RedisKeyValidationStore } from '@keys/projections';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PgliteSqlClient, PgSqlClient, PostgresEventStore, SqlClient } from '@keys/event-store';
 import { KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore, ProjectionSink, RedisKeyValidationStore } from '@keys/projections';
-import { redisKeyspace } from '@keys/verification';
+import { redisKeyspace } from '@key-service/verifier';
 import { replayReadModels, ReplayReport } from './read-model.replay';
 import { ReplayConfig } from './replay.config';
 

@@ -1,14 +1,29 @@
-import { KEY_CREATED, KeyCreated, KeyCreatedData } from './creating/key-created.event';
-import { KEY_DISABLED, KeyDisabled } from './disabling/key-disabled.event';
-import { KEY_ENABLED, KeyEnabled } from './enabling/key-enabled.event';
+import {
+  KEY_CREATED,
+  KEY_DISABLED,
+  KEY_ENABLED,
+  KEY_REVOKED,
+  KEY_ROTATED,
+  KEY_UPDATED,
+  KEY_USED,
+  KeyCreated,
+  KeyCreatedData,
+  KeyDisabled,
+  KeyEnabled,
+  KeyEvent,
+  KeyRevoked,
+  KeyRotated,
+  KeyUpdated,
+  KeyUpdatedData,
+  KeyUsed,
+  LeakReport,
+  MinuteOutcomes,
+  minuteOf,
+  RateLimit,
+  StoredKeyStatus,
+  UsageQuota,
+} from '@key-service/events';
 import { KeyDomainError } from './key-domain.error';
-import { KeyEvent } from './key-event';
-import { StoredKeyStatus } from './key-status';
-import { RateLimit, UsageQuota } from './limits';
-import { KEY_REVOKED, KeyRevoked, LeakReport } from './revoking/key-revoked.event';
-import { KEY_ROTATED, KeyRotated } from './rotating/key-rotated.event';
-import { KEY_UPDATED, KeyUpdated, KeyUpdatedData } from './updating/key-updated.event';
-import { KEY_USED, KeyUsed, MinuteOutcomes, minuteOf } from './using/key-used.event';
 import { countUsage, LimitUsage, resetUsage } from './using/limit-usage';
 
 /** The hash of a rotated-out secret, which still verifies until `validUntil`. */
@@ -21,7 +36,7 @@ export interface GraceSecret {
  * Names what `evolve` folds into ApiKeyState. Bump it whenever the state gains a field or folds an
  * event differently: snapshots of state folded by other code are then never read (see KeySnapshot).
  */
-export const API_KEY_STATE_VERSION = 2;
+export const API_KEY_STATE_VERSION = 3;
 
 export interface ApiKeyState {
   readonly keyId: string;
@@ -55,6 +70,9 @@ export interface ApiKeyState {
   readonly usageCount: number;
   readonly revokedAt: string | null;
   readonly revokeReason: string | null;
+  // Access restrictions (since state version 3), as KeyCreated and KeyUpdated record them.
+  readonly allowedIps: readonly string[] | null;
+  readonly permissions: readonly string[];
 }
 
 /** The aggregate's state after its stream's first `version` events (null: not created yet). */

@@ -1,6 +1,6 @@
 import { ApiKey, AppliedEvent, CreateKeyInput } from './api-key.aggregate';
 import { KeyDomainError } from './key-domain.error';
-import { KeyEvent } from './key-event';
+import { KeyEvent } from '@key-service/events';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const M0 = '2026-01-01T00:00:00.000Z';
@@ -24,6 +24,8 @@ const created = (overrides: Partial<CreateKeyInput> = {}): KeyEvent => ({
     annotations: {},
     rateLimit: null,
     quota: null,
+    allowedIps: null,
+    permissions: [],
     ...overrides,
   },
 });

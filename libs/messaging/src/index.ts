@@ -1,15 +1,4 @@
-export { MalformedKeyEventError } from './malformed-key-event.error';
-export {
-  KEY_EVENTS_TOPIC,
-  EVENT_TYPE_HEADER,
-  SCHEMA_VERSION_HEADER,
-  envelopeFromStoredEvent,
-  envelopeFromRecordedEvent,
-  toKafkaMessage,
-  parseKeyEventEnvelope,
-  toRecordedKeyEvent,
-} from './key-event.envelope';
-export type { KafkaKeyEventEnvelope, KeyEventKafkaMessage } from './key-event.envelope';
+// The envelope, its parsing and the topic's name are the published contract: @key-service/events.
 export { consoleMessagingLogger, silentMessagingLogger } from './kafka/messaging.logger';
 export type { MessagingLogger } from './kafka/messaging.logger';
 export { createKafkaClient, parseBrokerList } from './kafka/kafka-client.factory';

@@ -1,4 +1,4 @@
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { SqlClient } from '@keys/event-store';
 import { KeyDetails } from './key-details/key-details.view';
 import { KeyValidationView, validationRecords } from './key-validation/key-validation.view';

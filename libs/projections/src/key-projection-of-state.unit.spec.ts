@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ApiKey, RecordedKeyEvent } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { iso, RecordedKeyStream, T0 } from '../../../test/support/recorded-key-event.fixtures';
 import { keyDetailsProjection } from './key-details/key-details.projection';
 import { detailsOf } from './key-details/key-details.of-state';
@@ -16,6 +17,7 @@ type Step =
   | { kind: 'used'; count: number; gap: number }
   | { kind: 'updated'; quota: boolean | null; rate: boolean | null; rateDurationMs: number; gap: number }
   | { kind: 'rotated'; graceMinutes: number; gap: number }
+  | { kind: 'access'; allowedIps: readonly string[] | null | undefined; permissions: readonly string[] | undefined; gap: number }
   | { kind: 'disabled' | 'enabled' | 'revoked'; gap: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -27,6 +29,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     rateDurationMs: fc.constantFrom(MINUTE, 10 * MINUTE),
     gap: fc.integer({ min: 0, max: 1500 }),
   }),
+  fc.record({
+    kind: fc.constant('access' as const),
+    allowedIps: fc.constantFrom(undefined, null, ['10.0.0.0/8'], ['2001:db8::/32', '203.0.113.7']),
+    permissions: fc.constantFrom(undefined, [], ['orders.read'], ['orders.read', 'billing.read']),
+    gap: fc.integer({ min: 0, max: 60 }),
+  }),
   fc.record({ kind: fc.constant('rotated' as const), graceMinutes: fc.integer({ min: 0, max: 120 }), gap: fc.integer({ min: 0, max: 120 }) }),
   fc.record({ kind: fc.constantFrom('disabled' as const, 'enabled' as const, 'revoked' as const), gap: fc.integer({ min: 0, max: 60 }) }),
 );
@@ -35,7 +43,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 function streamOf(limited: boolean, steps: readonly Step[]): RecordedKeyEvent[] {
   const key = new RecordedKeyStream('key-1', 'acme');
   let at = T0;
-  const events = [key.created({ rateLimit: limited ? rateLimit : null, quota: limited ? quota : null }, at)];
+  const events = [
+    key.created(
+      { rateLimit: limited ? rateLimit : null, quota: limited ? quota : null, ...(limited ? { allowedIps: ['10.0.0.0/8'], permissions: ['orders.read'] } : {}) },
+      at,
+    ),
+  ];
   steps.forEach((s, i) => {
     at += s.gap * MINUTE;
     if (s.kind === 'used') events.push(key.used(s.count, at));
@@ -46,6 +59,13 @@ function streamOf(limited: boolean, steps: readonly Step[]): RecordedKeyEvent[] 
             ...(s.quota === null ? {} : { quota: s.quota ? { ...quota, remaining: 10 + i } : null }),
             ...(s.rate === null ? {} : { rateLimit: s.rate ? { limit: 5, durationMs: s.rateDurationMs } : null }),
           },
+          at,
+        ),
+      );
+    else if (s.kind === 'access')
+      events.push(
+        key.updated(
+          { ...(s.allowedIps === undefined ? {} : { allowedIps: s.allowedIps }), ...(s.permissions === undefined ? {} : { permissions: s.permissions }) },
           at,
         ),
       );

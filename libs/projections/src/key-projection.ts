@@ -1,4 +1,4 @@
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 
 /** Every read-model document carries the version of the last event folded into it. */
 export interface Versioned {

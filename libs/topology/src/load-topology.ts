@@ -1,4 +1,4 @@
-import { KEY_EVENTS_TOPIC } from '@keys/messaging';
+import { KEY_EVENTS_TOPIC } from '@key-service/events';
 import { Topology } from './topology';
 
 export type Environment = Readonly<Record<string, string | undefined>>;

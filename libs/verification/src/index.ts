@@ -1,20 +1,3 @@
-export * from './verifying/verify-result';
-export * from './verifying/validation-lookup.port';
-export * from './verifying/key-verifier';
-export * from './verifying/fallback-validation.lookup';
-export * from './limiting/usage-limiter.port';
-export * from './limiting/in-memory-usage.limiter';
-export * from './limiting/redis-usage.limiter';
-export * from './limiting/redis-limit.keys';
+// What verifies keys is the published @key-service/verifier (and @key-service/nestjs for guards);
+// this lib keeps what only the key service's side does: restoring limit counters after Redis loses them.
 export * from './limiting/redis-limit-state.restorer';
-export * from './limiting/fallback-usage.limiter';
-export * from './caching/cached-validation.lookup';
-export * from './caching/redis-invalidation.bus';
-export * from './guarding/presented-key';
-export * from './guarding/require-key-roles.decorator';
-export * from './guarding/api-key.guard';
-export * from './guarding/redis-usage.queue';
-export * from './guarding/key-verification.module';
-export * from './redis-keyspace';
-export * from './redis.connection';
-export * from './building/redis-verification.builder';

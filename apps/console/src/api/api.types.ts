@@ -35,6 +35,9 @@ export interface KeyRecord {
   rateLimit: RateLimit | null;
   quota: Quota | null;
   version: number;
+  /** Canonical addresses and CIDR ranges the key verifies from; null: any. */
+  allowedIps: string[] | null;
+  permissions: string[];
 }
 
 export interface CreatedKey extends KeyRecord {

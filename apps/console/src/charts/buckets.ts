@@ -8,13 +8,15 @@ export const RANGE_MS: Record<Granularity, number> = { minute: 3 * 3_600_000, ho
 export const RANGE_LABEL: Record<Granularity, string> = { minute: 'last 3 hours', hour: 'last 36 hours', day: 'last 90 days' };
 
 /** Outcomes bottom-up in a stack: the good one first, then the refusals from most to least routine. */
-const KNOWN_OUTCOMES = ['VALID', 'RATE_LIMITED', 'USAGE_EXCEEDED', 'INSUFFICIENT_ROLES', 'DISABLED', 'EXPIRED', 'REVOKED'];
+const KNOWN_OUTCOMES = ['VALID', 'RATE_LIMITED', 'USAGE_EXCEEDED', 'INSUFFICIENT_ROLES', 'INSUFFICIENT_PERMISSIONS', 'FORBIDDEN', 'DISABLED', 'EXPIRED', 'REVOKED'];
 
 const COLOURS: Record<string, string> = {
   VALID: '#2e7d32',
   RATE_LIMITED: '#f9a825',
   USAGE_EXCEEDED: '#ef6c00',
   INSUFFICIENT_ROLES: '#6a1b9a',
+  INSUFFICIENT_PERMISSIONS: '#8e24aa',
+  FORBIDDEN: '#ad1457',
   DISABLED: '#546e7a',
   EXPIRED: '#8d6e63',
   REVOKED: '#c62828',

@@ -26,6 +26,10 @@ export function KeyDetails({ record, label }: { readonly record: KeyRecord; read
         <dd><code>{record.start}</code></dd>
         <dt>Roles</dt>
         <dd data-field="roles">{record.roles.length === 0 ? '—' : record.roles.join(', ')}</dd>
+        <dt>Permissions</dt>
+        <dd data-field="permissions">{(record.permissions ?? []).length === 0 ? '—' : record.permissions.join(', ')}</dd>
+        <dt>Allowed IPs</dt>
+        <dd data-field="allowedIps">{record.allowedIps ? record.allowedIps.join(', ') : 'any'}</dd>
         <dt>Owner</dt>
         <dd>{record.owner ?? '—'}</dd>
         <dt>Environment</dt>

@@ -36,6 +36,16 @@ export function KeyFieldsForm({ fields, onChange }: Props) {
           <input name="expiresAt" type="datetime-local" step={1} value={fields.expiresAt} onChange={(e) => set('expiresAt', e.target.value)} />
         </label>
       </div>
+      <div className="row">
+        <label>
+          Allowed IPs (one address or CIDR range a line; empty: any)
+          <textarea name="allowedIps" value={fields.allowedIps} onChange={(e) => set('allowedIps', e.target.value)} placeholder={'10.0.0.0/8\n2001:db8::/32'} />
+        </label>
+        <label>
+          Permissions (comma-separated)
+          <input name="permissions" value={fields.permissions} onChange={(e) => set('permissions', e.target.value)} placeholder="orders.read, billing.read" />
+        </label>
+      </div>
       <label>
         Annotations (one name=value a line)
         <textarea name="annotations" value={fields.annotations} onChange={(e) => set('annotations', e.target.value)} />

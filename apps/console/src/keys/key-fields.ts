@@ -17,6 +17,9 @@ export interface KeyFields {
   quotaRemaining: string;
   quotaRefill: '' | 'daily' | 'monthly';
   quotaRefillAmount: string;
+  /** One address or CIDR range a line (or comma-separated); empty: any address. */
+  allowedIps: string;
+  permissions: string;
 }
 
 export const EMPTY_FIELDS: KeyFields = {
@@ -34,6 +37,8 @@ export const EMPTY_FIELDS: KeyFields = {
   quotaRemaining: '1000',
   quotaRefill: '',
   quotaRefillAmount: '',
+  allowedIps: '',
+  permissions: '',
 };
 
 export function fieldsOf(record: KeyRecord): KeyFields {
@@ -54,6 +59,9 @@ export function fieldsOf(record: KeyRecord): KeyFields {
     quotaRemaining: String(record.quota?.remaining ?? 1000),
     quotaRefill: record.quota?.refill ?? '',
     quotaRefillAmount: record.quota?.refillAmount === null || record.quota === null ? '' : String(record.quota.refillAmount),
+    // Records of a service older than allowlists lack both.
+    allowedIps: (record.allowedIps ?? []).join('\n'),
+    permissions: (record.permissions ?? []).join(', '),
   };
 }
 
@@ -68,6 +76,14 @@ function parseRoles(text: string): string[] {
     .split(/[,\s]+/)
     .map((role) => role.trim())
     .filter((role) => role !== '');
+}
+
+/** Entries as typed; the API checks each one and names the first bad one by its index. */
+function parseAllowedIps(text: string): string[] {
+  return text
+    .split(/[,\s]+/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 function parseAnnotations(text: string): Record<string, string> {
@@ -109,6 +125,10 @@ export function createBody(fields: KeyFields): Record<string, unknown> {
   if (rateLimit !== null) body.rateLimit = rateLimit;
   const quota = quotaOf(fields);
   if (quota !== null) body.quota = quota;
+  const allowedIps = parseAllowedIps(fields.allowedIps);
+  if (allowedIps.length > 0) body.allowedIps = allowedIps;
+  const permissions = parseRoles(fields.permissions);
+  if (permissions.length > 0) body.permissions = permissions;
   return body;
 }
 
@@ -127,5 +147,10 @@ export function patchBody(fields: KeyFields, before: KeyRecord): Record<string, 
   if (JSON.stringify(rateLimit) !== JSON.stringify(rateLimitOf(was))) body.rateLimit = rateLimit;
   const quota = quotaOf(fields);
   if (JSON.stringify(quota) !== JSON.stringify(quotaOf(was))) body.quota = quota;
+  if (fields.allowedIps !== was.allowedIps) {
+    const allowedIps = parseAllowedIps(fields.allowedIps);
+    body.allowedIps = allowedIps.length > 0 ? allowedIps : null;
+  }
+  if (fields.permissions !== was.permissions) body.permissions = parseRoles(fields.permissions);
   return body;
 }

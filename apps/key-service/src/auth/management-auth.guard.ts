@@ -2,12 +2,13 @@ import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, 
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { KeyHasher } from '@keys/secrets';
+import { IpAddressWords, KeyHasher, KeyVerifier } from '@key-service/verifier';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
+import { callerAddressOf } from './caller-address';
 import { ResolvedSecrets } from '../config/local-secrets';
-import { KeyVerifier } from '@keys/verification';
 import { declaredAccess } from './access.decorator';
-import { presentedKey } from '@keys/verification';
+import { presentedKey } from '@key-service/nestjs';
 import { Access } from './access.decorator';
 import { canManage, canRead, canReportLeaks, Principal } from './principal';
 
@@ -33,6 +34,7 @@ export class ManagementAuthGuard implements CanActivate {
     private readonly verifier: KeyVerifier,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
     @Inject(RESOLVED_SECRETS) private readonly secrets: ResolvedSecrets,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,19 +43,20 @@ export class ManagementAuthGuard implements CanActivate {
     const access = declaredAccess(this.reflector, context) ?? 'manage';
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.authenticate(presentedKey(request.headers));
+    const principal = await this.authenticate(presentedKey(request.headers), callerAddressOf(request, this.config.trustedProxies));
     if (!ALLOWED[access](principal)) throw new ForbiddenException(REFUSED[access]);
     request.principal = principal;
     return true;
   }
 
-  async authenticate(key: string | null): Promise<Principal> {
+  /** `ip`: the caller's address, which a management key with an IP allowlist must come from (else 401 FORBIDDEN). */
+  async authenticate(key: string | null, ip: IpAddressWords | null): Promise<Principal> {
     if (!key) throw new UnauthorizedException('Missing API key: send it in x-api-key, apiKey or Authorization: Bearer');
     const hash = Buffer.from(this.hasher.hash(key));
     const root = Buffer.from(this.secrets.rootKeyHash);
     if (hash.length === root.length && timingSafeEqual(hash, root))
       return { actor: { type: 'root', id: 'root' }, tenant: null, roles: ['admin'], isRoot: true };
-    const result = await this.verifier.verify(key);
+    const result = await this.verifier.verify(key, [], { ip });
     if (!result.valid || !result.keyId || !result.tenant) throw new UnauthorizedException(`API key rejected: ${result.code}`);
     return { actor: { type: 'key', id: result.keyId }, tenant: result.tenant, roles: result.roles ?? [], isRoot: false };
   }

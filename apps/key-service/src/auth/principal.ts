@@ -1,4 +1,4 @@
-import { Actor } from '@keys/domain';
+import { Actor } from '@key-service/events';
 
 export type ManagementRole = 'admin' | 'auditor' | 'security';
 

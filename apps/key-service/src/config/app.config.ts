@@ -1,6 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IpRange } from '@key-service/verifier';
 import { loadTopology, Topology, TopologyError } from '@keys/topology';
+import { trustedProxyRanges } from '@key-service/nestjs';
 import { loadSecretScanningKeys, SecretScanningKeys } from '../keys/leaks/secret-scanning-keys';
 
 /**
@@ -52,6 +54,9 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString()
   SECRET_SCANNING_KEYS_FILE?: string;
+
+  @IsOptional() @IsString()
+  TRUSTED_PROXIES?: string;
 }
 
 export interface AppConfig {
@@ -84,6 +89,12 @@ export interface AppConfig {
   readonly httpKeepAliveTimeoutMs: number;
   /** GitHub's secret-scanning public keys (SECRET_SCANNING_KEYS_FILE); null: POST /v1/leaks/github is not configured. */
   readonly secretScanningKeys: SecretScanningKeys | null;
+  /**
+   * TRUSTED_PROXIES (comma-separated addresses and CIDR ranges): the proxies whose X-Forwarded-For
+   * names the caller of a management route or whoami, for keys with an IP allowlist. Empty: the
+   * socket's peer is the caller.
+   */
+  readonly trustedProxies: readonly IpRange[];
 }
 
 export class ConfigurationError extends Error {
@@ -127,6 +138,12 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       throw new ConfigurationError(`Invalid configuration: SECRET_SCANNING_KEYS_FILE: ${(error as Error).message}`);
     }
   }
+  let trustedProxies: IpRange[];
+  try {
+    trustedProxies = trustedProxyRanges(vars.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
+  } catch (error) {
+    throw new ConfigurationError(`Invalid configuration: ${(error as Error).message}`);
+  }
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '0.0.0.0',
@@ -145,6 +162,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     httpIdleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS ?? 30_000,
     httpKeepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
     secretScanningKeys,
+    trustedProxies,
   };
 }
 

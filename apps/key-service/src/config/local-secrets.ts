@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 import { AppConfig } from './app.config';
 
 export interface ResolvedSecrets {

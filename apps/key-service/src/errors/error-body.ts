@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { KeyDomainError, KeyDomainErrorCode } from '@keys/domain';
 import { WrongExpectedVersionError } from '@keys/event-store';
-import { VerificationUnavailableError } from '@keys/verification';
+import { VerificationUnavailableError } from '@key-service/verifier';
 
 /** The one error shape of the native API. */
 export interface ErrorBody {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import {
   foldKeyEvents,
   KeyCommandPgWriter,
@@ -9,7 +9,7 @@ import {
   RedisKeyValidationStore,
   validationRecords,
 } from '@keys/projections';
-import { RedisInvalidationBus } from '@keys/verification';
+import { RedisInvalidationBus } from '@key-service/verifier';
 import { ReadModelSync, StreamBeforeAppend } from './read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { PositionFeedRunner } from '@keys/projections';
 import { ReadModelSync } from './read-model-sync.port';
 

@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
-import { KeyDomainError, KeyStreamAddress } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { KeyStreamAddress } from '@key-service/events';
 import { KeyDetailsPgStore } from '@keys/projections';
 import { Principal } from '../auth/principal';
 import { KeyAddress } from './key-address';

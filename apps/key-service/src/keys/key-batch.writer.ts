@@ -1,4 +1,5 @@
-import { KeyCreated, KeyDomainError, KeyStreamAddress } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { KeyCreated, KeyStreamAddress } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
 import { describeError, ErrorBody } from '../errors/error-body';
 import { CommandContext } from './command-context';

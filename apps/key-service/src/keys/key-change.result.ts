@@ -1,4 +1,5 @@
-import { ApiKey, RecordedKeyEvent } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { detailsOf, KeyDetails } from '@keys/projections';
 import type { LoadedKey } from './key.repository';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { KeyDetails, validationViewOf } from '@keys/projections';
 import { KeyServiceMetrics } from '../metrics/key-service.metrics';

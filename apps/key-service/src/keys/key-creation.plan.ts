@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException } from '@nestjs/common';
-import { ApiKey, KeyCreated, KeyCreatedData, KeyStreamAddress } from '@keys/domain';
+import { ApiKey } from '@keys/domain';
+import { KeyCreated, KeyCreatedData, KeyStreamAddress } from '@key-service/events';
+import { normalizeAllowlist, normalizePermissions } from '@key-service/verifier';
 import { Principal } from '../auth/principal';
 import { CreateKeyInput, toQuota } from './creating/create-key.command';
 
@@ -38,6 +40,8 @@ export function keyCreatedFor(
       annotations: { ...(input.annotations ?? {}) },
       rateLimit: input.rateLimit ? { limit: input.rateLimit.limit, durationMs: input.rateLimit.durationMs } : null,
       quota: toQuota(input.quota),
+      allowedIps: input.allowedIps ? normalizeAllowlist(input.allowedIps) : null,
+      permissions: normalizePermissions(input.permissions ?? []),
     },
     now,
   );

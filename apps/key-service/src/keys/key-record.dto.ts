@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { effectiveStatus, KeyStatus } from '@keys/domain';
+import { effectiveStatus, KeyStatus } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
+import { ALLOWED_IPS_DOC, PERMISSIONS_DOC } from './access/access.openapi';
 
 export class RateLimitDto {
   @ApiProperty({ example: 100 }) limit!: number;
@@ -36,6 +37,8 @@ export class KeyRecordDto {
   @ApiProperty({ type: RateLimitDto, nullable: true }) rateLimit!: RateLimitDto | null;
   @ApiProperty({ type: QuotaDto, nullable: true }) quota!: QuotaDto | null;
   @ApiProperty({ description: 'Stream version: send it back in If-Match to update safely' }) version!: number;
+  @ApiProperty(ALLOWED_IPS_DOC) allowedIps!: string[] | null;
+  @ApiProperty(PERMISSIONS_DOC) permissions!: string[];
 }
 
 export class CreatedKeyDto extends KeyRecordDto {
@@ -71,5 +74,8 @@ export function toKeyRecord(view: KeyDetails, now: Date = new Date()): KeyRecord
     rateLimit: view.rateLimit,
     quota: view.quota,
     version: view.version,
+    // Documents stored before access restrictions existed lack both.
+    allowedIps: view.allowedIps ? [...view.allowedIps] : null,
+    permissions: [...(view.permissions ?? [])],
   };
 }

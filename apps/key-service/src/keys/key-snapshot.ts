@@ -1,4 +1,5 @@
-import { API_KEY_STATE_VERSION, KEY_EVENT_SCHEMA_VERSION } from '@keys/domain';
+import { API_KEY_STATE_VERSION } from '@keys/domain';
+import { KEY_EVENT_SCHEMA_VERSION } from '@key-service/events';
 
 /**
  * Names what a key's snapshot holds: the aggregate's state (ApiKeyState) and nothing derived from

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKey, ApiKeyState, KEY_EVENT_SCHEMA_VERSION, KeyCreated, KeyEvent, keyStreamId, KeyStreamAddress, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { ApiKey, ApiKeyState } from '@keys/domain';
+import { KEY_EVENT_SCHEMA_VERSION, KeyCreated, KeyEvent, keyStreamId, KeyStreamAddress, RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { EVENT_STORE, EventStore, NewStream, StreamRange, WrongExpectedVersionError } from '@keys/event-store';
 import { CommandContext } from './command-context';
 import { KeyChange } from './key-change.result';

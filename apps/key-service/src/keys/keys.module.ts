@@ -31,7 +31,7 @@ import { UpdateKeyHandler } from './updating/update-key.handler';
 import { UpdateKeyHttpController } from './updating/update-key.http.controller';
 import { RecordKeyUsageHandler } from './using/record-key-usage.handler';
 import { UsageFlusher } from './using/usage-flusher.service';
-import { KeyVerifier } from '@keys/verification';
+import { KeyVerifier } from '@key-service/verifier';
 import { keyVerifierProvider } from './verifying/key-verifier.provider';
 import { VerifyKeyRoute } from './verifying/verify-key.route';
 import { GithubLeakReportRoute } from './leaks/github-leak-report.route';

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { KeyDetails, KeyValidationView } from '@keys/projections';
 
 /**

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { PgSqlClient, PostgresEventStore } from '@keys/event-store';
 import { KafkaEventRelay, PgAdvisoryLeaderLock } from '@keys/messaging';
-import { ImportedHashIndex, KeyCommandPgWriter, KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore } from '@keys/projections';
+import { ImportedHashIndex, KeyCommandPgWriter, KeyDetailsPgStore, KeyValidationPgStore, KeyVerificationsPgStore, RedisKeyValidationStore } from '@keys/projections';
 import { DistributedTopology } from '@keys/topology';
-import { openRedisVerification, RedisVerification, redisKeyspace } from '@keys/verification';
+import { openRedisVerification, RedisVerification, redisKeyspace } from '@key-service/verifier';
 import { DistributedReadModelSync } from '../keys/distributed-read-model.sync';
 import { RedisUsageInbox } from '../keys/using/redis-usage.inbox';
 import { KeyServiceRuntime } from './key-service.runtime';
@@ -48,7 +48,9 @@ export async function distributedRuntime(topology: DistributedTopology, options:
     });
     // Views stored before ids were scoped to tenants move to their stream id. The projector does
     // the same at its start; a Redis that is down now is left to it (verify falls back meanwhile).
-    await verification.store
+    // The validation model in Redis, for this instance's commands to write to (verify reads it through `verification`).
+    const redisValidation = new RedisKeyValidationStore(verification.redis, { prefix: keyspace.validation });
+    await redisValidation
       .migrateViewKeys()
       .catch((error: unknown) => logger.warn(`Could not migrate the Redis validation model's keys: ${String(error)}`));
     const relay = new KafkaEventRelay({
@@ -83,7 +85,7 @@ export async function distributedRuntime(topology: DistributedTopology, options:
       readModelSync: new DistributedReadModelSync({
         // Both stores' init above made the tables and functions it calls.
         pgWriter: new KeyCommandPgWriter(sql),
-        redisValidation: redis.store,
+        redisValidation,
         bus: redis.bus,
       }),
       lagSources: [

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { PgliteSqlClient, PostgresEventStore } from '@keys/event-store';
 import { InMemoryKeyValidationStore, KeyDetailsPgStore, KeyVerificationsPgStore, PositionFeedRunner } from '@keys/projections';
 import { EmbeddedTopology } from '@keys/topology';
-import { InMemoryUsageLimiter } from '@keys/verification';
+import { InMemoryUsageLimiter } from '@key-service/verifier';
 import { NO_RELAY } from '../health/relay-status.port';
 import { InProcessReadModelSync } from '../keys/in-process-read-model.sync';
 import { NO_USAGE_INBOX } from '../keys/using/usage-inbox.port';

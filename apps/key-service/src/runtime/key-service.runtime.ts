@@ -1,6 +1,6 @@
 import { PostgresEventStore } from '@keys/event-store';
 import { ImportedHashIndex, KeyDetailsPgStore, KeyVerificationsPgStore } from '@keys/projections';
-import { UsageLimiter, ValidationLookup } from '@keys/verification';
+import { UsageLimiter, ValidationLookup } from '@key-service/verifier';
 import { RelayStatus } from '../health/relay-status.port';
 import { ReadModelSync } from '../keys/read-model-sync.port';
 import { UsageInbox } from '../keys/using/usage-inbox.port';

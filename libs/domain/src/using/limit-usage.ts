@@ -1,5 +1,4 @@
-import { RateLimit, UsageQuota } from '../limits';
-import { quotaCounter } from '../quota-period';
+import { quotaCounter, RateLimit, UsageQuota } from '@key-service/events';
 
 /**
  * The usage in the event log that counts against a key's limits, folded from its KeyUsed events:

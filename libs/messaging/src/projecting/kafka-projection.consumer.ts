@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { RecordedKeyEvent } from '@keys/domain';
+import { KEY_EVENTS_TOPIC, parseKeyEventEnvelope, RecordedKeyEvent, toRecordedKeyEvent } from '@key-service/events';
 import { ProjectionSink } from '@keys/projections';
-import { KEY_EVENTS_TOPIC, parseKeyEventEnvelope, toRecordedKeyEvent } from '../key-event.envelope';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { ensureTopic } from '../kafka/kafka-topic.ensure';
 import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { keyStreamId } from '@keys/domain';
+import { envelopeFromStoredEvent, EVENT_TYPE_HEADER, KafkaKeyEventEnvelope, keyStreamId, parseKeyEventEnvelope, SCHEMA_VERSION_HEADER } from '@key-service/events';
 import { PgSqlClient, PostgresEventStore, StoredEvent } from '@keys/event-store';
 import { createTestSchema, TEST_DATABASE_URL } from '../../../../test/support/postgres';
 import { startDedicatedKafkaBroker } from '../../../../test/support/kafka-broker';
 import { freePort } from '../../../../test/support/free-port';
 import { KeyEventWriter, writeLifecycles } from '../../../../test/support/key-event.fixtures';
 import { CollectedMessage, TopicCollector, waitUntil } from '../../../../test/support/kafka-topic.collector';
-import { envelopeFromStoredEvent, EVENT_TYPE_HEADER, KafkaKeyEventEnvelope, parseKeyEventEnvelope, SCHEMA_VERSION_HEADER } from '../key-event.envelope';
 import { consoleMessagingLogger, silentMessagingLogger } from '../kafka/messaging.logger';
 import { KafkaEventRelay, KafkaEventRelayOptions } from './kafka-event.relay';
 

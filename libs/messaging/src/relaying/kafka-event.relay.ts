@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { EventStore, EVENTS_APPENDED_CHANNEL_SQL, migrate, SqlClient } from '@keys/event-store';
-import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '../key-event.envelope';
+import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '@key-service/events';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { ensureTopic } from '../kafka/kafka-topic.ensure';
 import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { EventStore } from '@keys/event-store';
 import { ProjectionSink } from './projection-sink';
 

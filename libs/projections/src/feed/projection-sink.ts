@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 
 /**
  * Where a feed delivers events: a read-model store that applies them. Feeds (the in-process

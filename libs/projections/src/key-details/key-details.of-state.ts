@@ -29,5 +29,7 @@ export function detailsOf(state: ApiKeyState, version: number): KeyDetails {
     revokedAt: state.revokedAt,
     revokeReason: state.revokeReason,
     version,
+    allowedIps: state.allowedIps,
+    permissions: state.permissions,
   };
 }

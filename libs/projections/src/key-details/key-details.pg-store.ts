@@ -1,4 +1,4 @@
-import { KeyStatus, RecordedKeyEvent } from '@keys/domain';
+import { KeyStatus, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { ProjectionSink } from '../feed/projection-sink';

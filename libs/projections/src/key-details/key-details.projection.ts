@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { KeyProjection } from '../key-projection';
 import { KeyDetailsView } from './key-details.view';
 
@@ -29,6 +29,8 @@ function evolve(view: KeyDetailsView | null, event: RecordedKeyEvent): KeyDetail
       revokedAt: null,
       revokeReason: null,
       version,
+      allowedIps: d.allowedIps,
+      permissions: d.permissions,
       createdPosition: event.position,
     };
   }

@@ -39,6 +39,8 @@ describe('Key details projection', () => {
         revokedAt: null,
         revokeReason: null,
         version: 1,
+        allowedIps: null,
+        permissions: [],
         createdPosition: 100,
       } satisfies KeyDetailsView);
   });

@@ -1,4 +1,4 @@
-import { RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
 
 /** What list, get, the compat routes and a command's response show of a key. No hash, no secret. */
 export interface KeyDetails {
@@ -23,6 +23,9 @@ export interface KeyDetails {
   readonly revokedAt: string | null;
   readonly revokeReason: string | null;
   readonly version: number;
+  // Access restrictions. Documents stored before them lack both: read them as null and [].
+  readonly allowedIps: readonly string[] | null;
+  readonly permissions: readonly string[];
 }
 
 /** The query model's document of a key: its details and where it sits in the list order. */

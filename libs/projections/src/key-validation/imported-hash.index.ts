@@ -1,4 +1,4 @@
-import { isImportedHash } from '@keys/secrets';
+import { isImportedHash } from '@key-service/verifier';
 
 /**
  * The hashes of imported keys, held in the verifier's process: a presented key that is not of this

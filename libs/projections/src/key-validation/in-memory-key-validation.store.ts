@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { ImportedHashIndex } from './imported-hash.index';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';

@@ -1,5 +1,5 @@
 import { ApiKeyState } from '@keys/domain';
-import { KeyValidationView } from './key-validation.view';
+import { KeyValidationView, viewAccessOf } from './key-validation.view';
 
 /**
  * The validation view of a key, from the aggregate's state after its stream's first `version`
@@ -23,5 +23,6 @@ export function validationViewOf(state: ApiKeyState, version: number): KeyValida
     hash: state.hash,
     graceSecrets: state.graceSecrets,
     version,
+    ...viewAccessOf(state.allowedIps, state.permissions),
   };
 }

@@ -1,5 +1,5 @@
-import { IMPORTED_HASH_PREFIX } from '@keys/secrets';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { IMPORTED_HASH_PREFIX, PgValidationReader } from '@key-service/verifier';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { foldKeyEvents, groupByKey } from '../key-projection';
@@ -77,9 +77,8 @@ export class KeyValidationPgStore implements KeyValidationStore, BulkRebuildable
     );
   }
 
-  async lookup(hash: string): Promise<ValidationRecord | null> {
-    const r = await this.sql.query<{ record: ValidationRecord }>('SELECT record FROM key_validation_hashes WHERE hash = $1', [hash]);
-    return r.rows[0]?.record ?? null;
+  lookup(hash: string): Promise<ValidationRecord | null> {
+    return new PgValidationReader(this.sql).lookup(hash);
   }
 
   /** Folds in memory and writes each key once (a replay). */

@@ -1,6 +1,7 @@
-import { countUsage, RecordedKeyEvent, resetUsage } from '@keys/domain';
+import { countUsage, resetUsage } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 import { KeyProjection } from '../key-projection';
-import { KeyValidationView } from './key-validation.view';
+import { KeyValidationView, viewAccessOf } from './key-validation.view';
 
 function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyValidationView | null {
   const version = event.version;
@@ -19,14 +20,20 @@ function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyVal
       hash: d.hash,
       graceSecrets: [],
       version,
+      ...viewAccessOf(d.allowedIps, d.permissions),
     };
   }
   if (!view) return null;
   switch (event.type) {
     case 'KeyUpdated': {
       const d = event.data;
+      const { allowedIps: _allowedIps, permissions: _permissions, ...unrestricted } = view;
+      const access = viewAccessOf(
+        d.allowedIps !== undefined ? d.allowedIps : view.allowedIps,
+        d.permissions !== undefined ? d.permissions : view.permissions,
+      );
       return {
-        ...view,
+        ...unrestricted,
         name: d.name ?? view.name,
         roles: d.roles ?? view.roles,
         expiresAt: d.expiresAt !== undefined ? d.expiresAt : view.expiresAt,
@@ -39,6 +46,7 @@ function evolve(view: KeyValidationView | null, event: RecordedKeyEvent): KeyVal
           d.rateLimit !== undefined && d.rateLimit?.durationMs !== view.rateLimit?.durationMs,
         ),
         version,
+        ...access,
       };
     }
     case 'KeyUsed':

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { KeyEvent, keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { KeyEvent, keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { createTestSchema } from '../../../../test/support/postgres';
 import { foldKeyEvents } from '../key-projection';
 import { InMemoryKeyValidationStore } from './in-memory-key-validation.store';
@@ -44,6 +44,8 @@ const created = (keyId: string, hash: string): KeyEvent => ({
     annotations: {},
     rateLimit: null,
     quota: null,
+    allowedIps: null,
+    permissions: [],
   },
 });
 

@@ -1,4 +1,9 @@
-import { GraceSecret, LimitUsage, RateLimit, StoredKeyStatus, UsageQuota } from '@keys/domain';
+import { GraceSecret, LimitUsage } from '@keys/domain';
+import { RateLimit, StoredKeyStatus, UsageQuota } from '@key-service/events';
+import { ipRangesOf, ValidationRecord } from '@key-service/verifier';
+
+// The record stored under each hash is what verifiers read: it is defined with them.
+export type { ValidationRecord };
 
 /** Per key: what verify needs, and every hash that leads to it. */
 export interface KeyValidationView {
@@ -17,22 +22,12 @@ export interface KeyValidationView {
   readonly hash: string;
   readonly graceSecrets: readonly GraceSecret[];
   readonly version: number;
-}
-
-/** The compact record stored under one hash (Redis value, in-process cache entry). */
-export interface ValidationRecord {
-  readonly keyId: string;
-  readonly tenant: string;
-  readonly name: string;
-  readonly status: StoredKeyStatus;
-  readonly roles: readonly string[];
-  readonly expiresAt: string | null;
-  /** Set for a rotated-out secret: the end of its grace period. */
-  readonly validUntil: string | null;
-  readonly rateLimit: RateLimit | null;
-  readonly quota: UsageQuota | null;
-  readonly quotaSetAt: string | null;
-  readonly version: number;
+  // Access restrictions: present only when the key has them, so the views of every other key stay
+  // byte-identical to those stored before they existed.
+  /** The canonical allowlist; absent: any address. */
+  readonly allowedIps?: readonly string[];
+  /** Absent: none. */
+  readonly permissions?: readonly string[];
 }
 
 /** The records to store under each hash for a key's view (the current and every grace secret). */
@@ -48,11 +43,28 @@ export function validationRecords(view: KeyValidationView): Array<[hash: string,
     quota: view.quota,
     quotaSetAt: view.quotaSetAt,
     version: view.version,
+    ...accessOf(view),
   };
   return [
     [view.hash, { ...base, validUntil: null }],
     ...view.graceSecrets.map((g): [string, ValidationRecord] => [g.hash, { ...base, validUntil: g.validUntil }]),
   ];
+}
+
+/** The record's access fields: the allowlist parsed here, once per record written, never per verify. */
+function accessOf(view: KeyValidationView): Pick<ValidationRecord, 'ipRanges' | 'permissions'> {
+  return {
+    ...(view.allowedIps ? { ipRanges: ipRangesOf(view.allowedIps) } : {}),
+    ...(view.permissions && view.permissions.length > 0 ? { permissions: view.permissions } : {}),
+  };
+}
+
+/** The view's access fields from a key's allowlist and permissions: absent when it has none. */
+export function viewAccessOf(allowedIps: readonly string[] | null | undefined, permissions: readonly string[] | undefined): Pick<KeyValidationView, 'allowedIps' | 'permissions'> {
+  return {
+    ...(allowedIps ? { allowedIps } : {}),
+    ...(permissions && permissions.length > 0 ? { permissions } : {}),
+  };
 }
 
 /** Hashes a new view no longer carries: their records must be removed. */

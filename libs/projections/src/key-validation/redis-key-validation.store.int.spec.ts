@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { foldKeyEvents } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { RedisKeyValidationStore } from './redis-key-validation.store';

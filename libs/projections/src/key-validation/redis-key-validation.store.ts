@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { keyStreamId, RecordedKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
+import { RedisValidationReader, validationHashKey } from '@key-service/verifier';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
@@ -106,12 +107,14 @@ const MAX_ATTEMPTS = 10;
 export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuildable {
   readonly name = keyValidationProjection.name;
   readonly prefix: string;
+  private readonly reader: RedisValidationReader;
 
   constructor(
     private readonly redis: Redis,
     options: RedisKeyValidationStoreOptions,
   ) {
     this.prefix = options.prefix;
+    this.reader = new RedisValidationReader(redis, options.prefix);
   }
 
   async checkpoint(): Promise<number> {
@@ -151,9 +154,8 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
     return Number(result) === 1;
   }
 
-  async lookup(hash: string): Promise<ValidationRecord | null> {
-    const json = await this.redis.get(this.hashKey(hash));
-    return json ? (JSON.parse(json) as ValidationRecord) : null;
+  lookup(hash: string): Promise<ValidationRecord | null> {
+    return this.reader.lookup(hash);
   }
 
   /** The per-key view (what the store folds from) by the key's stream id, for diagnostics and tests. */
@@ -287,7 +289,7 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
   }
 
   private hashKey(hash: string): string {
-    return `${this.prefix}hash:${hash}`;
+    return validationHashKey(this.prefix, hash);
   }
 
   private builtKey(): string {

@@ -1,4 +1,4 @@
-import { MinuteOutcomes, RecordedKeyEvent } from '@keys/domain';
+import { MinuteOutcomes, RecordedKeyEvent } from '@key-service/events';
 import { KeyProjection, Versioned } from '../key-projection';
 
 /**

@@ -3,7 +3,7 @@ import { replayReadModels } from '../../../../apps/projector/src/read-model.repl
 import { KeyEventWriter } from '../../../../test/support/key-event.fixtures';
 import { createTestSchema } from '../../../../test/support/postgres';
 import { PositionFeedRunner } from '../feed/position-feed.runner';
-import { upcastKeyEvent } from '@keys/domain';
+import { upcastKeyEvent } from '@key-service/events';
 import { KeyVerificationsPgStore } from './key-verifications.pg-store';
 
 const NOW = Date.UTC(2026, 0, 10, 12);

@@ -1,4 +1,4 @@
-import { MinuteOutcomes, OutcomeCounts } from '@keys/domain';
+import { MinuteOutcomes, OutcomeCounts } from '@key-service/events';
 
 export type Granularity = 'minute' | 'hour' | 'day';
 export const GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day'];

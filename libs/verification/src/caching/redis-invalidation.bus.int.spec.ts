@@ -1,9 +1,8 @@
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { KeyValidationView, RedisKeyValidationStore, validationRecords } from '@keys/projections';
-import { CachedValidationLookup } from './cached-validation.lookup';
-import { RedisInvalidationBus } from './redis-invalidation.bus';
+import { CachedValidationLookup, RedisInvalidationBus } from '@key-service/verifier';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

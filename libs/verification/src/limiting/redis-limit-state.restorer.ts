@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { keyStreamId, quotaCounter, rateWindow } from '@keys/domain';
+import { keyStreamId, quotaCounter, rateWindow } from '@key-service/events';
 import { KeyValidationView } from '@keys/projections';
-import { limitsRestoredKey, limitsRestoringKey, quotaCounterKey, rateCounterKey } from './redis-limit.keys';
+import { limitsRestoredKey, limitsRestoringKey, quotaCounterKey, rateCounterKey } from '@key-service/verifier';
 
 export interface LimitRestoreReport {
   readonly quotas: number;

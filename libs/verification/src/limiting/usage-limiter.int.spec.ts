@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { InMemoryUsageLimiter } from './in-memory-usage.limiter';
 import { KeyValidationView } from '@keys/projections';
-import { VerificationUnavailableError } from '../verifying/validation-lookup.port';
-import { FallbackUsageLimiter } from './fallback-usage.limiter';
+import {
+  FallbackUsageLimiter,
+  InMemoryUsageLimiter,
+  LimitCheck,
+  LimitStateNotRestoredError,
+  RedisUsageLimiter,
+  UsageLimiter,
+  VerificationUnavailableError,
+} from '@key-service/verifier';
 import { RedisLimitStateRestorer } from './redis-limit-state.restorer';
-import { LimitStateNotRestoredError, RedisUsageLimiter } from './redis-usage.limiter';
-import { LimitCheck, UsageLimiter } from './usage-limiter.port';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 

@@ -1,4 +1,4 @@
-import { effectiveStatus } from '@keys/domain';
+import { effectiveStatus } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
 import { toRfc3339Seconds } from '../compat-time';
 import { isUuid } from '../uuid';

@@ -7,7 +7,7 @@ export class VerificationBucketDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer', minimum: 1 },
-    description: 'Answers per verify code (VALID, EXPIRED, REVOKED, DISABLED, INSUFFICIENT_ROLES, RATE_LIMITED, USAGE_EXCEEDED, or any later code); codes with none are left out',
+    description: 'Answers per verify code (VALID, EXPIRED, REVOKED, DISABLED, FORBIDDEN, INSUFFICIENT_ROLES, INSUFFICIENT_PERMISSIONS, RATE_LIMITED, USAGE_EXCEEDED, or any later code); codes with none are left out',
     example: { VALID: 120, RATE_LIMITED: 3 },
   })
   counts!: Record<string, number>;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RecordedKeyEvent } from '@keys/domain';
+import { RecordedKeyEvent } from '@key-service/events';
 
 export class AuditActorDto {
   @ApiProperty({ enum: ['root', 'key', 'system'] }) type!: string;

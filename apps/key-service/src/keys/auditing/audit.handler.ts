@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { keyStreamId, upcastKeyEvent } from '@keys/domain';
+import { keyStreamId, upcastKeyEvent } from '@key-service/events';
 import { EVENT_STORE, EventStore } from '@keys/event-store';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { KeyAddressResolver, tenantInScope } from '../key-address.resolver';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { KEY_EVENT_TYPES } from '@keys/domain';
+import { KEY_EVENT_TYPES } from '@key-service/events';
 import { IsQueryInteger } from '../../input/query-integer.decorator';
 import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { KEY_ID_PATTERN, TENANT_PATTERN, TENANT_PATTERN_MESSAGE } from '../creating/create-key.request.dto';

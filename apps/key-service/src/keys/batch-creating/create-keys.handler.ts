@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { KeyDomainError, keyStreamId } from '@keys/domain';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { KeyDomainError } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { KEY_HASHER } from '../../config/secrets.tokens';
 import { describeError } from '../../errors/error-body';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { RateLimit, UsageQuota } from '@keys/domain';
+import { RateLimit, UsageQuota } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 
@@ -16,6 +16,9 @@ export interface CreateKeyInput {
   readonly annotations?: Readonly<Record<string, string>>;
   readonly rateLimit?: RateLimit;
   readonly quota?: { remaining: number; refill?: 'daily' | 'monthly' | null; refillAmount?: number | null };
+  // Access restrictions, as the request gave them (checked; canonical once keyCreatedFor has them).
+  readonly allowedIps?: readonly string[] | null;
+  readonly permissions?: readonly string[];
 }
 
 export interface CreatedKey {

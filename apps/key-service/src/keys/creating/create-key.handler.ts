@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { KeyDomainError } from '@keys/domain';
 import { WrongExpectedVersionError } from '@keys/event-store';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { KEY_HASHER } from '../../config/secrets.tokens';
 import { KeyChangeSettler } from '../key-change.settler';

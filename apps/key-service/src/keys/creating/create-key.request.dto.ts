@@ -13,6 +13,9 @@ import {
 import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { IsAnnotations } from '../annotations.validator';
 import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
+import { ALLOWED_IPS_DOC, PERMISSIONS_DOC } from '../access/access.openapi';
+import { IsIpAllowlist } from '../access/ip-allowlist.validator';
+import { IsKeyPermissions } from '../access/permissions.validator';
 
 export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 /** Tenants and ids never hold `/`: a key's stream id is `<tenant>/<id>` (keyStreamId). */
@@ -68,4 +71,13 @@ export class CreateKeyRequestDto {
   @ApiPropertyOptional({ type: QuotaInputDto })
   @IsOptional() @ValidateNested() @Type(() => QuotaInputDto)
   quota?: QuotaInputDto;
+
+  // Access restrictions (docs/security.md): where the key may be used from, and what it may do.
+  @ApiPropertyOptional(ALLOWED_IPS_DOC)
+  @IsOptional() @IsIpAllowlist()
+  allowedIps?: string[] | null;
+
+  @ApiPropertyOptional(PERMISSIONS_DOC)
+  @IsOptional() @IsKeyPermissions()
+  permissions?: string[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
-import { IMPORTED_HASH_ENCODINGS, ImportedHashEncoding } from '@keys/secrets';
+import { IMPORTED_HASH_ENCODINGS, ImportedHashEncoding } from '@key-service/verifier';
 import { CreateKeyRequestDto } from '../creating/create-key.request.dto';
 
 /** A key of another system, by the SHA-256 of its plaintext, with what a create takes besides. */

@@ -1,8 +1,9 @@
 import { BadRequestException, ConflictException, Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { KeyDomainError, keyStreamId } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { ImportedHashIndex } from '@keys/projections';
-import { importedHashOf } from '@keys/secrets';
+import { importedHashOf } from '@key-service/verifier';
 import { describeError } from '../../errors/error-body';
 import { IMPORTED_HASHES } from '../../runtime/runtime.tokens';
 import { createKeysInOneAppend, PlannedKey } from '../key-batch.writer';

@@ -2,7 +2,7 @@ import { verify } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, NotFoundException, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
-import { Actor } from '@keys/domain';
+import { Actor } from '@key-service/events';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { sendError } from '../../errors/http-error.filter';

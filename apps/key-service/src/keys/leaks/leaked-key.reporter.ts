@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Actor, KeyDomainError, LeakReport } from '@keys/domain';
+import { KeyDomainError } from '@keys/domain';
+import { Actor, LeakReport } from '@key-service/events';
 import { ValidationRecord } from '@keys/projections';
-import { KeyVerifier } from '@keys/verification';
+import { KeyVerifier } from '@key-service/verifier';
 import { RevokeKeyCommand } from '../revoking/revoke-key.command';
 
 export type LeakLabel = 'true_positive' | 'false_positive';

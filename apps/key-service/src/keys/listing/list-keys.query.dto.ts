@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { KeyStatus } from '@keys/domain';
+import { KeyStatus } from '@key-service/events';
 import { IsQueryInteger } from '../../input/query-integer.decorator';
 
 export class ListKeysQueryDto {

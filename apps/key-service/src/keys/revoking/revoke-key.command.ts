@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { LeakReport } from '@keys/domain';
+import { LeakReport } from '@key-service/events';
 import { KeyDetails } from '@keys/projections';
 import { CommandContext } from '../command-context';
 import { KeyAddress } from '../key-address';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { generateSecret, KeyHasher } from '@keys/secrets';
+import { generateSecret, KeyHasher } from '@key-service/verifier';
 import { KEY_HASHER } from '../../config/secrets.tokens';
 import { KeyChangeSettler } from '../key-change.settler';
 import { requireVisibleKey } from '../key-visibility';

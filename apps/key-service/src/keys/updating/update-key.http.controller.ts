@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Headers, Param, Patch, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiSecurity, ApiTags, ApiQuery } from '@nestjs/swagger';
+import { normalizeAllowlist, normalizePermissions } from '@key-service/verifier';
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
@@ -27,7 +28,7 @@ export class UpdateKeyHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, description, roles, annotations, expiry, owner, environment or limits' })
+  @ApiOperation({ summary: 'Change name, description, roles, annotations, expiry, owner, environment, limits, allowedIps or permissions' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Version last seen; 412 when the key has changed since' })
   @ApiQuery({ name: 'tenant', required: false, description: TENANT_QUERY_DOC })
   @ApiOkResponse({ type: KeyRecordDto })
@@ -49,6 +50,8 @@ export class UpdateKeyHttpController {
           ? body.quota
           : { remaining: body.quota.remaining, refill: body.quota.refill ?? null, refillAmount: body.quota.refill ? (body.quota.refillAmount ?? body.quota.remaining) : null },
       rateLimit: body.rateLimit === undefined || body.rateLimit === null ? body.rateLimit : { limit: body.rateLimit.limit, durationMs: body.rateLimit.durationMs },
+      allowedIps: body.allowedIps === undefined || body.allowedIps === null ? body.allowedIps : normalizeAllowlist(body.allowedIps),
+      permissions: body.permissions === undefined ? undefined : normalizePermissions(body.permissions),
     };
     const clean = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     if (Object.keys(clean).length === 0) throw new BadRequestException('Nothing to update: send at least one field');

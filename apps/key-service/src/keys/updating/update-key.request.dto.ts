@@ -5,8 +5,11 @@ import { IsRfc3339DateTime } from '../../input/rfc3339-date-time.decorator';
 import { IsAnnotations } from '../annotations.validator';
 import { ROLE_PATTERN } from '../creating/create-key.request.dto';
 import { QuotaInputDto, RateLimitInputDto } from '../limits.dto';
+import { ALLOWED_IPS_DOC, PERMISSIONS_DOC } from '../access/access.openapi';
+import { IsIpAllowlist } from '../access/ip-allowlist.validator';
+import { IsKeyPermissions } from '../access/permissions.validator';
 
-/** Every field optional; `null` clears description, expiresAt, owner, environment, rateLimit and quota. */
+/** Every field optional; `null` clears description, expiresAt, owner, environment, rateLimit, quota and allowedIps. */
 export class UpdateKeyRequestDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional() @IsString() @Length(1, 100)
@@ -43,4 +46,14 @@ export class UpdateKeyRequestDto {
   @ApiPropertyOptional({ type: QuotaInputDto, nullable: true })
   @ValidateIf((_, v) => v !== null && v !== undefined) @ValidateNested() @Type(() => QuotaInputDto)
   quota?: QuotaInputDto | null;
+
+  // Access restrictions (docs/security.md): `allowedIps: null` lifts the allowlist, absent leaves it.
+  @ApiPropertyOptional({ ...ALLOWED_IPS_DOC, description: `${ALLOWED_IPS_DOC.description}. null lifts the restriction; absent leaves it as it is` })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsIpAllowlist()
+  allowedIps?: string[] | null;
+
+  @ApiPropertyOptional({ ...PERMISSIONS_DOC, description: `${PERMISSIONS_DOC.description}. Replaces the key's permissions; [] removes them all` })
+  // null is refused, not read as []: an update says which permissions the key keeps.
+  @ValidateIf((_, v) => v !== undefined) @IsKeyPermissions()
+  permissions?: string[];
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { parseKeyStreamId, SYSTEM_ACTOR } from '@keys/domain';
+import { parseKeyStreamId, SYSTEM_ACTOR } from '@key-service/events';
 import { KeyChangeSettler } from '../key-change.settler';
 import { KeyRepository } from '../key.repository';
 import { RecordKeyUsageCommand } from './record-key-usage.command';

@@ -1,7 +1,7 @@
-import { minuteOf } from '@keys/domain';
+import { minuteOf } from '@key-service/events';
 import type { Redis } from 'ioredis';
 import { PgAdvisoryLeaderLock } from '@keys/messaging';
-import { RedisUsageQueue } from '@keys/verification';
+import { RedisUsageQueue } from '@key-service/verifier';
 import { RedisUsagePool } from './redis-usage.pool';
 import { PendingUsage } from './usage.buffer';
 import { UsageInbox, UsageLane } from './usage-inbox.port';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { MinuteOutcomes } from '@keys/domain';
+import { MinuteOutcomes } from '@key-service/events';
 import { PendingUsage } from './usage.buffer';
 
 const ADD_FIRST_LAST =

@@ -1,4 +1,4 @@
-import { MINUTE_MS, MinuteOutcomes } from '@keys/domain';
+import { MINUTE_MS, MinuteOutcomes } from '@key-service/events';
 
 /** Verifications of one key, by its stream id (`<tenant>/<id>`). */
 export interface PendingUsage {

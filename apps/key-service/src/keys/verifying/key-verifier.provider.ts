@@ -1,7 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { ImportedHashIndex } from '@keys/projections';
-import { isImportedHash, KeyHasher } from '@keys/secrets';
-import { KeyVerifier, UsageLimiter, ValidationLookup } from '@keys/verification';
+import { isImportedHash, KeyHasher, KeyVerifier, UsageLimiter, ValidationLookup } from '@key-service/verifier';
 import { KEY_HASHER } from '../../config/secrets.tokens';
 import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
 import { IMPORTED_HASHES, USAGE_LIMITER, VALIDATION_LOOKUP } from '../../runtime/runtime.tokens';

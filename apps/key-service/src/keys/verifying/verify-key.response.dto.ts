@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { VERIFY_CODES, VerifyCode } from '@keys/verification';
+import { VERIFY_CODES, VerifyCode } from '@key-service/verifier';
 
 export class RateLimitStateDto {
   @ApiProperty() limit!: number;

@@ -3,11 +3,12 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import Ajv from 'ajv';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KeyVerifier } from '@keys/verification';
+import { KeyVerifier, PermissionQueryCache } from '@key-service/verifier';
 import { BodyValidationPipe } from '../../errors/body-validation.pipe';
 import { sendError } from '../../errors/http-error.filter';
 import { unsafeTextProblem } from '../../input/unsafe-text';
 import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
+import { verifyAccessOf } from './verify-access.request';
 import { VerifyKeyRequestDto } from './verify-key.request.dto';
 import { VERIFY_BODY_SCHEMA, VERIFY_RESPONSE_SCHEMA } from './verify-key.schema';
 
@@ -31,6 +32,8 @@ const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: 
 @Injectable()
 export class VerifyKeyRoute implements OnModuleInit {
   private readonly pipe = new BodyValidationPipe();
+  /** Permission queries by their text, each parsed once (bounded). */
+  private readonly queries = new PermissionQueryCache();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -56,8 +59,9 @@ export class VerifyKeyRoute implements OnModuleInit {
       const unsafe = unsafeTextProblem(request.body);
       if (unsafe !== null) throw new BadRequestException(unsafe);
       const body = request.validationError ? await this.judge(request.body) : (request.body as VerifyKeyRequestDto);
+      const access = verifyAccessOf(body, this.queries);
       const stop = this.metrics.verifyDuration.startTimer();
-      const result = await this.verifier.verify(body.key, body.roles ?? []);
+      const result = await this.verifier.verify(body.key, body.roles ?? [], access);
       stop({ code: result.code });
       // An unknown secret belongs to no key's analytics: it is counted per instance only.
       if (result.code === 'NOT_FOUND') this.metrics.verifyUnknown.inc();
@@ -86,7 +90,11 @@ export function documentVerifyRoute(document: OpenAPIObject): void {
       },
       responses: {
         200: { description: 'The answer', content: { 'application/json': { schema: { $ref: '#/components/schemas/VerifyKeyResponseDto' } } } },
-        400: { description: 'The body is not a verify request (or not JSON); the message says which rule it broke' },
+        400: {
+          description:
+            'The body is not a verify request (or not JSON); the message says which rule it broke: e.g. `ip must be an IPv4 address (four decimal parts) or an IPv6 address`, ' +
+            '`permissions: unexpected ")" at position 29: expected "AND", "OR" or the end of the query`',
+        },
         413: { description: 'The body is larger than BODY_LIMIT_BYTES' },
         415: { description: 'The body is not JSON: send content-type application/json' },
         503: { description: 'Nothing can decide right now (Redis and the PostgreSQL copy both unreachable); never VALID' },

@@ -1,4 +1,4 @@
-import { VERIFY_CODES } from '@keys/verification';
+import { MAX_PERMISSION_QUERY_LENGTH, VERIFY_CODES } from '@key-service/verifier';
 import { ROLE_PATTERN } from '../creating/create-key.request.dto';
 
 /**
@@ -14,6 +14,9 @@ export const VERIFY_BODY_SCHEMA = {
     key: { type: 'string', minLength: 1, maxLength: 512 },
     // null is accepted as "no roles", as the DTO's @IsOptional() does.
     roles: { type: ['array', 'null'], maxItems: 50, items: { type: 'string', pattern: ROLE_PATTERN.source } },
+    // Parsed after the schema (verify-access.request.ts), which says what is wrong and where.
+    ip: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+    permissions: { type: ['string', 'null'], maxLength: MAX_PERMISSION_QUERY_LENGTH },
   },
 } as const;
 
