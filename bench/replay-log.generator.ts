@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { keyStreamId } from '@keys/domain';
+import { keyStreamId } from '@key-service/events';
 import { SqlQueryable } from '@keys/event-store';
 
 /**

@@ -1,4 +1,4 @@
-import { keyStreamId, KeyStreamAddress, parseKeyStreamId } from '@keys/domain';
+import { keyStreamId, KeyStreamAddress, parseKeyStreamId } from '@key-service/events';
 import { SqlClient } from '@keys/event-store';
 import { writeCheckpoint } from '../feed/checkpoint.schema';
 import { BulkRebuild, KeyChange } from '../rebuild/bulk-rebuild';

@@ -1,4 +1,4 @@
-import { keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@keys/domain';
+import { keyStreamId, RecordedKeyEvent, upcastKeyEvent } from '@key-service/events';
 import { EventStore, StoredEvent } from '@keys/event-store';
 import { foldKeyEvents, Versioned } from '../key-projection';
 import { BulkRebuild, KeyChange } from './bulk-rebuild';

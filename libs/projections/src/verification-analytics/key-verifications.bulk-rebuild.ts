@@ -1,4 +1,4 @@
-import { parseKeyStreamId } from '@keys/domain';
+import { parseKeyStreamId } from '@key-service/events';
 import { SqlClient } from '@keys/event-store';
 import { writeCheckpoint } from '../feed/checkpoint.schema';
 import { BulkRebuild, KeyChange } from '../rebuild/bulk-rebuild';
