@@ -14,6 +14,7 @@ import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
 import { HistogramSeries, parseHistogram } from './prometheus-histogram';
+import { renderReplaySection, replayProbe, ReplayProbeResult, replayTargetRow } from './replay.probe';
 
 /**
  * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
@@ -31,7 +32,7 @@ const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
 /**
  * `revocation`: only the revocation probe; `paced`: only the constant-rate runs at BENCH_RATE req/s;
  * `verify`: only the bare route and verify (warm, cold), each twice; `history`: only the hot-key
- * load probe.
+ * load probe; `replay`: only the replay probe (bench/replay.probe.ts).
  * Printed, not written to BENCHMARKS.md: for iterating on one figure.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -215,6 +216,7 @@ function printLongHistory(h: LongHistoryResult): void {
 
 async function main(): Promise<void> {
   if (ONLY === 'history') return printLongHistory(await longHistoryLoad());
+  if (ONLY === 'replay') return void process.stdout.write(renderReplaySection(await replayProbe(createSchema, BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379')));
   const logDir = mkdtempSync(join(tmpdir(), 'key-service-bench-'));
   process.stdout.write(`logs of the processes under ${logDir}\n`);
   const prefix = `bench:${Date.now()}:`;
@@ -435,7 +437,8 @@ async function main(): Promise<void> {
       printVisibility(name, v);
     const history = await longHistoryLoad();
     printLongHistory(history);
-    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands, idleCpu);
+    const replay = await replayProbe(createSchema, REDIS_URL);
+    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands, idleCpu, replay);
   } finally {
     await postgresBackends?.close();
     for (const p of processes.reverse()) await p.stop();
@@ -487,6 +490,7 @@ function writeReport(
   history: LongHistoryResult,
   commands: CommandRuns,
   idleCpu: CpuSample,
+  replay: ReplayProbeResult,
 ): void {
   const [constant, redisGet, warm] = rows;
   const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -599,6 +603,7 @@ the real PostgreSQL, in the same run as a key two events long:
 | a page of 100 events near the end of its history (\`/v1/keys/:id/events?cursor=\`) | ${ms(percentile(history.historyPageMs, 50))} | ${ms(percentile(history.historyPageMs, 99))} |
 | the first page of its audit trail (\`/v1/audit?keyId=\`), its events after the earlier keys' in the log | ${ms(percentile(history.auditPageMs, 50))} | ${ms(percentile(history.auditPageMs, 99))} |
 
+${renderReplaySection(replay)}
 ## Against the targets (2-core machine)
 
 | Target | Measured | |
@@ -608,6 +613,7 @@ the real PostgreSQL, in the same run as a key two events long:
 | revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms with 4 verifiers, ${ms(percentile(light, 99))} ms with 1 (p50 ${ms(percentile(vis, 50))} / ${ms(percentile(light, 50))} ms); the floor: p99 ${ms(percentile(floorVis, 99))} / ${ms(percentile(floorLight, 99))} ms | ${verdict(percentile(vis, 99) <= 10)} |
 | zero failed or wrong answers | ${failed} | ${verdict(failed === 0)} |
 ${commandTargetRows(commands).join('\n')}
+${replayTargetRow(replay)}
 
 Where a target is not met, [docs/verification.md](docs/verification.md#performance-known-gaps) says
 what the figures point at and what is planned.
@@ -627,6 +633,7 @@ BENCH_ONLY=verify npm run bench                   # only the bare route and veri
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
 BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), batch create and import, with CPU per request, printed
 BENCH_ONLY=outage npm run bench                   # only create with the bench's broker up, then stopped, then the topic checked once it is back, printed
+BENCH_ONLY=replay npm run bench                   # only the replay probe (BENCH_REPLAY_KEYS, default 10,000; BENCH_REPLAY_WINDOWS, default 50), printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 BENCH_PORT_OFFSET=100 npm run bench               # every port moved, to run beside another bench or the tests
 \`\`\`

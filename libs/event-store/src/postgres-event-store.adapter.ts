@@ -36,6 +36,16 @@ interface EventRow {
 const COLUMNS = `global_position, event_id, stream_id, stream_version, tenant, type, schema_version, data,
   actor_type, actor_id, correlation_id, occurred_at`;
 
+/**
+ * COLUMNS with the time already in the ISO-8601 form events carry (UTC, milliseconds truncated as
+ * a JavaScript Date truncates them): for the feed, which reads the log in bulk (replays, the relay,
+ * the in-process feed), parsing a Date per row and formatting it again was a tenth of a replay's CPU.
+ */
+const FEED_COLUMNS = COLUMNS.replace(
+  'occurred_at',
+  `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`,
+);
+
 const INSERTED_COLUMNS = `event_id, stream_id, stream_version, tenant, type, schema_version, data,
   actor_type, actor_id, correlation_id, occurred_at`;
 
@@ -58,7 +68,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
     type: row.type,
     version: row.stream_version,
     position: Number(row.global_position),
-    occurredAt: new Date(row.occurred_at).toISOString(),
+    occurredAt: typeof row.occurred_at === 'string' ? row.occurred_at : new Date(row.occurred_at).toISOString(),
     actor: { type: row.actor_type, id: row.actor_id },
     correlationId: row.correlation_id,
     schemaVersion: row.schema_version,
@@ -272,7 +282,7 @@ export class PostgresEventStore implements EventStore {
       `WITH checkpoint AS (
          SELECT COALESCE((SELECT transaction_id FROM events WHERE global_position = $1), '0'::xid8) AS tx
        )
-       SELECT ${COLUMNS} FROM events, checkpoint
+       SELECT ${FEED_COLUMNS} FROM events, checkpoint
        WHERE (transaction_id, global_position) > (checkpoint.tx, $1::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY transaction_id, global_position

@@ -16,6 +16,8 @@ export * from './key-validation/redis-key-validation.store';
 export * from './key-validation/key-validation.schema';
 export * from './key-validation/key-validation.pg-store';
 export * from './key-command.pg-writer';
+export * from './rebuild/bulk-rebuild';
+export * from './rebuild/bulk-rebuild.runner';
 export * from './key-validation/imported-hash.index';
 export * from './verification-analytics/verification-buckets';
 export * from './verification-analytics/key-verifications.projection';

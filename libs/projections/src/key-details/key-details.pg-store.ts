@@ -2,6 +2,8 @@ import { KeyStatus, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { ProjectionSink } from '../feed/projection-sink';
+import { BulkRebuildable } from '../rebuild/bulk-rebuild';
+import { KeyDetailsBulkRebuild } from './key-details.bulk-rebuild';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyDetailsProjection } from './key-details.projection';
 import { KEY_DETAILS_SCHEMA } from './key-details.schema';
@@ -29,7 +31,7 @@ export interface KeyListPage {
  * The query read model in PostgreSQL (PGlite when embedded). Writes and the checkpoint commit in
  * one transaction, so a crash never leaves the model ahead of or behind its checkpoint.
  */
-export class KeyDetailsPgStore implements ProjectionSink {
+export class KeyDetailsPgStore implements ProjectionSink, BulkRebuildable {
   readonly name = keyDetailsProjection.name;
 
   constructor(private readonly sql: SqlClient) {}
@@ -79,6 +81,11 @@ export class KeyDetailsPgStore implements ProjectionSink {
         JSON.stringify(document),
       ],
     );
+  }
+
+  /** Folds in memory and writes each key once (a replay). */
+  bulkRebuild(): KeyDetailsBulkRebuild {
+    return new KeyDetailsBulkRebuild(this.sql);
   }
 
   async reset(): Promise<void> {

@@ -6,13 +6,15 @@ import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KEY_VALIDATION_SCHEMA } from './key-validation.schema';
 import { KeyValidationStore } from './key-validation.store';
+import { BulkRebuildable } from '../rebuild/bulk-rebuild';
+import { KeyValidationPgBulkRebuild } from './key-validation.pg-bulk-rebuild';
 import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
 
 /**
  * The validation model in PostgreSQL: what verify falls back to when Redis is unreachable. Same
  * projection as the Redis model; documents, hash rows and checkpoint commit in one transaction.
  */
-export class KeyValidationPgStore implements KeyValidationStore {
+export class KeyValidationPgStore implements KeyValidationStore, BulkRebuildable {
   readonly name = 'key-validation-pg';
 
   constructor(private readonly sql: SqlClient) {}
@@ -77,6 +79,11 @@ export class KeyValidationPgStore implements KeyValidationStore {
 
   lookup(hash: string): Promise<ValidationRecord | null> {
     return new PgValidationReader(this.sql).lookup(hash);
+  }
+
+  /** Folds in memory and writes each key once (a replay). */
+  bulkRebuild(): KeyValidationPgBulkRebuild {
+    return new KeyValidationPgBulkRebuild(this.name, this.sql);
   }
 
   async reset(): Promise<void> {

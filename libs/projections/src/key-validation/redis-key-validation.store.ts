@@ -4,6 +4,8 @@ import { RedisValidationReader, validationHashKey } from '@key-service/verifier'
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KeyValidationStore } from './key-validation.store';
+import { BulkRebuildable } from '../rebuild/bulk-rebuild';
+import { RedisKeyValidationBulkRebuild } from './redis-key-validation.bulk-rebuild';
 import { droppedHashes, KeyValidationView, validationRecords, ValidationRecord } from './key-validation.view';
 
 /** A Redis pub/sub message to publish in the same round trip as a write (a cache invalidation). */
@@ -102,7 +104,7 @@ const MAX_ATTEMPTS = 10;
  * verify path, and `<prefix>key:<tenant>/<id>` → KeyValidationView JSON, which the store folds from so it
  * knows which hashes a change drops and which version it is at.
  */
-export class RedisKeyValidationStore implements KeyValidationStore {
+export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuildable {
   readonly name = keyValidationProjection.name;
   readonly prefix: string;
   private readonly reader: RedisValidationReader;
@@ -202,6 +204,15 @@ export class RedisKeyValidationStore implements KeyValidationStore {
       moved += Number(await this.redis.eval(MOVE_VIEW_SCRIPT, 2, key, this.viewKey(keyStreamId(view.tenant, view.keyId)), this.hashKey(''))) > 0 ? 1 : 0;
     }
     return moved;
+  }
+
+  /** Folds in memory and writes each key once, pipelined (a replay). */
+  bulkRebuild(): RedisKeyValidationBulkRebuild {
+    return new RedisKeyValidationBulkRebuild(this.redis, {
+      viewKey: (streamId) => this.viewKey(streamId),
+      hashKey: (hash) => this.hashKey(hash),
+      checkpointKey: () => this.checkpointKey(),
+    });
   }
 
   async reset(): Promise<void> {

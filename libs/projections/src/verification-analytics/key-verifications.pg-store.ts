@@ -2,10 +2,12 @@ import { RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { ProjectionSink } from '../feed/projection-sink';
+import { BulkRebuildable } from '../rebuild/bulk-rebuild';
+import { KeyVerificationsBulkRebuild } from './key-verifications.bulk-rebuild';
 import { foldKeyEvents, groupByKey } from '../key-projection';
 import { KeyVerificationsDocument, keyVerificationsProjection } from './key-verifications.projection';
 import { KEY_VERIFICATIONS_SCHEMA } from './key-verifications.schema';
-import { bucketStart, Granularity, GRANULARITIES, RETENTION_MS, rollUp, toBuckets, VerificationBucket } from './verification-buckets';
+import { bucketStart, expired, Granularity, GRANULARITIES, RETENTION_MS, rollUp, toBuckets, VerificationBucket } from './verification-buckets';
 
 export interface VerificationRange {
   readonly granularity: Granularity;
@@ -38,7 +40,7 @@ const TOP_KEYS = 10;
  * never counts twice. Buckets past their retention (RETENTION_MS) are never written and are
  * deleted as they age, so a replay builds what the live model holds.
  */
-export class KeyVerificationsPgStore implements ProjectionSink {
+export class KeyVerificationsPgStore implements ProjectionSink, BulkRebuildable {
   readonly name = keyVerificationsProjection.name;
   private readonly now: () => number;
   private readonly pruneEveryMs: number;
@@ -106,6 +108,11 @@ export class KeyVerificationsPgStore implements ProjectionSink {
         counters.map((c) => c.count),
       ],
     );
+  }
+
+  /** Folds in memory and writes each key and bucket once (a replay); retention as of now. */
+  bulkRebuild(): KeyVerificationsBulkRebuild {
+    return new KeyVerificationsBulkRebuild(this.sql, this.now());
   }
 
   /** Deletes buckets past their retention. */
@@ -184,10 +191,6 @@ export class KeyVerificationsPgStore implements ProjectionSink {
   }
 }
 
-function expired(granularity: Granularity, start: number, now: number): boolean {
-  const keep = RETENTION_MS[granularity];
-  return keep !== null && start < now - keep;
-}
 
 /** A bucket is in the range when it starts in [from rounded down to its granularity (UTC), to). */
 function bounds(range: VerificationRange): [string, string] {

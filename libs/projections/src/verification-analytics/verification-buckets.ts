@@ -16,6 +16,12 @@ export const RETENTION_MS: Readonly<Record<Granularity, number | null>> = {
   day: null,
 };
 
+/** Whether a bucket is past its granularity's retention at `now` (epoch ms): never written, pruned once it is. */
+export function expired(granularity: Granularity, start: number, now: number): boolean {
+  const keep = RETENTION_MS[granularity];
+  return keep !== null && start < now - keep;
+}
+
 /** The start of the UTC bucket of `granularity` holding the instant `at` (epoch ms). */
 export function bucketStart(at: number, granularity: Granularity): number {
   const unit = UNIT_MS[granularity];

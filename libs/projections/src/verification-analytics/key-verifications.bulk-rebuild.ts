@@ -1,0 +1,104 @@
+import { parseKeyStreamId } from '@key-service/events';
+import { SqlClient } from '@keys/event-store';
+import { writeCheckpoint } from '../feed/checkpoint.schema';
+import { BulkRebuild, KeyChange } from '../rebuild/bulk-rebuild';
+import { chunksOf, REBUILD_ROWS_PER_STATEMENT } from '../rebuild/rows-per-statement';
+import { KeyVerificationsDocument, keyVerificationsProjection } from './key-verifications.projection';
+import { expired, rollUp } from './verification-buckets';
+
+/**
+ * The analytics' bulk writes. The projection folds each key's KeyUsed minutes into its document's
+ * `added`; after every page `settle` sums them per key, minute and code in memory, so a counter is
+ * written once however many events fed it. A flush rolls each key's minutes up (rollUp, as the
+ * live sink does per batch) to minute, hour and day buckets, adds them to the table (a counter
+ * flushed earlier in the rebuild is added to, as the live sink adds) and writes each key's
+ * version and name, with the checkpoint, in one transaction. Buckets past their retention are
+ * never written, as live. Summing minutes first and rolling up once is what keeps this cheap:
+ * a day of one key is at most 1,440 minutes, however many events carried them.
+ */
+export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerificationsDocument> {
+  readonly name = keyVerificationsProjection.name;
+  readonly projection = keyVerificationsProjection;
+  /** Per key (stream id): per minute (ISO), the answers by code not yet written. */
+  private readonly minutes = new Map<string, Map<string, Record<string, number>>>();
+  private pendingMinutes = 0;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly now: number,
+  ) {}
+
+  async load(streamIds: readonly string[]): Promise<Map<string, KeyVerificationsDocument>> {
+    const keys = streamIds.flatMap((id) => parseKeyStreamId(id) ?? []);
+    const r = await this.sql.query<{ tenant: string; key_id: string; version: number; name: string | null }>(
+      `SELECT k.tenant, k.key_id, k.version, k.name FROM key_verification_keys k
+       JOIN unnest($1::text[], $2::text[]) AS s(tenant, key_id) ON k.tenant = s.tenant AND k.key_id = s.key_id`,
+      [keys.map((k) => k.tenant), keys.map((k) => k.keyId)],
+    );
+    return new Map(
+      r.rows.map((row) => [`${row.tenant}/${row.key_id}`, { tenant: row.tenant, keyId: row.key_id, name: row.name, version: row.version, added: [] }]),
+    );
+  }
+
+  settle(streamId: string, document: KeyVerificationsDocument): KeyVerificationsDocument {
+    if (document.added.length === 0) return document;
+    let byMinute = this.minutes.get(streamId);
+    if (!byMinute) {
+      byMinute = new Map();
+      this.minutes.set(streamId, byMinute);
+    }
+    for (const { minute, counts } of document.added) {
+      let sums = byMinute.get(minute);
+      if (!sums) {
+        sums = {};
+        byMinute.set(minute, sums);
+        this.pendingMinutes++;
+      }
+      for (const code in counts) sums[code] = (sums[code] ?? 0) + counts[code];
+    }
+    return { ...document, added: [] };
+  }
+
+  pending(): number {
+    return this.pendingMinutes;
+  }
+
+  async flush(changes: readonly KeyChange<KeyVerificationsDocument>[], position: number): Promise<void> {
+    const columns: [string[], string[], string[], number[], string[], number[]] = [[], [], [], [], [], []];
+    for (const [streamId, byMinute] of this.minutes) {
+      const key = parseKeyStreamId(streamId);
+      if (!key) continue;
+      for (const c of rollUp([...byMinute].map(([minute, counts]) => ({ minute, counts })))) {
+        if (expired(c.granularity, c.start, this.now)) continue;
+        columns[0].push(key.tenant);
+        columns[1].push(key.keyId);
+        columns[2].push(c.granularity);
+        columns[3].push(c.start);
+        columns[4].push(c.code);
+        columns[5].push(c.count);
+      }
+    }
+    this.minutes.clear();
+    this.pendingMinutes = 0;
+    await this.sql.transaction(async (tx) => {
+      for (const chunk of chunksOf(changes, REBUILD_ROWS_PER_STATEMENT))
+        await tx.query(
+          `INSERT INTO key_verification_keys (tenant, key_id, version, name)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[])
+           ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name`,
+          [chunk.map((c) => c.document.tenant), chunk.map((c) => c.document.keyId), chunk.map((c) => c.document.version), chunk.map((c) => c.document.name)],
+        );
+      const rowsPerStatement = REBUILD_ROWS_PER_STATEMENT * 4;
+      for (let i = 0; i < columns[0].length; i += rowsPerStatement)
+        await tx.query(
+          `INSERT INTO key_verification_buckets (tenant, key_id, granularity, bucket_start, code, count)
+           SELECT t, k, g, to_timestamp(s / 1000.0), c, n
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[]) AS u(t, k, g, s, c, n)
+           ON CONFLICT (tenant, key_id, granularity, bucket_start, code)
+           DO UPDATE SET count = key_verification_buckets.count + EXCLUDED.count`,
+          columns.map((column) => column.slice(i, i + rowsPerStatement)),
+        );
+      await writeCheckpoint(tx, this.name, position);
+    });
+  }
+}
