@@ -56,7 +56,7 @@ export interface paths {
         delete: operations["RevokeKeyHttpController_delete"];
         options?: never;
         head?: never;
-        /** Change name, description, roles, annotations, expiry, owner, environment or limits */
+        /** Change name, description, roles, annotations, expiry, owner, environment, limits, allowedIps or permissions */
         patch: operations["UpdateKeyHttpController_update"];
         trace?: never;
     };
@@ -301,6 +301,15 @@ export interface components {
             nextCursor: string | null;
         };
         CreatedKeyDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps: string[] | null;
             annotations: {
                 [key: string]: string;
             };
@@ -317,6 +326,14 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             owner: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions: string[];
             /** @example sk */
             prefix: string;
             quota: components["schemas"]["QuotaDto"] | null;
@@ -341,6 +358,15 @@ export interface components {
             version: number;
         };
         CreateKeyRequestDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps?: string[] | null;
             annotations?: {
                 [key: string]: string;
             };
@@ -358,6 +384,14 @@ export interface components {
             name: string;
             /** @description Who the key belongs to (user, team, service) */
             owner?: string;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions?: string[];
             /**
              * @description Key prefix, 1-16 lowercase letters or digits
              * @example sk
@@ -425,6 +459,15 @@ export interface components {
             tenant: string;
         };
         ImportKeyRequestDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps?: string[] | null;
             annotations?: {
                 [key: string]: string;
             };
@@ -452,6 +495,14 @@ export interface components {
             name: string;
             /** @description Who the key belongs to (user, team, service) */
             owner?: string;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions?: string[];
             /**
              * @description Key prefix, 1-16 lowercase letters or digits
              * @example sk
@@ -482,6 +533,15 @@ export interface components {
             nextCursor?: string | null;
         };
         KeyRecordDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps: string[] | null;
             annotations: {
                 [key: string]: string;
             };
@@ -496,6 +556,14 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             owner: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions: string[];
             /** @example sk */
             prefix: string;
             quota: components["schemas"]["QuotaDto"] | null;
@@ -606,6 +674,15 @@ export interface components {
             results: components["schemas"]["LeakVerdictDto"][];
         };
         RotatedKeyDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps: string[] | null;
             annotations: {
                 [key: string]: string;
             };
@@ -622,6 +699,14 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             owner: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions: string[];
             /** @example sk */
             prefix: string;
             /**
@@ -690,6 +775,15 @@ export interface components {
             byVolume: components["schemas"]["TopKeyByVolumeDto"][];
         };
         UpdateKeyRequestDto: {
+            /**
+             * @description IPv4/IPv6 addresses and CIDR ranges (at most 100) verify admits this key from; any other address, or none given, answers FORBIDDEN (fail closed). Stored canonical (`/32` and `/128` as the bare address, IPv6 compressed); null: any address. null lifts the restriction; absent leaves it as it is
+             * @example [
+             *       "10.0.0.0/8",
+             *       "2001:db8::/32",
+             *       "203.0.113.7"
+             *     ]
+             */
+            allowedIps?: string[] | null;
             annotations?: {
                 [key: string]: string;
             };
@@ -699,13 +793,21 @@ export interface components {
             expiresAt?: string | null;
             name?: string;
             owner?: string | null;
+            /**
+             * @description Permission names (^[A-Za-z0-9._:*\/-]{1,128}$, at most 100): what permission queries at verify (`permissions: "orders.read AND billing.read"`) are evaluated against; `*` is a literal character, not a wildcard. Replaces the key's permissions; [] removes them all
+             * @example [
+             *       "orders.read",
+             *       "billing.read"
+             *     ]
+             */
+            permissions?: string[];
             quota?: components["schemas"]["QuotaInputDto"] | null;
             rateLimit?: components["schemas"]["RateLimitInputDto"] | null;
             roles?: string[];
         };
         VerificationBucketDto: {
             /**
-             * @description Answers per verify code (VALID, EXPIRED, REVOKED, DISABLED, INSUFFICIENT_ROLES, RATE_LIMITED, USAGE_EXCEEDED, or any later code); codes with none are left out
+             * @description Answers per verify code (VALID, EXPIRED, REVOKED, DISABLED, FORBIDDEN, INSUFFICIENT_ROLES, INSUFFICIENT_PERMISSIONS, RATE_LIMITED, USAGE_EXCEEDED, or any later code); codes with none are left out
              * @example {
              *       "VALID": 120,
              *       "RATE_LIMITED": 3
@@ -723,14 +825,24 @@ export interface components {
             total: number;
         };
         VerifyKeyRequestDto: {
+            /**
+             * @description The address of the request your service is serving. A key with allowedIps answers FORBIDDEN when it is outside them, or not given (fail closed)
+             * @example 203.0.113.7
+             */
+            ip?: string;
             /** @description The key presented to your service */
             key: string;
+            /**
+             * @description A permission query the key's permissions must satisfy, else INSUFFICIENT_PERMISSIONS: names joined by AND / OR (any case; AND binds tighter) with parentheses. A malformed query is a 400 naming the position (0-based)
+             * @example (orders.read OR orders.write) AND billing.read
+             */
+            permissions?: string;
             /** @description Roles the key must all have, else INSUFFICIENT_ROLES */
             roles?: string[];
         };
         VerifyKeyResponseDto: {
             /** @enum {string} */
-            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "DISABLED" | "INSUFFICIENT_ROLES" | "RATE_LIMITED" | "USAGE_EXCEEDED";
+            code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "DISABLED" | "FORBIDDEN" | "INSUFFICIENT_ROLES" | "INSUFFICIENT_PERMISSIONS" | "RATE_LIMITED" | "USAGE_EXCEEDED";
             /** Format: date-time */
             expiresAt?: string | null;
             keyId?: string;
@@ -2205,7 +2317,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyKeyResponseDto"];
                 };
             };
-            /** @description The body is not a verify request (or not JSON); the message says which rule it broke */
+            /** @description The body is not a verify request (or not JSON); the message says which rule it broke: e.g. `ip must be an IPv4 address (four decimal parts) or an IPv6 address`, `permissions: unexpected ")" at position 29: expected "AND", "OR" or the end of the query` */
             400: {
                 headers: {
                     [name: string]: unknown;
