@@ -3,7 +3,7 @@ import { allowlistProblem } from '@key-service/verifier';
 
 /**
  * An IP allowlist: 1 to MAX_ALLOWED_IPS IPv4/IPv6 addresses or CIDR ranges (ipaddr.js parses them;
- * libs/domain/src/access/ip-allowlist.ts). The 400 names the first bad entry by its index.
+ * packages/verifier/src/access/ip-allowlist.ts). The 400 names the first bad entry by its index.
  * `null` and absence are for the property's own @ValidateIf / @IsOptional to allow.
  */
 export function IsIpAllowlist(options?: ValidationOptions): PropertyDecorator {

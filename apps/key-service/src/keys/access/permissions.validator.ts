@@ -3,7 +3,7 @@ import { permissionsProblem } from '@key-service/verifier';
 
 /**
  * A key's permissions: up to MAX_KEY_PERMISSIONS names of PERMISSION_PATTERN, none of them `and` or
- * `or` (libs/domain/src/access/permission-names.ts). The 400 names the first bad one by its index.
+ * `or` (packages/verifier/src/access/permission-names.ts). The 400 names the first bad one by its index.
  */
 export function IsKeyPermissions(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
