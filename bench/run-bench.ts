@@ -10,6 +10,7 @@ import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
 import { HistogramSeries, parseHistogram } from './prometheus-histogram';
+import { measureDecision, printDecision } from './decision.probe';
 
 /**
  * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
@@ -191,6 +192,7 @@ function printLongHistory(h: LongHistoryResult): void {
 
 async function main(): Promise<void> {
   if (ONLY === 'history') return printLongHistory(await longHistoryLoad());
+  if (ONLY === 'decision') return printDecision(measureDecision());
   const logDir = mkdtempSync(join(tmpdir(), 'key-service-bench-'));
   process.stdout.write(`logs of the processes under ${logDir}\n`);
   const prefix = `bench:${Date.now()}:`;

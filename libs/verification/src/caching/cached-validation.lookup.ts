@@ -52,6 +52,16 @@ export class CachedValidationLookup implements ValidationLookup {
     this.enabled = enabled;
   }
 
+  peek(hash: string): ValidationRecord | null | undefined {
+    if (!this.enabled) return undefined;
+    const cached = this.entries.get(hash);
+    if (cached && cached.expiresAt > this.now()) {
+      this.hits++;
+      return cached.record;
+    }
+    return undefined;
+  }
+
   async lookup(hash: string): Promise<ValidationRecord | null> {
     if (!this.enabled) return this.source.lookup(hash);
     const now = this.now();

@@ -83,6 +83,24 @@ describe('CachedValidationLookup', () => {
     expect(source.lookups).toBe(2);
   });
 
+  it('answers a peek from memory only: undefined until read, then the record, and undefined again once stale or off', async () => {
+    expect(cache.peek('h-1')).toBeUndefined();
+    expect(source.lookups).toBe(0);
+    await cache.lookup('h-1');
+    await cache.lookup('h-unknown');
+    expect(cache.peek('h-1')).toEqual(record());
+    expect(cache.peek('h-unknown')).toBeNull();
+    cache.invalidateKey('acme/key-1');
+    expect(cache.peek('h-1')).toBeUndefined();
+    await cache.lookup('h-1');
+    now = T0 + TTL;
+    expect(cache.peek('h-1')).toBeUndefined();
+    await cache.lookup('h-1');
+    cache.setEnabled(false);
+    expect(cache.peek('h-1')).toBeUndefined();
+    expect(source.lookups).toBe(4);
+  });
+
   it('does not cache a failed read: the next lookup asks the model again', async () => {
     source.failure = new Error('redis down');
     await expect(cache.lookup('h-1')).rejects.toThrow('redis down');
