@@ -10,7 +10,9 @@ import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
 import { HistogramSeries, parseHistogram } from './prometheus-histogram';
-import { measureDecision, printDecision } from './decision.probe';
+import { processCpuMicros } from './process-cpu-time';
+import { DecisionResult, measureDecision, printDecision } from './decision.probe';
+import { createGuardKeys, GuardResult, measureGuard, printGuard } from './guarded-consumer.probe';
 
 /**
  * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
@@ -39,6 +41,8 @@ const PORTS = {
   floorVerify: 3197 + OFFSET,
   floorManage: 3198 + OFFSET,
   baseline: 3199 + OFFSET,
+  guardWarm: 3193 + OFFSET,
+  guardCold: 3194 + OFFSET,
   kafka: 29292 + OFFSET * 10,
 };
 
@@ -241,6 +245,7 @@ async function main(): Promise<void> {
     const isValid = (body: string) => body.includes('"code":"VALID"');
     const isNotFound = (body: string) => body.includes('"code":"NOT_FOUND"');
 
+    if (ONLY === 'guard') return printGuard(await guard(cached, env, logDir));
     if (ONLY === 'revocation') {
       const verifiers = Number(process.env.BENCH_VERIFIERS ?? 4);
       const before = await revocationsInForce(uncached);
@@ -254,14 +259,18 @@ async function main(): Promise<void> {
       return;
     }
     if (ONLY === 'verify') {
+      const pidOf = (name: string) => processes.find((p) => p.name === name)?.child.pid ?? 0;
       // Alternating runs, so a drift of the shared box shows as a drift, not as a difference.
-      for (const [scenario, url] of [
-        ['bare Fastify, constant', `${baseline}/constant`],
-        ['verify, cache warm', `${cached}/v1/keys/verify`],
-        ['verify, cache cold', `${uncached}/v1/keys/verify`],
-      ].flatMap((run) => [run, run]) as Array<[string, string]>) {
+      for (const [scenario, url, pid] of [
+        ['bare Fastify, constant', `${baseline}/constant`, pidOf('baseline')],
+        ['verify, cache warm', `${cached}/v1/keys/verify`, pidOf('key-service-cached')],
+        ['verify, cache cold', `${uncached}/v1/keys/verify`, pidOf('key-service-uncached')],
+      ].flatMap((run) => [run, run]) as Array<[string, string, number]>) {
         await warmup({ url, bodies: validBodies, expect: isValid });
-        await load(scenario, { url, bodies: validBodies, expect: isValid });
+        const cpuBefore = processCpuMicros(pid);
+        const row = await load(scenario, { url, bodies: validBodies, expect: isValid });
+        // The serving process's own CPU per request: what the box's other tenants do not move.
+        process.stdout.write(`  ${scenario}: ${((processCpuMicros(pid) - cpuBefore) / row.requests).toFixed(1)} µs CPU per request in the server\n`);
       }
       return;
     }
@@ -369,6 +378,21 @@ async function main(): Promise<void> {
     }
     await schema.drop();
   }
+}
+
+/** The guard in a consuming service (bench/guarded-consumer.probe.ts), against this run's key service. */
+async function guard(keyServiceUrl: string, env: Record<string, string>, logDir: string): Promise<GuardResult> {
+  const keys = await createGuardKeys(keyServiceUrl, ROOT_KEY, 200);
+  const { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl } = env;
+  return measureGuard({
+    env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl },
+    ports: { warm: PORTS.guardWarm, cold: PORTS.guardCold },
+    logDir,
+    keys,
+    durationSeconds: DURATION,
+    warmupSeconds: WARMUP,
+    connections: CONNECTIONS,
+  });
 }
 
 function printVisibility(name: string, v: VisibilityResult): void {
