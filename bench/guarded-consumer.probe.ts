@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { BenchProcess, spawnNode, waitForHttp } from './bench-processes';
+import { processCpuMicros } from './process-cpu-time';
 
 /**
  * The guard measured where it is used (bench/guarded-consumer.server.ts): the guarded route and
@@ -16,6 +17,8 @@ export interface GuardRow {
   readonly requests: number;
   /** Errors, timeouts, statuses other than 200 and bodies other than the route's. */
   readonly failed: number;
+  /** The consumer process's CPU time (user + system) per request, µs: what the box's other tenants move least. */
+  readonly cpuUs: number;
 }
 
 export interface GuardResult {
@@ -40,8 +43,9 @@ export interface GuardOptions {
   readonly rounds?: number;
 }
 
-async function load(scenario: string, url: string, keys: readonly string[], connections: number, duration: number): Promise<GuardRow> {
+async function load(scenario: string, url: string, pid: number, keys: readonly string[], connections: number, duration: number): Promise<GuardRow> {
   let next = 0;
+  const cpuBefore = processCpuMicros(pid);
   const result = await autocannon({
     url,
     method: 'GET',
@@ -62,6 +66,7 @@ async function load(scenario: string, url: string, keys: readonly string[], conn
     p999: result.latency.p99_9,
     requests: result.requests.total,
     failed: result.errors + result.timeouts + wrongStatus + (result.mismatches ?? 0),
+    cpuUs: (processCpuMicros(pid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -74,18 +79,19 @@ export async function measureGuard(options: GuardOptions): Promise<GuardResult> 
     const warmBase = `http://127.0.0.1:${options.ports.warm}/orders`;
     const coldBase = `http://127.0.0.1:${options.ports.cold}/orders`;
     await Promise.all([waitForHttp(`${warmBase}/unguarded`), waitForHttp(`${coldBase}/unguarded`)]);
-    const plan: Array<[scenario: string, url: string]> = [
-      ['consumer, unguarded route (cache on)', `${warmBase}/unguarded`],
-      ['consumer, route guarded by ApiKeyGuard + role, cache warm', `${warmBase}/guarded`],
-      ['consumer, unguarded route (cache off)', `${coldBase}/unguarded`],
-      ['consumer, route guarded by ApiKeyGuard + role, cache cold (every request reads Redis)', `${coldBase}/guarded`],
+    const [warmPid, coldPid] = processes.map((p) => p.child.pid ?? 0);
+    const plan: Array<[scenario: string, url: string, pid: number]> = [
+      ['consumer, unguarded route (cache on)', `${warmBase}/unguarded`, warmPid],
+      ['consumer, route guarded by ApiKeyGuard + role, cache warm', `${warmBase}/guarded`, warmPid],
+      ['consumer, unguarded route (cache off)', `${coldBase}/unguarded`, coldPid],
+      ['consumer, route guarded by ApiKeyGuard + role, cache cold (every request reads Redis)', `${coldBase}/guarded`, coldPid],
     ];
     const runs: GuardRow[] = [];
     for (let round = 0; round < (options.rounds ?? 2); round++) {
-      for (const [scenario, url] of plan) {
-        await load('warm-up', url, options.keys, options.connections, options.warmupSeconds);
-        const row = await load(scenario, url, options.keys, options.connections, options.durationSeconds);
-        process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, failed ${row.failed}\n`);
+      for (const [scenario, url, pid] of plan) {
+        await load('warm-up', url, pid, options.keys, options.connections, options.warmupSeconds);
+        const row = await load(scenario, url, pid, options.keys, options.connections, options.durationSeconds);
+        process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.cpuUs.toFixed(1)} µs CPU per request, failed ${row.failed}\n`);
         runs.push(row);
       }
     }
@@ -100,6 +106,7 @@ export async function measureGuard(options: GuardOptions): Promise<GuardResult> 
         p999: mean((r) => r.p999),
         requests: of.reduce((n, r) => n + r.requests, 0),
         failed: of.reduce((n, r) => n + r.failed, 0),
+        cpuUs: mean((r) => r.cpuUs),
       };
     };
     return {
@@ -118,7 +125,7 @@ export function printGuard(result: GuardResult): void {
     ['cold', result.cold],
   ] as const)
     process.stdout.write(
-      `guard, cache ${mode}: guarded ${r.guarded.rps.toFixed(0)} req/s against unguarded ${r.unguarded.rps.toFixed(0)} req/s: ${(r.guarded.rps / r.unguarded.rps).toFixed(2)}×\n`,
+      `guard, cache ${mode}: guarded ${r.guarded.rps.toFixed(0)} req/s against unguarded ${r.unguarded.rps.toFixed(0)} req/s: ${(r.guarded.rps / r.unguarded.rps).toFixed(2)}×; CPU per request ${r.guarded.cpuUs.toFixed(1)} against ${r.unguarded.cpuUs.toFixed(1)} µs\n`,
     );
 }
 

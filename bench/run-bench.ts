@@ -13,6 +13,7 @@ import { HistogramSeries, parseHistogram } from './prometheus-histogram';
 import { processCpuMicros } from './process-cpu-time';
 import { DecisionResult, measureDecision, printDecision } from './decision.probe';
 import { createGuardKeys, GuardResult, measureGuard, printGuard } from './guarded-consumer.probe';
+import { verifySections, verifyTargetRows } from './verify-report';
 
 /**
  * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
@@ -28,8 +29,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
 /**
  * `revocation`: only the revocation probe; `paced`: only the constant-rate runs at BENCH_RATE req/s;
- * `verify`: only the bare route and verify (warm, cold), each twice; `history`: only the hot-key
- * load probe.
+ * `verify`: only the bare route and verify (warm, cold), each twice, with the server's CPU per
+ * request; `history`: only the hot-key load probe; `decision`: only the decision alone (no services);
+ * `guard`: only the consuming service's guarded and unguarded routes.
  * Printed, not written to BENCHMARKS.md: for iterating on one figure.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -366,9 +368,15 @@ async function main(): Promise<void> {
       ['floor, 1 verifier', floorLightVisibility],
     ] as const)
       printVisibility(name, v);
+    process.stdout.write('the guard in a consuming service...\n');
+    const guarded = await guard(cached, env, logDir);
+    printGuard(guarded);
     const history = await longHistoryLoad();
     printLongHistory(history);
-    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history);
+    // Last, on a box the services above no longer load: the decision alone, in a process of its own.
+    const decision = measureDecision();
+    printDecision(decision);
+    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, { guard: guarded, decision });
   } finally {
     for (const p of processes.reverse()) await p.stop();
     try {
@@ -432,8 +440,10 @@ function writeReport(
   baselineAtRate: Row,
   { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }: VisibilityRuns,
   history: LongHistoryResult,
+  verifyLimits: { guard: GuardResult; decision: DecisionResult },
 ): void {
-  const [constant, redisGet, warm] = rows;
+  const [constant, redisGet, warm, cold] = rows;
+  const verifyRatios = { constantRps: constant.rps, warmRps: warm.rps, coldRps: cold.rps };
   const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
   const table = rows
     .map(
@@ -492,6 +502,7 @@ ${table}
   is not a constant rate: it gives each connection a budget per second and sends it back to back
   from the start of each second, so "80%" meant full load for most of every second.
 
+${verifySections(verifyLimits.guard, verifyLimits.decision)}
 ## Revocation visibility
 
 ${visibility.trials} trials: verifiers loop on one instance (cache warm) while another instance
@@ -546,6 +557,7 @@ the real PostgreSQL, in the same run as a key two events long:
 | Target | Measured | |
 |---|---|---|
 | verify ≥ half the requests/s of the bare Fastify route | ${(warm.rps / constant.rps).toFixed(2)} × (cache warm) | ${verdict(warm.rps / constant.rps >= 0.5)} |
+${verifyTargetRows(verifyRatios, verifyLimits.guard, verifyLimits.decision)}
 | verify p99 < 5 ms at 80% of its peak | ${ms(atEighty.p99)} ms (the bare constant route at the same rate: ${ms(baselineAtRate.p99)} ms) | ${verdict(atEighty.p99 < 5)} |
 | revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms with 4 verifiers, ${ms(percentile(light, 99))} ms with 1 (p50 ${ms(percentile(vis, 50))} / ${ms(percentile(light, 50))} ms); the floor: p99 ${ms(percentile(floorVis, 99))} / ${ms(percentile(floorLight, 99))} ms | ${verdict(percentile(vis, 99) <= 10)} |
 | zero failed or wrong answers | ${failed} | ${verdict(failed === 0)} |
@@ -565,6 +577,8 @@ BENCH_ONLY=revocation npm run bench               # only the revocation probe, o
 BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
+BENCH_ONLY=decision npm run bench                 # only the decision alone (KeyVerifier, no HTTP) beside a bare HMAC, printed
+BENCH_ONLY=guard npm run bench                    # only the guarded and unguarded routes of a consuming service, warm and cold, printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 BENCH_PORT_OFFSET=100 npm run bench               # every port moved, to run beside another bench or the tests
 \`\`\`
