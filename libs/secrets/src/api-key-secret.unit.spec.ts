@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { generateSecret, hasValidChecksum, RANDOM_LENGTH } from './api-key-secret';
 import { toBase62 } from './base62';
 import { crc32 } from './crc32';
@@ -60,6 +60,17 @@ describe('API key secrets', () => {
     expect(hasher.matches(plaintext, hasher.hash(plaintext))).toBe(true);
     expect(other.matches(plaintext, hasher.hash(plaintext))).toBe(false);
     expect(hasher.hash(plaintext)).not.toContain(plaintext);
+  });
+
+  it('are hashed as HMAC-SHA-256 in base64url, for every pepper length and any text, one after another', () => {
+    const texts = ['', generateSecret('sk').plaintext, generateSecret('abc').plaintext, 'é😀 imported key', 'x'.repeat(5000), 'y'.repeat(512), 'z'.repeat(513), '\u0000', 'lone \ud800 surrogate', 'ü'.repeat(512)];
+    for (const pepper of ['sixteen-chars-00', 'p'.repeat(64), 'q'.repeat(65), 'ü'.repeat(40), randomBytes(200).toString('hex')]) {
+      const hasher = new KeyHasher(pepper);
+      // Twice through, longest text first the second time: nothing of one call may leak into the next.
+      for (const text of [...texts, ...texts.reverse()]) {
+        expect([text.slice(0, 20), hasher.hash(text)]).toEqual([text.slice(0, 20), createHmac('sha256', Buffer.from(pepper, 'utf8')).update(text, 'utf8').digest('base64url')]);
+      }
+    }
   });
 
 });

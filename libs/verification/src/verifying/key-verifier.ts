@@ -42,31 +42,35 @@ interface PreparedRecord {
   readonly expiresAtMs: number;
   readonly about: About;
   readonly limits: LimitCheck | null;
-  /** By code: VALID (for a key without limits), EXPIRED, REVOKED, DISABLED, INSUFFICIENT_ROLES. */
-  readonly answers: Readonly<Partial<Record<VerifyCode, VerifyResult>>>;
+  /**
+   * The answers that depend on the record alone (VALID for a key without limits, EXPIRED,
+   * REVOKED, DISABLED, INSUFFICIENT_ROLES), each built the first time it is given: a record read
+   * for one verify only (a cold cache) builds just the one it needs.
+   */
+  readonly answers: Partial<Record<VerifyCode, VerifyResult>>;
 }
 
 function prepare(record: ValidationRecord): PreparedRecord {
-  const about: About = { keyId: record.keyId, tenant: record.tenant, name: record.name, roles: record.roles, expiresAt: record.expiresAt };
-  const answer = (valid: boolean, code: VerifyCode): VerifyResult => Object.freeze({ valid, code, ...about });
+  const streamId = keyStreamId(record.tenant, record.keyId);
   return {
-    streamId: keyStreamId(record.tenant, record.keyId),
+    streamId,
     hasQuota: record.quota !== null,
     validUntilMs: record.validUntil === null ? NaN : Date.parse(record.validUntil),
     expiresAtMs: record.expiresAt === null ? NaN : Date.parse(record.expiresAt),
-    about,
-    limits:
-      record.rateLimit || record.quota
-        ? { streamId: keyStreamId(record.tenant, record.keyId), rateLimit: record.rateLimit, quota: record.quota, quotaSetAt: record.quotaSetAt ?? null }
-        : null,
-    answers: {
-      VALID: answer(true, 'VALID'),
-      EXPIRED: answer(false, 'EXPIRED'),
-      REVOKED: answer(false, 'REVOKED'),
-      DISABLED: answer(false, 'DISABLED'),
-      INSUFFICIENT_ROLES: answer(false, 'INSUFFICIENT_ROLES'),
-    },
+    about: { keyId: record.keyId, tenant: record.tenant, name: record.name, roles: record.roles, expiresAt: record.expiresAt },
+    limits: record.rateLimit || record.quota ? { streamId, rateLimit: record.rateLimit, quota: record.quota, quotaSetAt: record.quotaSetAt ?? null } : null,
+    answers: {},
   };
+}
+
+/** The record's answer for this code, frozen: every caller gets the same one (VerifyResult is read-only). */
+function answerOf(prepared: PreparedRecord, valid: boolean, code: VerifyCode): VerifyResult {
+  let answer = prepared.answers[code];
+  if (!answer) {
+    answer = Object.freeze({ valid, code, ...prepared.about });
+    prepared.answers[code] = answer;
+  }
+  return answer;
 }
 
 /**
@@ -126,21 +130,21 @@ export class KeyVerifier {
     const now = this.now();
     const prepared = this.preparedOf(record);
     if (prepared.validUntilMs <= now) return NOT_FOUND;
-    const { streamId, hasQuota, about, answers } = prepared;
+    const { streamId, hasQuota } = prepared;
     // effectiveStatus (libs/domain), on the expiry parsed once.
     const status = record.status === 'ACTIVE' && prepared.expiresAtMs <= now ? 'EXPIRED' : record.status;
     if (status !== 'ACTIVE') {
       this.deps.onOutcome?.(streamId, status, hasQuota);
-      return answers[status] ?? { valid: false, code: status, ...about };
+      return answerOf(prepared, false, status);
     }
     if (!holdsEvery(record.roles, requiredRoles)) {
       this.deps.onOutcome?.(streamId, 'INSUFFICIENT_ROLES', hasQuota);
-      return answers.INSUFFICIENT_ROLES ?? { valid: false, code: 'INSUFFICIENT_ROLES', ...about };
+      return answerOf(prepared, false, 'INSUFFICIENT_ROLES');
     }
     // Every limiter admits a check with neither limit, untouched (UsageLimiter): no call, no promise.
     if (prepared.limits === null) {
       this.deps.onOutcome?.(streamId, 'VALID', hasQuota);
-      return answers.VALID ?? { valid: true, code: 'VALID', ...about };
+      return answerOf(prepared, true, 'VALID');
     }
     return this.admit(prepared, prepared.limits, now);
   }
