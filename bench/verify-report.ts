@@ -96,4 +96,33 @@ ${WHERE_VERIFY_TIME_GOES}
  * each sample charged to the innermost frame of a stage. Prose, measured by hand: a profile is
  * not part of every run.
  */
-const WHERE_VERIFY_TIME_GOES = `PLACEHOLDER`;
+const WHERE_VERIFY_TIME_GOES = `A CPU profile of the warm instance under \`BENCH_ONLY=verify\` (2026-12-02, on this box with a load
+average near 20 from other work; \`BENCH_NODE_ARGS='--cpu-prof'\`), each sample charged to the innermost
+frame that names a stage, startup left out. The µs are the stage's share of the 237 µs of CPU the
+process spent per request in that run (the bare route's process: 152 µs, profiled the same way); on
+a quiet box every figure is a fraction of these, the shares are what carries over.
+
+| Stage | share | µs per request | the bare route |
+|---|---:|---:|---:|
+| node's HTTP parser, sockets, streams, events (reading the request, writing the answer) | 54% | 128 | 80 |
+| garbage collection | 11% | 26 | 23 |
+| Fastify's body parser binding an \`AsyncResource\` per request (node 20's \`deprecate\` wrappers) | 7% | 16 | 21 |
+| Fastify: routing, hooks, reply; Nest's instance-wide \`onRequest\`/\`onResponse\` hooks | 10% | 25 | 13 |
+| checksum + HMAC (before the HMAC was written over the one-shot hash, which halved it) | 5% | 11 | 0 |
+| runtime (V8, outside any JavaScript frame) | 4% | 8 | 10 |
+| body parse and checks: JSON, depth and duplicate keys, charset, ajv, TextSafety | 3% | 7 | 3 |
+| the decision (\`KeyVerifier\`) | 2% | 4 | 0 |
+| metrics (the duration histogram, the lookup counter) | 1% | 3 | 0 |
+| Redis client (the invalidation bus, usage flushes: not on the request) | 1% | 3 | 1 |
+| cache lookup, route handler, usage counting, serialization (fast-json-stringify) | 3% | 7 | 2 |
+
+Verify's own work, everything from the checksum to the usage count, is about 13% of its
+process's time; the rest is what any Fastify route in a Nest application pays, and most of that
+the bare route pays too. What separates the two is mostly a Nest application's Fastify (its
+instance-wide hooks, the service's content-type parser and its checks) and, on this box, node's
+HTTP and socket work costing more per request in the busier process. Done this round (the
+decision probe above shows the first three): the checksum without a regex or a Buffer, a warm
+cache read without a promise, the record's derivations and answers made once per record; the HMAC
+over node's one-shot hash (1.0 against 2.2 µs of CPU per call, 160 against 270 bytes); the
+histogram's and counter's labelled children taken once; the reply not awaited; Fusion's
+\`preParsing\` hook, which runs on every request with a body, callback-style instead of async.`;
