@@ -58,31 +58,52 @@ export class ApiKeyGuard implements CanActivate {
     return roles;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the verifier decides without waiting (a warm cache, a key without limits):
+   * Nest then goes on without awaiting the guard, which was a good part of what the guard cost a
+   * route beyond the decision itself.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithApiKey>();
     const key = presentedKey(request.headers);
     if (!key) throw new UnauthorizedException('Missing API key: send it in x-api-key, apiKey or Authorization: Bearer');
     const roles = this.rolesOf(context);
-    let result: VerifyResult;
+    let result: VerifyResult | Promise<VerifyResult>;
     try {
-      result = await this.verifier.verify(key, roles);
+      result = this.verifier.verifyEagerly(key, roles);
     } catch (error) {
-      if (error instanceof VerificationUnavailableError) throw new ServiceUnavailableException('Key verification is temporarily unavailable');
-      throw error;
+      throw unavailable(error);
     }
-    if (result.valid) {
-      request.apiKey = result;
-      return true;
-    }
-    switch (result.code) {
-      case 'INSUFFICIENT_ROLES':
-        throw new ForbiddenException(`API key lacks a required role (${roles.join(', ')})`);
-      case 'RATE_LIMITED':
-        throw new HttpException('API key rate limit exceeded', HttpStatus.TOO_MANY_REQUESTS);
-      case 'USAGE_EXCEEDED':
-        throw new HttpException('API key usage quota exhausted', HttpStatus.TOO_MANY_REQUESTS);
-      default:
-        throw new UnauthorizedException(`API key rejected: ${result.code}`);
-    }
+    if (result instanceof Promise)
+      return result.then(
+        (settled) => admit(request, settled, roles),
+        (error: unknown) => {
+          throw unavailable(error);
+        },
+      );
+    return admit(request, result, roles);
+  }
+}
+
+/** A verify that could not be decided is a 503; anything else is not ours to translate. */
+function unavailable(error: unknown): unknown {
+  return error instanceof VerificationUnavailableError ? new ServiceUnavailableException('Key verification is temporarily unavailable') : error;
+}
+
+/** Leaves a valid key's answer on the request; refuses anything else with its status. */
+function admit(request: RequestWithApiKey, result: VerifyResult, roles: readonly string[]): true {
+  if (result.valid) {
+    request.apiKey = result;
+    return true;
+  }
+  switch (result.code) {
+    case 'INSUFFICIENT_ROLES':
+      throw new ForbiddenException(`API key lacks a required role (${roles.join(', ')})`);
+    case 'RATE_LIMITED':
+      throw new HttpException('API key rate limit exceeded', HttpStatus.TOO_MANY_REQUESTS);
+    case 'USAGE_EXCEEDED':
+      throw new HttpException('API key usage quota exhausted', HttpStatus.TOO_MANY_REQUESTS);
+    default:
+      throw new UnauthorizedException(`API key rejected: ${result.code}`);
   }
 }

@@ -4,6 +4,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { ValidationRecord } from '@keys/projections';
 import { KeyHasher } from '@keys/secrets';
 import { issueSecret } from '../../../../test/support/recorded-key-event.fixtures';
+import { CachedValidationLookup } from '../caching/cached-validation.lookup';
 import { InMemoryUsageLimiter } from '../limiting/in-memory-usage.limiter';
 import { KeyVerifier } from '../verifying/key-verifier';
 import { ValidationLookup } from '../verifying/validation-lookup.port';
@@ -61,7 +62,8 @@ describe('ApiKeyGuard', () => {
   });
 
   const request = (key?: string): RequestWithApiKey => ({ headers: key ? { 'x-api-key': key } : {} });
-  const activate = (req: RequestWithApiKey, controller: object, handler: (...args: unknown[]) => unknown) =>
+  /** As Nest calls a guard: a boolean, a promise of one, or a throw, all taken as a promise here. */
+  const activate = async (req: RequestWithApiKey, controller: object, handler: (...args: unknown[]) => unknown) =>
     guard.canActivate(new ExecutionContextHost([req, {}], controller as never, handler));
 
   it('admits a key holding the roles of the handler, else of its class, and leaves the answer on the request', async () => {
@@ -83,6 +85,18 @@ describe('ApiKeyGuard', () => {
         new ForbiddenException('API key lacks a required role (orders:write)'),
       );
     }
+  });
+
+  it('answers at once when nothing had to be read, and after the read when something had', async () => {
+    lookup.records.set(hasher.hash(secret), record(['orders:read']));
+    const context = new ExecutionContextHost([request(secret), {}], OrdersController, OrdersController.prototype.list);
+    // The first request reads the model (a promise); over a warm cache the answer is a plain boolean.
+    const cachedGuard = new ApiKeyGuard(new Reflector(), new KeyVerifier({ hasher, lookup: new CachedValidationLookup(lookup), limiter: new InMemoryUsageLimiter() }));
+    const first = cachedGuard.canActivate(context);
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).resolves.toBe(true);
+    expect(cachedGuard.canActivate(context)).toBe(true);
+    expect(() => cachedGuard.canActivate(new ExecutionContextHost([request(secret), {}], InvoicesController, InvoicesController.prototype.list))).toThrow(ForbiddenException);
   });
 
   it('refuses a request without a key, and a key that is not valid, with 401', async () => {

@@ -97,21 +97,29 @@ export class KeyVerifier {
    */
   verify(plaintext: string, requiredRoles: readonly string[] = NO_ROLES): Promise<VerifyResult> {
     try {
-      let hash: string | null = null;
-      if (hasValidChecksum(plaintext)) {
-        hash = this.deps.hasher.hash(plaintext);
-        // A warm cache answers without a promise; only a miss waits for the source.
-        const cached = this.deps.lookup.peek?.(hash);
-        if (cached) {
-          const answer = this.decide(cached, requiredRoles);
-          return answer instanceof Promise ? answer : Promise.resolve(answer);
-        }
-        if (cached === null) hash = null;
-      }
-      return this.readAndDecide(plaintext, hash, requiredRoles);
+      const answer = this.verifyEagerly(plaintext, requiredRoles);
+      return answer instanceof Promise ? answer : Promise.resolve(answer);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * The same decision as verify, returned as it is when nothing had to be waited for (a warm
+   * cache, a key without limits), a promise otherwise: for callers on the hot path (the verify
+   * route, ApiKeyGuard) that can skip an await when there is nothing to wait for. May throw where
+   * verify would reject.
+   */
+  verifyEagerly(plaintext: string, requiredRoles: readonly string[] = NO_ROLES): VerifyResult | Promise<VerifyResult> {
+    let hash: string | null = null;
+    if (hasValidChecksum(plaintext)) {
+      hash = this.deps.hasher.hash(plaintext);
+      // A warm cache answers without a promise; only a miss waits for the source.
+      const cached = this.deps.lookup.peek?.(hash);
+      if (cached) return this.decide(cached, requiredRoles);
+      if (cached === null) hash = null;
+    }
+    return this.readAndDecide(plaintext, hash, requiredRoles);
   }
 
   /** `hash`: the key's HMAC when it still has to be read (a cache miss); null when it is known not to be there. */

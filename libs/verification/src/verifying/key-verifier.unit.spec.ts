@@ -252,6 +252,21 @@ describe('KeyVerifier', () => {
       ]);
     });
 
+    it('decides eagerly: a plain answer over a warm cache for a key without limits, a promise when it must read or count', async () => {
+      const hash = hasher.hash(secret.plaintext);
+      peekable.records.set(hash, record());
+      const read = fast.verifyEagerly(secret.plaintext);
+      expect(read).toBeInstanceOf(Promise);
+      await expect(read).resolves.toMatchObject({ code: 'VALID' });
+      peekable.warm.set(hash, record());
+      expect(fast.verifyEagerly(secret.plaintext, ['deploy'])).toMatchObject({ valid: true, code: 'VALID' });
+      expect(fast.verifyEagerly('sk_not_a_key')).toBeInstanceOf(Promise);
+      peekable.warm.set(hash, record({ rateLimit: { limit: 5, durationMs: 60_000 }, version: 2 }));
+      const limited = fast.verifyEagerly(secret.plaintext);
+      expect(limited).toBeInstanceOf(Promise);
+      await expect(limited).resolves.toMatchObject({ code: 'VALID', ratelimit: { remaining: 4 } });
+    });
+
     it('answers NOT_FOUND for a hash the cache knows to be unknown, without a read', async () => {
       peekable.warm.set(hasher.hash(secret.plaintext), null);
       await expect(fast.verify(secret.plaintext)).resolves.toEqual({ valid: false, code: 'NOT_FOUND' });

@@ -60,7 +60,9 @@ export class VerifyKeyRoute implements OnModuleInit {
       if (unsafe !== null) throw new BadRequestException(unsafe);
       const body = request.validationError ? await this.judge(request.body) : (request.body as VerifyKeyRequestDto);
       const started = performance.now();
-      const result = await this.verifier.verify(body.key, body.roles ?? undefined);
+      // Awaited only when there is something to wait for (a read, a limit check).
+      const eager = this.verifier.verifyEagerly(body.key, body.roles ?? undefined);
+      const result = eager instanceof Promise ? await eager : eager;
       this.durationOf(result.code).observe((performance.now() - started) / 1000);
       // An unknown secret belongs to no key's analytics: it is counted per instance only.
       if (result.code === 'NOT_FOUND') this.metrics.verifyUnknown.inc();
