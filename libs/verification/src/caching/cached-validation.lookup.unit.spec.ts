@@ -101,6 +101,15 @@ describe('CachedValidationLookup', () => {
     expect(source.lookups).toBe(4);
   });
 
+  it('keeps no record with a TTL of 0, but still remembers an unknown hash briefly', async () => {
+    const uncached = new CachedValidationLookup(source, { ttlMs: 0, negativeTtlMs: NEGATIVE_TTL, now: () => now });
+    await uncached.lookup('h-1');
+    await uncached.lookup('h-1');
+    await uncached.lookup('h-unknown');
+    await uncached.lookup('h-unknown');
+    expect({ lookups: source.lookups, size: uncached.size }).toEqual({ lookups: 3, size: 1 });
+  });
+
   it('does not cache a failed read: the next lookup asks the model again', async () => {
     source.failure = new Error('redis down');
     await expect(cache.lookup('h-1')).rejects.toThrow('redis down');
