@@ -15,6 +15,10 @@ import { measureRevocationVisibility, VisibilityResult } from './revocation-visi
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
 import { HistogramSeries, parseHistogram } from './prometheus-histogram';
 import { renderReplaySection, replayProbe, ReplayProbeResult, replayTargetRow } from './replay.probe';
+import { processCpuMicros } from './process-cpu-time';
+import { DecisionResult, measureDecision, printDecision } from './decision.probe';
+import { createGuardKeys, GuardResult, measureGuard, printGuard } from './guarded-consumer.probe';
+import { verifySections, verifyTargetRows } from './verify-report';
 
 /**
  * `npm run bench`: the distributed mode on this machine (PostgreSQL, Redis, a Kafka broker of its
@@ -32,7 +36,8 @@ const ROOT_KEY = `bench-root-${randomBytes(16).toString('hex')}`;
 /**
  * `revocation`: only the revocation probe; `paced`: only the constant-rate runs at BENCH_RATE req/s;
  * `verify`: only the bare route and verify (warm, cold), each twice; `history`: only the hot-key
- * load probe; `replay`: only the replay probe (bench/replay.probe.ts).
+ * load probe; `replay`: only the replay probe (bench/replay.probe.ts); `decision`: only the decision
+ * alone (no services); `guard`: only the consuming service's guarded and unguarded routes.
  * Printed, not written to BENCHMARKS.md: for iterating on one figure.
  */
 const ONLY = process.env.BENCH_ONLY;
@@ -46,6 +51,8 @@ const PORTS = {
   baseline: 3199 + OFFSET,
   commandFloor: 3196 + OFFSET,
   redis: 26379 + OFFSET,
+  guardWarm: 3193 + OFFSET,
+  guardCold: 3194 + OFFSET,
   kafka: 29292 + OFFSET * 10,
 };
 
@@ -217,6 +224,7 @@ function printLongHistory(h: LongHistoryResult): void {
 async function main(): Promise<void> {
   if (ONLY === 'history') return printLongHistory(await longHistoryLoad());
   if (ONLY === 'replay') return void process.stdout.write(renderReplaySection(await replayProbe(createSchema, BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379')));
+  if (ONLY === 'decision') return printDecision(measureDecision());
   const logDir = mkdtempSync(join(tmpdir(), 'key-service-bench-'));
   process.stdout.write(`logs of the processes under ${logDir}\n`);
   const prefix = `bench:${Date.now()}:`;
@@ -292,6 +300,7 @@ async function main(): Promise<void> {
     const isValid = (body: string) => body.includes('"code":"VALID"');
     const isNotFound = (body: string) => body.includes('"code":"NOT_FOUND"');
 
+    if (ONLY === 'guard') return printGuard(await guard(cached, env, logDir));
     if (ONLY === 'revocation') {
       const verifiers = Number(process.env.BENCH_VERIFIERS ?? 4);
       const before = await revocationsInForce(uncached);
@@ -328,14 +337,18 @@ async function main(): Promise<void> {
       return;
     }
     if (ONLY === 'verify') {
+      const pidOf = (name: string) => processes.find((p) => p.name === name)?.child.pid ?? 0;
       // Alternating runs, so a drift of the shared box shows as a drift, not as a difference.
-      for (const [scenario, url] of [
-        ['bare Fastify, constant', `${baseline}/constant`],
-        ['verify, cache warm', `${cached}/v1/keys/verify`],
-        ['verify, cache cold', `${uncached}/v1/keys/verify`],
-      ].flatMap((run) => [run, run]) as Array<[string, string]>) {
+      for (const [scenario, url, pid] of [
+        ['bare Fastify, constant', `${baseline}/constant`, pidOf('baseline')],
+        ['verify, cache warm', `${cached}/v1/keys/verify`, pidOf('key-service-cached')],
+        ['verify, cache cold', `${uncached}/v1/keys/verify`, pidOf('key-service-uncached')],
+      ].flatMap((run) => [run, run]) as Array<[string, string, number]>) {
         await warmup({ url, bodies: validBodies, expect: isValid });
-        await load(scenario, { url, bodies: validBodies, expect: isValid });
+        const cpuBefore = processCpuMicros(pid);
+        const row = await load(scenario, { url, bodies: validBodies, expect: isValid });
+        // The serving process's own CPU per request: what the box's other tenants do not move.
+        process.stdout.write(`  ${scenario}: ${((processCpuMicros(pid) - cpuBefore) / row.requests).toFixed(1)} µs CPU per request in the server\n`);
       }
       return;
     }
@@ -435,10 +448,16 @@ async function main(): Promise<void> {
       ['floor, 1 verifier', floorLightVisibility],
     ] as const)
       printVisibility(name, v);
+    process.stdout.write('the guard in a consuming service...\n');
+    const guarded = await guard(cached, env, logDir);
+    printGuard(guarded);
     const history = await longHistoryLoad();
     printLongHistory(history);
+    // Last, on a box the services above no longer load: the decision alone, in a process of its own.
+    const decision = measureDecision();
+    printDecision(decision);
     const replay = await replayProbe(createSchema, REDIS_URL);
-    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands, idleCpu, replay);
+    writeReport(rows, atEighty, baselineAtRate, { visibility, lightVisibility, floorVisibility, floorLightVisibility, serverSide }, history, commands, idleCpu, replay, { guard: guarded, decision });
   } finally {
     await postgresBackends?.close();
     for (const p of processes.reverse()) await p.stop();
@@ -449,6 +468,21 @@ async function main(): Promise<void> {
     }
     await schema.drop();
   }
+}
+
+/** The guard in a consuming service (bench/guarded-consumer.probe.ts), against this run's key service. */
+async function guard(keyServiceUrl: string, env: Record<string, string>, logDir: string): Promise<GuardResult> {
+  const keys = await createGuardKeys(keyServiceUrl, ROOT_KEY, 200);
+  const { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl } = env;
+  return measureGuard({
+    env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl },
+    ports: { warm: PORTS.guardWarm, cold: PORTS.guardCold },
+    logDir,
+    keys,
+    durationSeconds: DURATION,
+    warmupSeconds: WARMUP,
+    connections: CONNECTIONS,
+  });
 }
 
 function printVisibility(name: string, v: VisibilityResult): void {
@@ -491,8 +525,10 @@ function writeReport(
   commands: CommandRuns,
   idleCpu: CpuSample,
   replay: ReplayProbeResult,
+  verifyLimits: { guard: GuardResult; decision: DecisionResult },
 ): void {
-  const [constant, redisGet, warm] = rows;
+  const [constant, redisGet, warm, cold] = rows;
+  const verifyRatios = { constantRps: constant.rps, warmRps: warm.rps, coldRps: cold.rps };
   const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
   const table = rows
     .map(
@@ -554,6 +590,7 @@ ${table}
 
 ${commandsReport(commands, DURATION)}
 ${cpuReport([...rows, commands.floor, ...(commands.outage ? [commands.outage.up, commands.outage.down] : []), ...commands.bulk], idleCpu)}
+${verifySections(verifyLimits.guard, verifyLimits.decision)}
 ## Revocation visibility
 
 ${visibility.trials} trials: verifiers loop on one instance (cache warm) while another instance
@@ -609,6 +646,7 @@ ${renderReplaySection(replay)}
 | Target | Measured | |
 |---|---|---|
 | verify ≥ half the requests/s of the bare Fastify route | ${(warm.rps / constant.rps).toFixed(2)} × (cache warm) | ${verdict(warm.rps / constant.rps >= 0.5)} |
+${verifyTargetRows(verifyRatios, verifyLimits.guard, verifyLimits.decision)}
 | verify p99 < 5 ms at 80% of its peak | ${ms(atEighty.p99)} ms (the bare constant route at the same rate: ${ms(baselineAtRate.p99)} ms) | ${verdict(atEighty.p99 < 5)} |
 | revocation visible to a concurrent verifier within 10 ms | p99 ${ms(percentile(vis, 99))} ms with 4 verifiers, ${ms(percentile(light, 99))} ms with 1 (p50 ${ms(percentile(vis, 50))} / ${ms(percentile(light, 50))} ms); the floor: p99 ${ms(percentile(floorVis, 99))} / ${ms(percentile(floorLight, 99))} ms | ${verdict(percentile(vis, 99) <= 10)} |
 | zero failed or wrong answers | ${failed} | ${verdict(failed === 0)} |
@@ -634,6 +672,8 @@ BENCH_ONLY=history npm run bench                  # only the hot-key load probe 
 BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), batch create and import, with CPU per request, printed
 BENCH_ONLY=outage npm run bench                   # only create with the bench's broker up, then stopped, then the topic checked once it is back, printed
 BENCH_ONLY=replay npm run bench                   # only the replay probe (BENCH_REPLAY_KEYS, default 10,000; BENCH_REPLAY_WINDOWS, default 50), printed
+BENCH_ONLY=decision npm run bench                 # only the decision alone (KeyVerifier, no HTTP) beside a bare HMAC, printed
+BENCH_ONLY=guard npm run bench                    # only the guarded and unguarded routes of a consuming service, warm and cold, printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 BENCH_PORT_OFFSET=100 npm run bench               # every port moved, to run beside another bench or the tests
 \`\`\`

@@ -52,6 +52,16 @@ export class CachedValidationLookup implements ValidationLookup {
     this.enabled = enabled;
   }
 
+  peek(hash: string): ValidationRecord | null | undefined {
+    if (!this.enabled) return undefined;
+    const cached = this.entries.get(hash);
+    if (cached && cached.expiresAt > this.now()) {
+      this.hits++;
+      return cached.record;
+    }
+    return undefined;
+  }
+
   async lookup(hash: string): Promise<ValidationRecord | null> {
     if (!this.enabled) return this.source.lookup(hash);
     const now = this.now();
@@ -64,7 +74,9 @@ export class CachedValidationLookup implements ValidationLookup {
     const generation = this.generation;
     const record = await this.source.lookup(hash);
     // An invalidation that arrived while we were reading may concern this very record: don't cache it.
-    if (generation === this.generation) this.store(hash, record, now);
+    // A TTL of 0 keeps no record at all (VERIFY_CACHE_TTL_MS=0): storing one only to expire it
+    // cost every cold verify a map entry and its bookkeeping.
+    if (generation === this.generation && (record === null || this.ttlMs > 0)) this.store(hash, record, now);
     return record;
   }
 

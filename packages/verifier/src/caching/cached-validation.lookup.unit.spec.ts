@@ -83,6 +83,33 @@ describe('CachedValidationLookup', () => {
     expect(source.lookups).toBe(2);
   });
 
+  it('answers a peek from memory only: undefined until read, then the record, and undefined again once stale or off', async () => {
+    expect(cache.peek('h-1')).toBeUndefined();
+    expect(source.lookups).toBe(0);
+    await cache.lookup('h-1');
+    await cache.lookup('h-unknown');
+    expect(cache.peek('h-1')).toEqual(record());
+    expect(cache.peek('h-unknown')).toBeNull();
+    cache.invalidateKey('acme/key-1');
+    expect(cache.peek('h-1')).toBeUndefined();
+    await cache.lookup('h-1');
+    now = T0 + TTL;
+    expect(cache.peek('h-1')).toBeUndefined();
+    await cache.lookup('h-1');
+    cache.setEnabled(false);
+    expect(cache.peek('h-1')).toBeUndefined();
+    expect(source.lookups).toBe(4);
+  });
+
+  it('keeps no record with a TTL of 0, but still remembers an unknown hash briefly', async () => {
+    const uncached = new CachedValidationLookup(source, { ttlMs: 0, negativeTtlMs: NEGATIVE_TTL, now: () => now });
+    await uncached.lookup('h-1');
+    await uncached.lookup('h-1');
+    await uncached.lookup('h-unknown');
+    await uncached.lookup('h-unknown');
+    expect({ lookups: source.lookups, size: uncached.size }).toEqual({ lookups: 3, size: 1 });
+  });
+
   it('does not cache a failed read: the next lookup asks the model again', async () => {
     source.failure = new Error('redis down');
     await expect(cache.lookup('h-1')).rejects.toThrow('redis down');

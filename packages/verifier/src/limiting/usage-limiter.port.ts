@@ -15,7 +15,9 @@ export type LimitOutcome =
 /**
  * Checks and consumes a key's rate limit and quota in one atomic step, so concurrent verifies
  * (on any number of instances sharing the limiter) never admit more than the limits allow.
- * A rate-limited verify consumes no quota.
+ * A rate-limited verify consumes no quota. A check with neither limit is admitted untouched, so
+ * KeyVerifier does not call the limiter for a key without limits (every implementation here
+ * answers such a check `{ admitted: true }` without a side effect).
  */
 export interface UsageLimiter {
   admit(check: LimitCheck, now: number): Promise<LimitOutcome>;

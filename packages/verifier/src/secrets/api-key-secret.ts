@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { randomBase62, toBase62 } from './base62';
-import { crc32 } from './crc32';
+import { crc32, crc32Ascii } from './crc32';
 
 /** 43 base62 characters carry 256 bits of CSPRNG output. */
 export const RANDOM_LENGTH = 43;
 export const CHECKSUM_LENGTH = 6;
 export const PREFIX_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
-const SECRET_PATTERN = /^([a-z][a-z0-9]{0,15})_([0-9A-Za-z]{49})$/;
 
 export interface GeneratedSecret {
   /** The plaintext: only ever returned to the caller that created or rotated the key. */
@@ -35,11 +34,32 @@ export function displayHint(plaintext: string, prefix: string): string {
 /**
  * True when the text has our key shape and its checksum matches: anything else cannot be a key we
  * issued, so it is rejected without a lookup.
+ *
+ * Every verify runs this, so it allocates nothing: the shape is checked character by character
+ * (the same rule as SECRET_PATTERN), the CRC-32 is taken over the ASCII characters in place, and
+ * its base62 digits are compared from the end (the same text `checksum` writes).
  */
 export function hasValidChecksum(candidate: string): boolean {
-  const match = SECRET_PATTERN.exec(candidate);
-  if (!match) return false;
-  const [, prefix, body] = match;
-  const random = body.slice(0, RANDOM_LENGTH);
-  return body.slice(RANDOM_LENGTH) === checksum(prefix, random);
+  const length = candidate.length;
+  // `<prefix of 1-16>_<43 random><6 checksum>`: the underscore is the 50th character from the end.
+  const underscore = length - RANDOM_LENGTH - CHECKSUM_LENGTH - 1;
+  if (underscore < 1 || underscore > 16 || candidate.charCodeAt(underscore) !== UNDERSCORE) return false;
+  if (!isLower(candidate.charCodeAt(0))) return false;
+  for (let i = 1; i < underscore; i++) {
+    const c = candidate.charCodeAt(i);
+    if (!isLower(c) && !isDigit(c)) return false;
+  }
+  for (let i = underscore + 1; i < length; i++) if (!isBase62(candidate.charCodeAt(i))) return false;
+  let rest = crc32Ascii(candidate, length - CHECKSUM_LENGTH);
+  for (let i = length - 1; i >= length - CHECKSUM_LENGTH; i--) {
+    if (candidate.charCodeAt(i) !== BASE62_CODES[rest % 62]) return false;
+    rest = Math.floor(rest / 62);
+  }
+  return true;
 }
+
+const UNDERSCORE = 0x5f;
+const BASE62_CODES = Array.from('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', (c) => c.charCodeAt(0));
+const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isBase62 = (c: number) => isDigit(c) || isLower(c) || (c >= 0x41 && c <= 0x5a);

@@ -1,4 +1,7 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { generateSecret, hasValidChecksum, RANDOM_LENGTH } from './api-key-secret';
+import { toBase62 } from './base62';
+import { crc32 } from './crc32';
 import { KeyHasher } from './key-hasher';
 
 describe('API key secrets', () => {
@@ -24,6 +27,28 @@ describe('API key secrets', () => {
     expect(hasValidChecksum('')).toBe(false);
   });
 
+  it('are recognised exactly as the shape pattern and a CRC-32 over the bytes would recognise them', () => {
+    // The reference: the rule hasValidChecksum restates without allocating.
+    const reference = (text: string) => {
+      const match = /^([a-z][a-z0-9]{0,15})_([0-9A-Za-z]{49})$/.exec(text);
+      if (!match) return false;
+      const random = match[2].slice(0, RANDOM_LENGTH);
+      return match[2].slice(RANDOM_LENGTH) === toBase62(crc32(`${match[1]}_${random}`), 6);
+    };
+    const candidates: string[] = ['', '_', 'sk_', 'a'.repeat(70), `${'a'.repeat(17)}_${'A'.repeat(49)}`, `sk_${'é'.repeat(49)}`];
+    for (const prefix of ['a', 'sk', 'k9', 'abcdefghijklmnop']) {
+      for (let n = 0; n < 50; n++) {
+        const { plaintext } = generateSecret(prefix);
+        const i = n % plaintext.length;
+        candidates.push(plaintext, plaintext.toUpperCase(), `${plaintext}x`, plaintext.slice(1), `x${plaintext}`, plaintext.slice(0, i) + '_' + plaintext.slice(i + 1));
+        candidates.push(plaintext.slice(0, i) + String.fromCharCode(plaintext.charCodeAt(i) + 1) + plaintext.slice(i + 1));
+      }
+    }
+    for (let n = 0; n < 200; n++) candidates.push(`sk_${randomBytes(37).toString('base64url').slice(0, 49)}`);
+    for (const text of candidates) expect([text, hasValidChecksum(text)]).toEqual([text, reference(text)]);
+    expect(candidates.filter(hasValidChecksum).length).toBeGreaterThanOrEqual(200);
+  });
+
   it('reject a prefix that is not lowercase alphanumeric', () => {
     expect(() => generateSecret('Bad_Prefix')).toThrow("Invalid key prefix 'Bad_Prefix'");
   });
@@ -36,4 +61,16 @@ describe('API key secrets', () => {
     expect(other.matches(plaintext, hasher.hash(plaintext))).toBe(false);
     expect(hasher.hash(plaintext)).not.toContain(plaintext);
   });
+
+  it('are hashed as HMAC-SHA-256 in base64url, for every pepper length and any text, one after another', () => {
+    const texts = ['', generateSecret('sk').plaintext, generateSecret('abc').plaintext, 'é😀 imported key', 'x'.repeat(5000), 'y'.repeat(512), 'z'.repeat(513), '\u0000', 'lone \ud800 surrogate', 'ü'.repeat(512)];
+    for (const pepper of ['sixteen-chars-00', 'p'.repeat(64), 'q'.repeat(65), 'ü'.repeat(40), randomBytes(200).toString('hex')]) {
+      const hasher = new KeyHasher(pepper);
+      // Twice through, longest text first the second time: nothing of one call may leak into the next.
+      for (const text of [...texts, ...texts.reverse()]) {
+        expect([text.slice(0, 20), hasher.hash(text)]).toEqual([text.slice(0, 20), createHmac('sha256', Buffer.from(pepper, 'utf8')).update(text, 'utf8').digest('base64url')]);
+      }
+    }
+  });
+
 });

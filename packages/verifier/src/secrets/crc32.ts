@@ -14,3 +14,13 @@ export function crc32(text: string): number {
   for (const byte of Buffer.from(text, 'utf8')) crc = TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
+
+/**
+ * CRC-32 of `text`'s first `end` characters, each taken as one byte: equal to crc32() for ASCII
+ * text, without the copy into a Buffer (verify runs it on every presented key).
+ */
+export function crc32Ascii(text: string, end: number): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < end; i++) crc = TABLE[(crc ^ text.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}

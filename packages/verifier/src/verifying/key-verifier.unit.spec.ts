@@ -207,6 +207,110 @@ describe('KeyVerifier', () => {
     ]);
   });
 
+  describe('over a lookup that can answer without waiting (a warm cache)', () => {
+    /** The in-memory model, also answering peeks: a hash in `warm` is "cached". */
+    class PeekableLookup extends InMemoryValidationLookup {
+      readonly warm = new Map<string, ValidationRecord | null>();
+      peeks = 0;
+      failPeek: Error | null = null;
+      peek(hash: string): ValidationRecord | null | undefined {
+        this.peeks++;
+        if (this.failPeek) throw this.failPeek;
+        return this.warm.get(hash);
+      }
+    }
+    let peekable: PeekableLookup;
+    let admits: number;
+    let fast: KeyVerifier;
+
+    beforeEach(() => {
+      peekable = new PeekableLookup();
+      admits = 0;
+      const limiter = new InMemoryUsageLimiter();
+      fast = new KeyVerifier({
+        hasher,
+        lookup: peekable,
+        limiter: { admit: (check, at) => (admits++, limiter.admit(check, at)) },
+        onOutcome: (keyId, code) => outcomes.push([keyId, code]),
+        now: () => now,
+      });
+    });
+
+    it('decides a warm key without reading the model, and reads it on a miss', async () => {
+      const hash = hasher.hash(secret.plaintext);
+      peekable.records.set(hash, record());
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ valid: true, code: 'VALID', keyId: 'key-1' });
+      expect(peekable.lookups).toBe(1);
+      peekable.warm.set(hash, record());
+      await expect(fast.verify(secret.plaintext, ['deploy'])).resolves.toMatchObject({ valid: true, code: 'VALID' });
+      await expect(fast.verify(secret.plaintext, ['admin'])).resolves.toMatchObject({ valid: false, code: 'INSUFFICIENT_ROLES' });
+      expect(peekable.lookups).toBe(1);
+      expect(outcomes).toEqual([
+        ['acme/key-1', 'VALID'],
+        ['acme/key-1', 'VALID'],
+        ['acme/key-1', 'INSUFFICIENT_ROLES'],
+      ]);
+    });
+
+    it('decides eagerly: a plain answer over a warm cache for a key without limits, a promise when it must read or count', async () => {
+      const hash = hasher.hash(secret.plaintext);
+      peekable.records.set(hash, record());
+      const read = fast.verifyEagerly(secret.plaintext);
+      expect(read).toBeInstanceOf(Promise);
+      await expect(read).resolves.toMatchObject({ code: 'VALID' });
+      peekable.warm.set(hash, record());
+      expect(fast.verifyEagerly(secret.plaintext, ['deploy'])).toMatchObject({ valid: true, code: 'VALID' });
+      expect(fast.verifyEagerly('sk_not_a_key')).toBeInstanceOf(Promise);
+      peekable.warm.set(hash, record({ rateLimit: { limit: 5, durationMs: 60_000 }, version: 2 }));
+      const limited = fast.verifyEagerly(secret.plaintext);
+      expect(limited).toBeInstanceOf(Promise);
+      await expect(limited).resolves.toMatchObject({ code: 'VALID', ratelimit: { remaining: 4 } });
+    });
+
+    it('answers NOT_FOUND for a hash the cache knows to be unknown, without a read', async () => {
+      peekable.warm.set(hasher.hash(secret.plaintext), null);
+      await expect(fast.verify(secret.plaintext)).resolves.toEqual({ valid: false, code: 'NOT_FOUND' });
+      expect(peekable.lookups).toBe(0);
+    });
+
+    it('follows the record the cache hands out: a new record after a change is decided afresh', async () => {
+      const hash = hasher.hash(secret.plaintext);
+      peekable.warm.set(hash, record({ expiresAt: iso(T0 + HOUR) }));
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ code: 'VALID' });
+      now = T0 + HOUR;
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ code: 'EXPIRED' });
+      peekable.warm.set(hash, record({ status: 'REVOKED', version: 2 }));
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ valid: false, code: 'REVOKED' });
+      peekable.warm.set(hash, record({ version: 3, validUntil: iso(T0 + HOUR) }));
+      await expect(fast.verify(secret.plaintext)).resolves.toEqual({ valid: false, code: 'NOT_FOUND' });
+    });
+
+    it('checks limits only for a key that has one', async () => {
+      const hash = hasher.hash(secret.plaintext);
+      peekable.warm.set(hash, record());
+      await fast.verify(secret.plaintext);
+      expect(admits).toBe(0);
+      peekable.warm.set(hash, record({ rateLimit: { limit: 1, durationMs: 60_000 }, version: 2 }));
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ code: 'VALID', ratelimit: { remaining: 0 } });
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+      expect(admits).toBe(2);
+    });
+
+    it('hands out answers no caller can change for the next one', async () => {
+      peekable.warm.set(hasher.hash(secret.plaintext), record());
+      const first = await fast.verify(secret.plaintext);
+      expect(() => Object.assign(first, { valid: false })).toThrow(TypeError);
+      await expect(fast.verify(secret.plaintext)).resolves.toMatchObject({ valid: true, code: 'VALID' });
+    });
+
+    it('rejects, never throws, when the cache fails', async () => {
+      peekable.failPeek = new Error('cache broken');
+      const outcome = fast.verify(secret.plaintext);
+      expect(outcome).toBeInstanceOf(Promise);
+      await expect(outcome).rejects.toThrow('cache broken');
+    });
+  });
+
   describe('when the model cannot be read', () => {
     it('fails with VerificationUnavailableError, never VALID, when neither the model nor its fallback answers', async () => {
       givenKey();

@@ -17,12 +17,24 @@ export const keyVerifierProvider: Provider = {
     imported: ImportedHashIndex,
     metrics: KeyServiceMetrics,
   ) => {
-    // Counted where verify reads, so what a guess costs is visible (docs/verification.md).
+    // Counted where verify reads, so what a guess costs is visible (docs/verification.md). The
+    // labelled counters are taken once: a label object per verify was a hash of it per verify.
+    const issued = metrics.validationLookups.labels({ hash: 'issued' });
+    const importedLookups = metrics.validationLookups.labels({ hash: 'imported' });
+    const count = (hash: string) => (isImportedHash(hash) ? importedLookups : issued).inc();
     const counted: ValidationLookup = {
       lookup: (hash) => {
-        metrics.validationLookups.inc({ hash: isImportedHash(hash) ? 'imported' : 'issued' });
+        count(hash);
         return lookup.lookup(hash);
       },
+      // A warm verify reads the cache without a promise; it is a read all the same, counted once.
+      peek: lookup.peek
+        ? (hash) => {
+            const found = lookup.peek?.(hash);
+            if (found !== undefined) count(hash);
+            return found;
+          }
+        : undefined,
     };
     return new KeyVerifier({ hasher, lookup: counted, limiter, imported, onOutcome: (streamId, code, hasQuota) => usage.record(streamId, code, hasQuota) });
   },

@@ -1,0 +1,150 @@
+import autocannon from 'autocannon';
+import { BenchProcess, spawnNode, waitForHttp } from './bench-processes';
+import { processCpuMicros } from './process-cpu-time';
+
+/**
+ * The guard measured where it is used (bench/guarded-consumer.server.ts): the guarded route and
+ * the same route unguarded, on a consumer with the module's cache (warm) and one without (cold,
+ * every guarded request reads Redis), loaded one after the other in alternating rounds.
+ */
+
+export interface GuardRow {
+  readonly scenario: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly requests: number;
+  /** Errors, timeouts, statuses other than 200 and bodies other than the route's. */
+  readonly failed: number;
+  /** The consumer process's CPU time (user + system) per request, µs: what the box's other tenants move least. */
+  readonly cpuUs: number;
+}
+
+export interface GuardResult {
+  /** Per cache mode, the mean over the rounds of each route's requests/s. */
+  readonly warm: { readonly guarded: GuardRow; readonly unguarded: GuardRow };
+  readonly cold: { readonly guarded: GuardRow; readonly unguarded: GuardRow };
+  /** Every run, in the order it ran. */
+  readonly runs: readonly GuardRow[];
+}
+
+export interface GuardOptions {
+  /** REDIS_URL, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL of the key service. */
+  readonly env: Record<string, string>;
+  readonly ports: { readonly warm: number; readonly cold: number };
+  readonly logDir: string;
+  /** Plaintexts of valid keys holding the role `orders:read`. */
+  readonly keys: readonly string[];
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  /** Alternating rounds; each round loads every route of both consumers once. */
+  readonly rounds?: number;
+}
+
+async function load(scenario: string, url: string, pid: number, keys: readonly string[], connections: number, duration: number): Promise<GuardRow> {
+  let next = 0;
+  const cpuBefore = processCpuMicros(pid);
+  const result = await autocannon({
+    url,
+    method: 'GET',
+    connections,
+    duration,
+    // One key per connection, round-robin, like the verify rows' bodies.
+    setupClient: (client) => client.setHeaders({ 'x-api-key': keys[next++ % keys.length] }),
+    verifyBody: (body: string) => body.includes('"orders"'),
+  } as autocannon.Options);
+  const wrongStatus = Object.entries(result.statusCodeStats ?? {})
+    .filter(([status]) => Number(status) !== 200)
+    .reduce((n, [, s]) => n + (s as { count: number }).count, 0);
+  return {
+    scenario,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    p999: result.latency.p99_9,
+    requests: result.requests.total,
+    failed: result.errors + result.timeouts + wrongStatus + (result.mismatches ?? 0),
+    cpuUs: (processCpuMicros(pid) - cpuBefore) / Math.max(1, result.requests.total),
+  };
+}
+
+export async function measureGuard(options: GuardOptions): Promise<GuardResult> {
+  const processes: BenchProcess[] = [
+    spawnNode('guarded-consumer-warm', 'bench/guarded-consumer.server.js', { ...options.env, PORT: String(options.ports.warm) }, options.logDir),
+    spawnNode('guarded-consumer-cold', 'bench/guarded-consumer.server.js', { ...options.env, PORT: String(options.ports.cold), VERIFY_CACHE_TTL_MS: '0' }, options.logDir),
+  ];
+  try {
+    const warmBase = `http://127.0.0.1:${options.ports.warm}/orders`;
+    const coldBase = `http://127.0.0.1:${options.ports.cold}/orders`;
+    await Promise.all([waitForHttp(`${warmBase}/unguarded`), waitForHttp(`${coldBase}/unguarded`)]);
+    const [warmPid, coldPid] = processes.map((p) => p.child.pid ?? 0);
+    const plan: Array<[scenario: string, url: string, pid: number]> = [
+      ['consumer, unguarded route (cache on)', `${warmBase}/unguarded`, warmPid],
+      ['consumer, route guarded by ApiKeyGuard + role, cache warm', `${warmBase}/guarded`, warmPid],
+      ['consumer, unguarded route (cache off)', `${coldBase}/unguarded`, coldPid],
+      ['consumer, route guarded by ApiKeyGuard + role, cache cold (every request reads Redis)', `${coldBase}/guarded`, coldPid],
+    ];
+    const runs: GuardRow[] = [];
+    for (let round = 0; round < (options.rounds ?? 2); round++) {
+      for (const [scenario, url, pid] of plan) {
+        await load('warm-up', url, pid, options.keys, options.connections, options.warmupSeconds);
+        const row = await load(scenario, url, pid, options.keys, options.connections, options.durationSeconds);
+        process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.cpuUs.toFixed(1)} µs CPU per request, failed ${row.failed}\n`);
+        runs.push(row);
+      }
+    }
+    const merged = (scenario: string): GuardRow => {
+      const of = runs.filter((r) => r.scenario === scenario);
+      const mean = (f: (r: GuardRow) => number) => of.reduce((n, r) => n + f(r), 0) / of.length;
+      return {
+        scenario,
+        rps: mean((r) => r.rps),
+        p50: mean((r) => r.p50),
+        p99: mean((r) => r.p99),
+        p999: mean((r) => r.p999),
+        requests: of.reduce((n, r) => n + r.requests, 0),
+        failed: of.reduce((n, r) => n + r.failed, 0),
+        cpuUs: mean((r) => r.cpuUs),
+      };
+    };
+    return {
+      warm: { unguarded: merged(plan[0][0]), guarded: merged(plan[1][0]) },
+      cold: { unguarded: merged(plan[2][0]), guarded: merged(plan[3][0]) },
+      runs,
+    };
+  } finally {
+    for (const p of processes.reverse()) await p.stop();
+  }
+}
+
+export function printGuard(result: GuardResult): void {
+  for (const [mode, r] of [
+    ['warm', result.warm],
+    ['cold', result.cold],
+  ] as const)
+    process.stdout.write(
+      `guard, cache ${mode}: guarded ${r.guarded.rps.toFixed(0)} req/s against unguarded ${r.unguarded.rps.toFixed(0)} req/s: ${(r.guarded.rps / r.unguarded.rps).toFixed(2)}×; CPU per request ${r.guarded.cpuUs.toFixed(1)} against ${r.unguarded.cpuUs.toFixed(1)} µs\n`,
+    );
+}
+
+/** Keys the guarded route admits: created through the key service, each holding `orders:read`. */
+export async function createGuardKeys(keyServiceUrl: string, rootKey: string, count: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i += 20) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
+        const response = await fetch(`${keyServiceUrl}/v1/keys`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': rootKey },
+          body: JSON.stringify({ name: `guard bench ${i + j}`, roles: ['orders:read'] }),
+        });
+        if (response.status !== 201) throw new Error(`create answered ${response.status}: ${await response.text()}`);
+        return ((await response.json()) as { key: string }).key;
+      }),
+    );
+    keys.push(...batch);
+  }
+  return keys;
+}

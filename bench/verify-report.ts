@@ -1,0 +1,129 @@
+import { DecisionResult } from './decision.probe';
+import { GuardResult, GuardRow } from './guarded-consumer.probe';
+
+/**
+ * BENCHMARKS.md's sections on verify toward its limit (issue 16): the decision alone, the guard
+ * in a consuming service, where verify's time goes, and their rows of the targets table. Kept
+ * apart from run-bench.ts's report so each part of the report grows in its own file.
+ */
+
+/** The requests/s of the rows the verify targets compare, from the main table of the same run. */
+export interface VerifyRatios {
+  readonly constantRps: number;
+  readonly warmRps: number;
+  readonly coldRps: number;
+}
+
+const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+const us = (v: number) => (v < 100 ? v.toFixed(1) : v.toFixed(0));
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+/** The decision probe's rows whose p99.9 the target is about: every round of KeyVerifier.verify. */
+const decisionRows = (decision: DecisionResult) => decision.rows.filter((r) => r.scenario.startsWith('KeyVerifier'));
+
+export function verifyTargetRows(ratios: VerifyRatios, guard: GuardResult, decision: DecisionResult): string {
+  const warm = ratios.warmRps / ratios.constantRps;
+  const cold = ratios.coldRps / ratios.constantRps;
+  const guardWarm = guard.warm.guarded.rps / guard.warm.unguarded.rps;
+  const guardCold = guard.cold.guarded.rps / guard.cold.unguarded.rps;
+  const p999 = decisionRows(decision).map((r) => r.p999);
+  return [
+    `| verify ≥ 0.8× the bare Fastify route, cache warm | ${warm.toFixed(2)} × | ${verdict(warm >= 0.8)} |`,
+    `| verify ≥ 0.8× the bare Fastify route, cache cold | ${cold.toFixed(2)} × | ${verdict(cold >= 0.8)} |`,
+    `| the guard ≥ 0.9× the unguarded route's requests/s, cache warm | ${guardWarm.toFixed(2)} × | ${verdict(guardWarm >= 0.9)} |`,
+    `| the guard ≥ 0.9× the unguarded route's requests/s, cache cold | ${guardCold.toFixed(2)} × | ${verdict(guardCold >= 0.9)} |`,
+    `| the decision's p99.9 < 20 µs (every round) | ${p999.map(us).join(' / ')} µs | ${verdict(p999.every((v) => v < 20))} |`,
+  ].join('\n');
+}
+
+export function verifySections(guard: GuardResult, decision: DecisionResult): string {
+  const guardRow = (r: GuardRow, unguarded: GuardRow) =>
+    `| ${r.scenario} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | ${(r.rps / unguarded.rps).toFixed(2)} | ${us(r.cpuUs)} | ${r.requests} | ${r.failed} |`;
+  const decisionTable = decision.rows
+    .map((r) => `| ${r.scenario} | ${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${us(r.max)} | ${r.scavenges} | ${r.calls} |`)
+    .join('\n');
+  return `## The guard in a consuming service
+
+bench/guarded-consumer.server.ts is a service as a team would write one: NestJS 11 on Fastify,
+\`KeyVerificationModule\` mounted, \`GET /orders/guarded\` behind \`ApiKeyGuard\` with
+\`@RequireKeyRoles('orders:read')\`, and \`GET /orders/unguarded\`, the same handler without it, both
+through Nest's own request pipeline. One instance keeps the module's in-process cache (warm),
+another runs with \`VERIFY_CACHE_TTL_MS=0\` (cold: every guarded request reads the key service's
+Redis). 200 keys holding the role, one per connection, round-robin; the routes are loaded one
+after the other, twice round, and each row is the mean of its two rounds. "Consumer CPU" is the
+consumer process's user + system time per request (/proc), the figure the box's other tenants
+move least: the guard's own cost is the difference between a guarded row and the unguarded one.
+
+| Scenario | req/s | p50 | p99 | p99.9 | × unguarded | consumer CPU µs/request | requests | failed |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${guardRow(guard.warm.unguarded, guard.warm.unguarded)}
+${guardRow(guard.warm.guarded, guard.warm.unguarded)}
+${guardRow(guard.cold.unguarded, guard.cold.unguarded)}
+${guardRow(guard.cold.guarded, guard.cold.unguarded)}
+
+## The decision alone
+
+bench/decision.probe.ts, in a process of its own: \`KeyVerifier.verify\` over a warm in-process cache
+(the real \`CachedValidationLookup\`, 200 keys without limits, usage counted as the guard counts it),
+no HTTP and no Redis, timed call by call with \`process.hrtime.bigint()\` after a warm-up, beside a
+bare HMAC-SHA-256 of the same keys under the same pepper (\`createHmac\`), the least any verify of a
+peppered hash does. Two interleaved rounds, microseconds; "scavenges" counts the young-generation
+collections during the timed calls (what allocation costs the tail).
+
+| | p50 | p99 | p99.9 | max | scavenges | calls |
+|---|---:|---:|---:|---:|---:|---:|
+${decisionTable}
+
+A warm verify of a key without limits allocates about what its HMAC does (a settled promise
+besides): the checksum is checked in place, the cache is read without a promise
+(\`ValidationLookup.peek\`), what verify derives from a record (stream id, parsed expiry, the answers
+that depend on the record alone) is prepared once per record object, and a key without limits
+does not call the limiter. Before (measured on 2026-12-02 with this probe), a warm verify allocated
+about 3 kB (the regex match and Buffer of the checksum, four promises, the answer and its parts):
+50 collections in 200,000 calls against 8-10 for the bare HMAC and for verify now; its p50 was
+4.3-4.6 µs and its p99 61-131 µs, against 2.6 µs and 11.6-11.9 µs after (the bare HMAC: 1.6 and
+9.4-9.9 µs in the same runs; the HMAC inside verify is the cheaper one-shot form). With a collection only every 20,000 calls or so, a p99.9
+far above the p99 is the process waiting for a core on a busy box (the bare HMAC's shows the same),
+not the decision.
+
+## Where verify's time goes
+
+${WHERE_VERIFY_TIME_GOES}
+`;
+}
+
+/**
+ * From a CPU profile of the warm instance under BENCH_ONLY=verify (BENCH_NODE_ARGS='--cpu-prof'),
+ * each sample charged to the innermost frame of a stage. Prose, measured by hand: a profile is
+ * not part of every run.
+ */
+const WHERE_VERIFY_TIME_GOES = `A CPU profile of the warm instance under \`BENCH_ONLY=verify\` (2026-12-02, on this box with a load
+average near 20 from other work; \`BENCH_NODE_ARGS='--cpu-prof'\`), each sample charged to the innermost
+frame that names a stage, startup left out. The µs are the stage's share of the 237 µs of CPU the
+process spent per request in that run (the bare route's process: 152 µs, profiled the same way); on
+a quiet box every figure is a fraction of these, the shares are what carries over.
+
+| Stage | share | µs per request | the bare route |
+|---|---:|---:|---:|
+| node's HTTP parser, sockets, streams, events (reading the request, writing the answer) | 54% | 128 | 80 |
+| garbage collection | 11% | 26 | 23 |
+| Fastify's body parser binding an \`AsyncResource\` per request (node 20's \`deprecate\` wrappers) | 7% | 16 | 21 |
+| Fastify: routing, hooks, reply; Nest's instance-wide \`onRequest\`/\`onResponse\` hooks | 10% | 25 | 13 |
+| checksum + HMAC (before the HMAC was written over the one-shot hash, which halved it) | 5% | 11 | 0 |
+| runtime (V8, outside any JavaScript frame) | 4% | 8 | 10 |
+| body parse and checks: JSON, depth and duplicate keys, charset, ajv, TextSafety | 3% | 7 | 3 |
+| the decision (\`KeyVerifier\`) | 2% | 4 | 0 |
+| metrics (the duration histogram, the lookup counter) | 1% | 3 | 0 |
+| Redis client (the invalidation bus, usage flushes: not on the request) | 1% | 3 | 1 |
+| cache lookup, route handler, usage counting, serialization (fast-json-stringify) | 3% | 7 | 2 |
+
+Verify's own work, everything from the checksum to the usage count, is about 13% of its
+process's time; the rest is what any Fastify route in a Nest application pays, and most of that
+the bare route pays too. What separates the two is mostly a Nest application's Fastify (its
+instance-wide hooks, the service's content-type parser and its checks) and, on this box, node's
+HTTP and socket work costing more per request in the busier process. Done this round (the
+decision probe above shows the first three): the checksum without a regex or a Buffer, a warm
+cache read without a promise, the record's derivations and answers made once per record; the HMAC
+over node's one-shot hash (1.0 against 2.2 µs of CPU per call, 160 against 270 bytes); the
+histogram's and counter's labelled children taken once; the reply not awaited; Fusion's
+\`preParsing\` hook, which runs on every request with a body, callback-style instead of async.`;
