@@ -2250,7 +2250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /** @description The body is larger than BULK_BODY_LIMIT_BYTES (4 MiB by default); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2327,7 +2327,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description The body is larger than BODY_LIMIT_BYTES. */
+            /** @description The body is larger than BULK_BODY_LIMIT_BYTES (4 MiB by default); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
