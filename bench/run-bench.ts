@@ -304,21 +304,49 @@ async function main(): Promise<void> {
       printVisibility('floor (commit + Redis publish, bare Fastify)', await measureRevocationVisibility({ ...floor, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers }));
       return;
     }
-    const createLoad = (scenario: string) =>
+    const createLoad = (scenario: string, created?: string[]) =>
       load(scenario, {
         url: `${cached}/v1/keys`,
         headers: { 'x-api-key': ROOT_KEY },
         connections: CREATE_CONNECTIONS,
         expectStatus: 201,
-        requests: [{ method: 'POST', body: CREATE_BODY } as autocannon.Request],
+        requests: [
+          {
+            method: 'POST',
+            body: CREATE_BODY,
+            onResponse: (status: number, body: string) => {
+              if (created && status === 201) created.push((JSON.parse(body) as { id: string }).id);
+            },
+          } as autocannon.Request,
+        ],
       });
+    /** Revokes each of `created` once, loaded as create is: the other single command of issue 16's targets. */
+    const revokeLoad = (scenario: string, created: readonly string[]) => {
+      let nextRevoke = 0;
+      return load(scenario, {
+        url: `${cached}/v1/keys`,
+        headers: { 'x-api-key': ROOT_KEY },
+        connections: CREATE_CONNECTIONS,
+        amount: created.length,
+        expectStatus: 200,
+        requests: [
+          {
+            method: 'POST',
+            body: '{}',
+            setupRequest: (request: autocannon.Request) => ({ ...request, path: `/v1/keys/${created[nextRevoke++ % created.length]}/revoke` }),
+          } as autocannon.Request,
+        ],
+      });
+    };
     const outage = () =>
       measureKafkaOutage({ createLoad, broker: kafka, databaseUrl: schema.url, brokers, topic: env.KAFKA_TOPIC });
     if (ONLY === 'commands') {
       // Floor and create twice, alternating, so a drift of the shared box shows as a drift.
-      const paired = [await floorLoad(load, commandFloor), await createLoad('create'), await floorLoad(load, commandFloor), await createLoad('create')];
+      const created: string[] = [];
+      const paired = [await floorLoad(load, commandFloor), await createLoad('create'), await floorLoad(load, commandFloor), await createLoad('create', created)];
+      const revoke = await revokeLoad('revoke (the second run\'s keys, one each)', created);
       const bulk = await bulkLoads(cached);
-      printCpu([...paired, ...bulk]);
+      printCpu([...paired, revoke, ...bulk]);
       return;
     }
     if (ONLY === 'outage') {
