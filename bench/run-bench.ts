@@ -659,7 +659,7 @@ BENCH_ONLY=revocation npm run bench               # only the revocation probe, o
 BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
-BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), batch create and import, with CPU per request, printed
+BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), revoke, batch create and import, with CPU per request, printed
 BENCH_ONLY=outage npm run bench                   # only create with the bench's broker up, then stopped, then the topic checked once it is back, printed
 BENCH_ONLY=replay npm run bench                   # only the replay probe (BENCH_REPLAY_KEYS, default 10,000; BENCH_REPLAY_WINDOWS, default 50), printed
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
