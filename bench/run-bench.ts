@@ -313,21 +313,49 @@ async function main(): Promise<void> {
       printVisibility('floor (commit + Redis publish, bare Fastify)', await measureRevocationVisibility({ ...floor, rootKey: ROOT_KEY, trials: 100, warmupTrials: 20, verifiers }));
       return;
     }
-    const createLoad = (scenario: string) =>
+    const createLoad = (scenario: string, created?: string[]) =>
       load(scenario, {
         url: `${cached}/v1/keys`,
         headers: { 'x-api-key': ROOT_KEY },
         connections: CREATE_CONNECTIONS,
         expectStatus: 201,
-        requests: [{ method: 'POST', body: CREATE_BODY } as autocannon.Request],
+        requests: [
+          {
+            method: 'POST',
+            body: CREATE_BODY,
+            onResponse: (status: number, body: string) => {
+              if (created && status === 201) created.push((JSON.parse(body) as { id: string }).id);
+            },
+          } as autocannon.Request,
+        ],
       });
+    /** Revokes each of `created` once, loaded as create is: the other single command of issue 16's targets. */
+    const revokeLoad = (scenario: string, created: readonly string[]) => {
+      let nextRevoke = 0;
+      return load(scenario, {
+        url: `${cached}/v1/keys`,
+        headers: { 'x-api-key': ROOT_KEY },
+        connections: CREATE_CONNECTIONS,
+        amount: created.length,
+        expectStatus: 200,
+        requests: [
+          {
+            method: 'POST',
+            body: '{}',
+            setupRequest: (request: autocannon.Request) => ({ ...request, path: `/v1/keys/${created[nextRevoke++ % created.length]}/revoke` }),
+          } as autocannon.Request,
+        ],
+      });
+    };
     const outage = () =>
       measureKafkaOutage({ createLoad, broker: kafka, databaseUrl: schema.url, brokers, topic: env.KAFKA_TOPIC });
     if (ONLY === 'commands') {
       // Floor and create twice, alternating, so a drift of the shared box shows as a drift.
-      const paired = [await floorLoad(load, commandFloor), await createLoad('create'), await floorLoad(load, commandFloor), await createLoad('create')];
+      const created: string[] = [];
+      const paired = [await floorLoad(load, commandFloor), await createLoad('create'), await floorLoad(load, commandFloor), await createLoad('create', created)];
+      const revoke = await revokeLoad('revoke (the second run\'s keys, one each)', created);
       const bulk = await bulkLoads(cached);
-      printCpu([...paired, ...bulk]);
+      printCpu([...paired, revoke, ...bulk]);
       return;
     }
     if (ONLY === 'outage') {
@@ -669,7 +697,7 @@ BENCH_ONLY=revocation npm run bench               # only the revocation probe, o
 BENCH_ONLY=paced BENCH_RATE=2000 npm run bench    # only verify and the bare route at one constant rate, printed
 BENCH_ONLY=verify npm run bench                   # only the bare route and verify (warm, cold), each twice, printed
 BENCH_ONLY=history npm run bench                  # only the hot-key load probe (no services started), printed
-BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), batch create and import, with CPU per request, printed
+BENCH_ONLY=commands npm run bench                 # only the command floor and create (each twice), revoke, batch create and import, with CPU per request, printed
 BENCH_ONLY=outage npm run bench                   # only create with the bench's broker up, then stopped, then the topic checked once it is back, printed
 BENCH_ONLY=replay npm run bench                   # only the replay probe (BENCH_REPLAY_KEYS, default 10,000; BENCH_REPLAY_WINDOWS, default 50), printed
 BENCH_ONLY=decision npm run bench                 # only the decision alone (KeyVerifier, no HTTP) beside a bare HMAC, printed

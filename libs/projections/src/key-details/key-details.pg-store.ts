@@ -1,4 +1,4 @@
-import { KeyStatus, RecordedKeyEvent } from '@key-service/events';
+import { keyStreamId, KeyStatus, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { ProjectionSink } from '../feed/projection-sink';
@@ -46,18 +46,35 @@ export class KeyDetailsPgStore implements ProjectionSink, BulkRebuildable {
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
+    const byKey = [...groupByKey(events).values()];
     await this.sql.transaction(async (tx) => {
-      for (const keyEvents of groupByKey(events).values()) await this.applyToKey(tx, keyEvents[0].tenant, keyEvents[0].keyId, keyEvents);
+      const current = await this.lockedDocs(tx, byKey);
+      for (const keyEvents of byKey) await this.applyToKey(tx, current.get(keyStreamId(keyEvents[0].tenant, keyEvents[0].keyId)) ?? null, keyEvents);
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
 
-  private async applyToKey(tx: SqlQueryable, tenant: string, keyId: string, events: RecordedKeyEvent[]): Promise<void> {
-    const current = await tx.query<{ doc: KeyDetailsView }>('SELECT doc FROM key_details WHERE tenant = $1 AND key_id = $2 FOR UPDATE', [
-      tenant,
-      keyId,
-    ]);
-    const { document, applied } = foldKeyEvents(keyDetailsProjection, current.rows[0]?.doc ?? null, events);
+  /**
+   * The rows of every key of a batch, locked, in one statement instead of one per key: a Kafka
+   * batch of events the commands already wrote costs this read and nothing else. Rows are locked in
+   * the batch's order of keys (ORDER BY is applied before FOR UPDATE locks), the order a command's
+   * writeMany and the per-key loop this replaced take them, so the two cannot deadlock.
+   */
+  private async lockedDocs(tx: SqlQueryable, byKey: readonly RecordedKeyEvent[][]): Promise<Map<string, KeyDetailsView>> {
+    const docs = new Map<string, KeyDetailsView>();
+    if (byKey.length === 0) return docs;
+    const { rows } = await tx.query<{ doc: KeyDetailsView }>(
+      `SELECT d.doc FROM key_details d
+       JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(tenant, key_id, n) ON d.tenant = k.tenant AND d.key_id = k.key_id
+       ORDER BY k.n FOR UPDATE OF d`,
+      [byKey.map((e) => e[0].tenant), byKey.map((e) => e[0].keyId)],
+    );
+    for (const { doc } of rows) docs.set(keyStreamId(doc.tenant, doc.keyId), doc);
+    return docs;
+  }
+
+  private async applyToKey(tx: SqlQueryable, current: KeyDetailsView | null, events: RecordedKeyEvent[]): Promise<void> {
+    const { document, applied } = foldKeyEvents(keyDetailsProjection, current, events);
     if (applied === 0 || !document) return;
     // A command writes its key's row too (upsert_key_details). With no row yet, FOR UPDATE locked
     // nothing, and a command may have inserted a later version since: the guard keeps that one.

@@ -29,14 +29,18 @@ export class KeyValidationPgStore implements KeyValidationStore, BulkRebuildable
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
+    const byKey = [...groupByKey(events)];
     await this.sql.transaction(async (tx) => {
-      for (const [streamId, keyEvents] of groupByKey(events)) await this.applyToKey(tx, streamId, keyEvents);
+      const current = await this.lockedViews(
+        tx,
+        byKey.map(([streamId]) => streamId),
+      );
+      for (const [streamId, keyEvents] of byKey) await this.applyToKey(tx, streamId, current.get(streamId) ?? null, keyEvents);
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
 
-  private async applyToKey(tx: SqlQueryable, streamId: string, events: RecordedKeyEvent[]): Promise<void> {
-    const before = await this.lockedView(tx, streamId);
+  private async applyToKey(tx: SqlQueryable, streamId: string, before: KeyValidationView | null, events: RecordedKeyEvent[]): Promise<void> {
     const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
     if (applied === 0 || !document) return;
     await this.write(tx, streamId, before, document);
@@ -54,11 +58,23 @@ export class KeyValidationPgStore implements KeyValidationStore, BulkRebuildable
     ]);
   }
 
-  private async lockedView(tx: SqlQueryable, streamId: string): Promise<KeyValidationView | null> {
-    const current = await tx.query<{ doc: KeyValidationView }>('SELECT doc FROM key_validation_views WHERE stream_id = $1 FOR UPDATE', [
-      streamId,
-    ]);
-    return current.rows[0]?.doc ?? null;
+  /**
+   * The views of every key of a batch, locked, in one statement instead of one per key: a Kafka
+   * batch of events the commands already wrote costs this read and nothing else. Rows are locked in
+   * the batch's order of keys (ORDER BY is applied before FOR UPDATE locks), the order a command's
+   * writeMany and the per-key loop this replaced take them, so the two cannot deadlock.
+   */
+  private async lockedViews(tx: SqlQueryable, streamIds: readonly string[]): Promise<Map<string, KeyValidationView>> {
+    const views = new Map<string, KeyValidationView>();
+    if (streamIds.length === 0) return views;
+    const { rows } = await tx.query<{ stream_id: string; doc: KeyValidationView }>(
+      `SELECT v.stream_id, v.doc FROM key_validation_views v
+       JOIN unnest($1::text[]) WITH ORDINALITY AS k(stream_id, n) ON v.stream_id = k.stream_id
+       ORDER BY k.n FOR UPDATE OF v`,
+      [streamIds],
+    );
+    for (const row of rows) views.set(row.stream_id, row.doc);
+    return views;
   }
 
   private async write(tx: SqlQueryable, streamId: string, before: KeyValidationView | null, document: KeyValidationView): Promise<void> {

@@ -1,4 +1,4 @@
-import { RecordedKeyEvent } from '@key-service/events';
+import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
 import { ProjectionSink } from '../feed/projection-sink';
@@ -65,8 +65,24 @@ export class KeyVerificationsPgStore implements ProjectionSink, BulkRebuildable 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
     if (events.length === 0 && checkpoint === undefined) return;
     const now = this.now();
+    const byKey = [...groupByKey(events).values()];
     await this.sql.transaction(async (tx) => {
-      for (const keyEvents of groupByKey(events).values()) await this.applyToKey(tx, keyEvents, now);
+      const stored = await this.lockedKeys(tx, byKey);
+      const keyRows: Array<{ tenant: string; keyId: string; version: number; name: string | null }> = [];
+      for (const keyEvents of byKey) {
+        const document = this.fold(stored, keyEvents);
+        if (!document) continue;
+        keyRows.push({ tenant: document.tenant, keyId: document.keyId, version: document.version, name: document.name });
+        await this.addCounters(tx, document, now);
+      }
+      // Every key the batch moved in one statement, not one per key.
+      if (keyRows.length > 0)
+        await tx.query(
+          `INSERT INTO key_verification_keys (tenant, key_id, version, name)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[])
+           ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name`,
+          [keyRows.map((r) => r.tenant), keyRows.map((r) => r.keyId), keyRows.map((r) => r.version), keyRows.map((r) => r.name)],
+        );
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
       if (now - this.prunedAt >= this.pruneEveryMs) {
         await this.prune(tx, now);
@@ -75,21 +91,31 @@ export class KeyVerificationsPgStore implements ProjectionSink, BulkRebuildable 
     });
   }
 
-  private async applyToKey(tx: SqlQueryable, events: RecordedKeyEvent[], now: number): Promise<void> {
-    const { tenant, keyId } = events[0];
-    const stored = await tx.query<{ version: number; name: string | null }>(
-      'SELECT version, name FROM key_verification_keys WHERE tenant = $1 AND key_id = $2 FOR UPDATE',
-      [tenant, keyId],
+  /** The stored version and name of every key of a batch, locked, in one statement (in the batch's order of keys). */
+  private async lockedKeys(tx: SqlQueryable, byKey: readonly RecordedKeyEvent[][]): Promise<Map<string, { version: number; name: string | null }>> {
+    const stored = new Map<string, { version: number; name: string | null }>();
+    if (byKey.length === 0) return stored;
+    const { rows } = await tx.query<{ tenant: string; key_id: string; version: number; name: string | null }>(
+      `SELECT v.tenant, v.key_id, v.version, v.name FROM key_verification_keys v
+       JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(tenant, key_id, n) ON v.tenant = k.tenant AND v.key_id = k.key_id
+       ORDER BY k.n FOR UPDATE OF v`,
+      [byKey.map((e) => e[0].tenant), byKey.map((e) => e[0].keyId)],
     );
-    const row = stored.rows[0];
+    for (const row of rows) stored.set(keyStreamId(row.tenant, row.key_id), { version: row.version, name: row.name });
+    return stored;
+  }
+
+  /** The key's document after `events`, or null when they change nothing (duplicates). */
+  private fold(stored: ReadonlyMap<string, { version: number; name: string | null }>, events: RecordedKeyEvent[]): KeyVerificationsDocument | null {
+    const { tenant, keyId } = events[0];
+    const row = stored.get(keyStreamId(tenant, keyId));
     const current: KeyVerificationsDocument | null = row ? { tenant, keyId, name: row.name, version: row.version, added: [] } : null;
     const { document, applied } = foldKeyEvents(keyVerificationsProjection, current, events);
-    if (applied === 0 || !document) return;
-    await tx.query(
-      `INSERT INTO key_verification_keys (tenant, key_id, version, name) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name`,
-      [tenant, keyId, document.version, document.name],
-    );
+    return applied === 0 || !document ? null : document;
+  }
+
+  private async addCounters(tx: SqlQueryable, document: KeyVerificationsDocument, now: number): Promise<void> {
+    const { tenant, keyId } = document;
     const counters = rollUp(document.added).filter((c) => !expired(c.granularity, c.start, now));
     if (counters.length === 0) return;
     // One statement per key: rollUp sums per (bucket, code), so no row is named twice.
