@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { BenchProcess, spawnNode, waitForHttp } from './bench-processes';
-import { processCpuMicros } from './process-cpu-time';
+import { processCpuMicros } from './process-cpu';
 
 /**
  * The guard measured where it is used (bench/guarded-consumer.server.ts): the guarded route and

@@ -47,6 +47,13 @@ export function cpuTicks(pid: number): number | null {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** CPU time (user + system) a process has used so far, in microseconds; throws when it is gone. */
+export function processCpuMicros(pid: number): number {
+  const ticks = cpuTicks(pid);
+  if (ticks === null) throw new Error(`process ${pid} is gone: no /proc/${pid}/stat`);
+  return (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+}
+
 export const fixedPid = (name: string, pid: () => number | undefined): CpuGroup => ({
   name,
   pids: async () => {

@@ -9,13 +9,12 @@ import { BenchProcess, kafkaBroker, redisServer, spawnNode, waitForHttp } from '
 import { BulkRow, batchLoad, CREATE_BODY, CREATE_CONNECTIONS, floorLoad, importLoad } from './command-loads';
 import { commandsReport, CommandRuns, commandTargetRows, cpuReport, printCpu } from './command-report';
 import { measureKafkaOutage, OutageResult } from './kafka-outage.probe';
-import { CpuSample, fixedPid, microsecondsPerRequest, postgresBackendsOf, ProcessCpuMeter } from './process-cpu';
+import { CpuSample, fixedPid, microsecondsPerRequest, postgresBackendsOf, ProcessCpuMeter, processCpuMicros } from './process-cpu';
 import { pacedLoad } from './paced-load.generator';
 import { measureRevocationVisibility, VisibilityResult } from './revocation-visibility.probe';
 import { LongHistoryResult, measureLongHistoryLoad } from './long-history-load.probe';
 import { HistogramSeries, parseHistogram } from './prometheus-histogram';
 import { renderReplaySection, replayProbe, ReplayProbeResult, replayTargetRow } from './replay.probe';
-import { processCpuMicros } from './process-cpu-time';
 import { DecisionResult, measureDecision, printDecision } from './decision.probe';
 import { createGuardKeys, GuardResult, measureGuard, printGuard } from './guarded-consumer.probe';
 import { verifySections, verifyTargetRows } from './verify-report';
@@ -422,39 +421,9 @@ async function main(): Promise<void> {
     // The floor, loaded exactly as create is next: the least a durable command costs on this box now.
     const floorRow = await floorLoad(load, commandFloor);
     const created: string[] = [];
-    const createRow = await load(
-      'create (append, query-model row and validation view in one PostgreSQL statement, Redis view, invalidation)',
-      {
-        url: `${cached}/v1/keys`,
-        headers: { 'x-api-key': ROOT_KEY },
-        connections: CREATE_CONNECTIONS,
-        expectStatus: 201,
-        requests: [
-          {
-            method: 'POST',
-            body: CREATE_BODY,
-            onResponse: (status: number, body: string) => {
-              if (status === 201) created.push((JSON.parse(body) as { id: string }).id);
-            },
-          } as autocannon.Request,
-        ],
-      },
-    );
+    const createRow = await createLoad('create (append, query-model row and validation view in one PostgreSQL statement, Redis view, invalidation)', created);
     rows.push(createRow);
-    let nextRevoke = 0;
-    const revokeRow = await load('revoke (same path as create, one key each)', {
-        url: `${cached}/v1/keys`,
-        headers: { 'x-api-key': ROOT_KEY },
-        connections: 16,
-        amount: created.length,
-        requests: [
-          {
-            method: 'POST',
-            body: '{}',
-            setupRequest: (request: autocannon.Request) => ({ ...request, path: `/v1/keys/${created[nextRevoke++ % created.length]}/revoke` }),
-          } as autocannon.Request,
-        ],
-      });
+    const revokeRow = await revokeLoad('revoke (same path as create, one key each)', created);
     rows.push(revokeRow);
     // The outage first: the bulk loads leave the relay tens of thousands of events to publish.
     const outageResult = await outage();
