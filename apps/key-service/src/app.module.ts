@@ -14,13 +14,14 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
 import { KeyServiceMetrics } from './metrics/key-service.metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { FrontDoor } from './http/front-door';
 import { KeysModule } from './keys/keys.module';
 import { RuntimeModule } from './runtime/runtime.module';
 
 @Module({})
 export class AppModule {
   /** `env` is the process environment in production; tests pass their own. `logger` is the process's one pino logger. */
-  static forRoot(env: Record<string, string | undefined>, logger: PinoLogger): DynamicModule {
+  static forRoot(env: Record<string, string | undefined>, logger: PinoLogger, frontDoor: FrontDoor): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -57,8 +58,9 @@ export class AppModule {
         { provide: APP_FILTER, useFactory: () => new HttpErrorFilter(COMPAT_ERROR_DIALECTS) },
         Logger,
         KeyServiceMetrics,
+        { provide: FrontDoor, useValue: frontDoor },
       ],
-      exports: [APP_CONFIG, RESOLVED_SECRETS, KEY_HASHER, KEY_ENCRYPTION_KEYS, KeyServiceMetrics],
+      exports: [APP_CONFIG, RESOLVED_SECRETS, KEY_HASHER, KEY_ENCRYPTION_KEYS, KeyServiceMetrics, FrontDoor],
       global: true,
     };
   }

@@ -12,6 +12,7 @@ import { httpServerOptions } from './config/http-server.options';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { ErrorResponseDto } from './errors/error-response.dto';
 import { HttpErrorFilter } from './errors/http-error.filter';
+import { FrontDoor } from './http/front-door';
 import { registerBodyLimits } from './input/body-limits.hook';
 import { registerJsonBodyParser } from './input/json-body.parser';
 import { TextSafetyPipe } from './input/text-safety.pipe';
@@ -41,6 +42,8 @@ export async function createApp(
   // skipMiddie: no Nest middleware is used, and middie's per-request matching alone cost verify a
   // fifth of its throughput. A Nest middleware added later fails at start-up, not silently.
   const errors = new HttpErrorFilter(COMPAT_ERROR_DIALECTS);
+  // Verify answers its plain requests before Fastify (http/front-door.ts, verify-key.route.ts).
+  const frontDoor = new FrontDoor();
   // Router options go under routerOptions: at the top level Fastify 5 warns (FSTDEP022) on every start.
   const adapter = new FastifyAdapter({
     ...httpServerOptions(config),
@@ -48,9 +51,11 @@ export async function createApp(
     trustProxy: true,
     routerOptions: { maxParamLength: 256 },
     skipMiddie: true,
+    serverFactory: frontDoor.serverFactory,
     // Without this Fastify answers these itself, in its own shape, on every dialect's routes.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => errors.send(request.url, reply, error),
   });
+  frontDoor.attach(adapter.getInstance());
   // Before anything adds a route: onRoute only sees routes added after it.
   if (options.onRoute) adapter.getInstance().addHook('onRoute', options.onRoute);
   // The bulk routes (@BulkBody()) read bodies up to BULK_BODY_LIMIT_BYTES, every other route BODY_LIMIT_BYTES.
@@ -58,7 +63,7 @@ export async function createApp(
   // JSON in UTF-8 only, depth-limited, no duplicate keys; Nest's own JSON and form parsers stay off (bodyParser: false).
   registerJsonBodyParser(adapter.getInstance(), config.bodyLimitBytes);
   registerRequestLogging(adapter.getInstance(), logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger), adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, logger, frontDoor), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new TextSafetyPipe(), new BodyValidationPipe());
   app.enableShutdownHooks();

@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { ServerResponse } from 'node:http';
+import { sendRawJson } from '../http/front-door';
 import { bodyTooLarge, isBodyTooLarge } from '../input/body-limits.hook';
 import { describeError } from './error-body';
 
@@ -10,6 +12,13 @@ export async function sendError(reply: FastifyReply, exception: unknown): Promis
   const body = describeError(exception);
   if (body.statusCode >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
   await reply.status(body.statusCode).send(body);
+}
+
+/** sendError for a request answered at the front door, before Fastify (http/front-door.ts): the same body and headers. */
+export function sendRawError(response: ServerResponse, exception: unknown): void {
+  const body = describeError(exception);
+  if (body.statusCode >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  sendRawJson(response, body.statusCode, JSON.stringify(body));
 }
 
 /** Routes under `path` answer errors in `shape` (a compat dialect's) instead. */

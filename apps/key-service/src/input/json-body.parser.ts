@@ -44,3 +44,23 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
     });
   });
 }
+
+/** What `acceptedJsonOf` returns for a body the parser above refuses. */
+export const REFUSED_JSON: unique symbol = Symbol('refused JSON');
+
+/**
+ * The body the parser above accepts from `text` (a UTF-8 body labelled plain `application/json`),
+ * or REFUSED_JSON where it answers 400. For a route that reads its own bodies (the front door,
+ * verify-key.route.ts) and hands the refused ones to Fastify, which then says why.
+ */
+export function acceptedJsonOf(fastify: FastifyInstance): (text: string) => unknown {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  return (text) => {
+    let accepted: unknown = REFUSED_JSON;
+    // Synchronous: the default parser calls back before it returns.
+    parseJson(undefined as never, text, (error, value) => {
+      if (!error && jsonShapeProblem(text, MAX_JSON_DEPTH) === null) accepted = value;
+    });
+    return accepted;
+  };
+}

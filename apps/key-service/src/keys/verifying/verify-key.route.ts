@@ -1,12 +1,17 @@
-import { BadRequestException, Injectable, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import Ajv from 'ajv';
+import fastJsonStringify, { Schema as SerializerSchema } from 'fast-json-stringify';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { KeyVerifier, PermissionQueryCache, VerifyCode } from '@key-service/verifier';
+import { KeyVerifier, PermissionQueryCache, VerifyAccess, VerifyCode, VerifyResult } from '@key-service/verifier';
+import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { BodyValidationPipe } from '../../errors/body-validation.pipe';
-import { sendError } from '../../errors/http-error.filter';
+import { sendError, sendRawError } from '../../errors/http-error.filter';
+import { FrontDoor, handOverRead, replayedBody, sendRawJson } from '../../http/front-door';
+import { acceptedJsonOf, REFUSED_JSON } from '../../input/json-body.parser';
 import { unsafeTextProblem } from '../../input/unsafe-text';
 import { KeyServiceMetrics } from '../../metrics/key-service.metrics';
 import { verifyAccessOf } from './verify-access.request';
@@ -20,6 +25,11 @@ export const VERIFY_PATH = '/v1/keys/verify';
  * verify body must be refused for those exactly as every other route refuses them.
  */
 const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false });
+/** The body check of the front door; Fastify compiles the same schema with the same ajv for its route. */
+const validateBody = ajv.compile(VERIFY_BODY_SCHEMA);
+/** The 200 answer's writer, for the front door and (serializerCompiler) Fastify's route alike: one output. */
+// The cast only drops `as const`'s readonly arrays, which fast-json-stringify's types do not take.
+const serializeAnswer = fastJsonStringify(VERIFY_RESPONSE_SCHEMA as unknown as SerializerSchema);
 
 /**
  * POST /v1/keys/verify as a plain Fastify route, not a Nest controller: Nest's per-request
@@ -29,6 +39,12 @@ const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: 
  * answer. Only a body ajv refuses goes through the same BodyValidationPipe as every other route,
  * so the 400 says exactly what it always said, and the DTO stays the authority: a body the pipe
  * accepts is verified even if ajv was stricter.
+ *
+ * The plain requests (content-type exactly `application/json`, a content-length within
+ * BODY_LIMIT_BYTES, the URL without a query string) are answered at the front door, before
+ * Fastify (http/front-door.ts), once their body passed every check Fastify's route applies: the
+ * JSON parser's, ajv's, the text-safety rule and the access context's. Any other request, and any
+ * body a check refuses, goes to the Fastify route below, which gives the answer it always gave.
  */
 @Injectable()
 export class VerifyKeyRoute implements OnModuleInit {
@@ -37,23 +53,31 @@ export class VerifyKeyRoute implements OnModuleInit {
   private readonly queries = new PermissionQueryCache();
   /** The histogram's child per answer code, taken once (a label object per verify was hashed per verify). */
   private readonly durations = new Map<VerifyCode, { observe(seconds: number): void }>();
+  private acceptedJson: (text: string) => unknown = () => REFUSED_JSON;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly verifier: KeyVerifier,
     private readonly metrics: KeyServiceMetrics,
+    private readonly frontDoor: FrontDoor,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    this.acceptedJson = acceptedJsonOf(fastify);
     fastify.route({
       method: 'POST',
       url: VERIFY_PATH,
       schema: { body: VERIFY_BODY_SCHEMA, response: { 200: VERIFY_RESPONSE_SCHEMA } },
       validatorCompiler: ({ schema }) => ajv.compile(schema),
+      serializerCompiler: () => serializeAnswer,
       attachValidation: true,
+      // A request the front door read and handed over: Fastify reads the same bytes again.
+      preParsing: (request, _reply, payload, done) => done(null, replayedBody(request.raw) ?? payload),
       handler: (request, reply) => this.handle(request, reply),
     });
+    this.frontDoor.answer('POST', VERIFY_PATH, (request, response, handOver) => this.answerAtFrontDoor(request, response, handOver));
   }
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -62,19 +86,73 @@ export class VerifyKeyRoute implements OnModuleInit {
       const unsafe = unsafeTextProblem(request.body);
       if (unsafe !== null) throw new BadRequestException(unsafe);
       const body = request.validationError ? await this.judge(request.body) : (request.body as VerifyKeyRequestDto);
-      const access = verifyAccessOf(body, this.queries);
-      const started = performance.now();
-      // Awaited only when there is something to wait for (a read, a limit check).
-      const eager = this.verifier.verifyEagerly(body.key, body.roles ?? undefined, access);
-      const result = eager instanceof Promise ? await eager : eager;
-      this.durationOf(result.code).observe((performance.now() - started) / 1000);
-      // An unknown secret belongs to no key's analytics: it is counted per instance only.
-      if (result.code === 'NOT_FOUND') this.metrics.verifyUnknown.inc();
+      const answer = this.verify(body, verifyAccessOf(body, this.queries));
       // Not awaited: awaiting a reply waits for it to be written, which send has already done.
-      reply.code(200).send(result);
+      reply.code(200).send(answer instanceof Promise ? await answer : answer);
     } catch (error) {
       await sendError(reply, error);
     }
+  }
+
+  /** Reads a plain request's body and answers it, or hands the request to the Fastify route. */
+  private answerAtFrontDoor(request: IncomingMessage, response: ServerResponse, handOver: () => void): void {
+    const headers = request.headers;
+    const length = Number(headers['content-length']);
+    if (headers['content-type'] !== 'application/json' || headers['transfer-encoding'] !== undefined || !(length > 0 && length <= this.config.bodyLimitBytes)) {
+      handOver();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.on('end', () => this.answerRead(request, response, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), handOver));
+    // The client left before its body arrived: nobody to answer (Fastify's 400 would go nowhere too).
+    request.on('error', () => request.removeListener('data', onData));
+  }
+
+  private answerRead(request: IncomingMessage, response: ServerResponse, raw: Buffer, handOver: () => void): void {
+    const body = this.acceptedJson(raw.toString());
+    if (body === REFUSED_JSON || !validateBody(body) || unsafeTextProblem(body) !== null) {
+      handOverRead(request, raw, handOver);
+      return;
+    }
+    let access: VerifyAccess;
+    try {
+      access = verifyAccessOf(body as VerifyKeyRequestDto, this.queries);
+    } catch {
+      handOverRead(request, raw, handOver);
+      return;
+    }
+    // From here the request is answered here: the verify counts usage and limits, once.
+    let answer: VerifyResult | Promise<VerifyResult>;
+    try {
+      answer = this.verify(body as VerifyKeyRequestDto, access);
+    } catch (error) {
+      sendRawError(response, error);
+      return;
+    }
+    if (answer instanceof Promise)
+      answer.then(
+        (result) => sendRawJson(response, 200, serializeAnswer(result)),
+        (error: unknown) => sendRawError(response, error),
+      );
+    else sendRawJson(response, 200, serializeAnswer(answer));
+  }
+
+  /** The verify of a checked body, timed and counted; a promise only when there is something to wait for (a read, a limit check). */
+  private verify(body: VerifyKeyRequestDto, access: VerifyAccess): VerifyResult | Promise<VerifyResult> {
+    const started = performance.now();
+    const eager = this.verifier.verifyEagerly(body.key, body.roles ?? undefined, access);
+    return eager instanceof Promise ? eager.then((result) => this.counted(result, started)) : this.counted(eager, started);
+  }
+
+  private counted(result: VerifyResult, started: number): VerifyResult {
+    this.durationOf(result.code).observe((performance.now() - started) / 1000);
+    // An unknown secret belongs to no key's analytics: it is counted per instance only.
+    if (result.code === 'NOT_FOUND') this.metrics.verifyUnknown.inc();
+    return result;
   }
 
   private durationOf(code: VerifyCode): { observe(seconds: number): void } {
