@@ -113,7 +113,14 @@ export class VerifyKeyRoute implements OnModuleInit {
   }
 
   private answerRead(request: IncomingMessage, response: ServerResponse, raw: Buffer, handOver: () => void): void {
-    const body = this.acceptedJson(raw.toString());
+    const text = raw.toString();
+    // Fastify counts the body's length after decoding it, so bytes that are not UTF-8 (each read as
+    // a 3-byte U+FFFD) fail its content-length check: a 400 it gives, and says, itself.
+    if (Buffer.byteLength(text) !== raw.length) {
+      handOverRead(request, raw, handOver);
+      return;
+    }
+    const body = this.acceptedJson(text);
     if (body === REFUSED_JSON || !validateBody(body) || unsafeTextProblem(body) !== null) {
       handOverRead(request, raw, handOver);
       return;
