@@ -93,37 +93,53 @@ ${WHERE_VERIFY_TIME_GOES}
 }
 
 /**
- * From a CPU profile of the warm instance under BENCH_ONLY=verify (BENCH_NODE_ARGS='--cpu-prof'),
- * each sample charged to the innermost frame of a stage. Prose, measured by hand: a profile is
- * not part of every run.
+ * From CPU profiles of the warm instance and the bare route under BENCH_ONLY=verify
+ * (BENCH_NODE_ARGS='--cpu-prof'), summed by bench/cpu-profile-stages.ts. Prose, measured by hand:
+ * a profile is not part of every run.
  */
-const WHERE_VERIFY_TIME_GOES = `A CPU profile of the warm instance under \`BENCH_ONLY=verify\` (2026-12-02, on this box with a load
-average near 20 from other work; \`BENCH_NODE_ARGS='--cpu-prof'\`), each sample charged to the innermost
-frame that names a stage, startup left out. The µs are the stage's share of the 237 µs of CPU the
-process spent per request in that run (the bare route's process: 152 µs, profiled the same way); on
-a quiet box every figure is a fraction of these, the shares are what carries over.
+const WHERE_VERIFY_TIME_GOES = `CPU profiles under \`BENCH_ONLY=verify\` (2026-12-02, on this box busy with other helpers' work, load
+average 10 to 17; \`BENCH_NODE_ARGS='--cpu-prof'\`), summed by \`bench/cpu-profile-stages.ts\`: each
+sample charged to the innermost frame that names a stage, from the first request on, idle left
+out. The µs are the stage's share of the CPU the process spent per request in that run (from
+/proc): the warm verify 44.5 µs, the bare route 56.1 µs; before the front door (below), profiled the
+same way: the warm verify 88.7 µs, the bare route 56.4 µs. Profiling inflates every figure; the
+shares and the ratios are what carries over.
 
-| Stage | share | µs per request | the bare route |
-|---|---:|---:|---:|
-| node's HTTP parser, sockets, streams, events (reading the request, writing the answer) | 54% | 128 | 80 |
-| garbage collection | 11% | 26 | 23 |
-| Fastify's body parser binding an \`AsyncResource\` per request (node 20's \`deprecate\` wrappers) | 7% | 16 | 21 |
-| Fastify: routing, hooks, reply; Nest's instance-wide \`onRequest\`/\`onResponse\` hooks | 10% | 25 | 13 |
-| checksum + HMAC (before the HMAC was written over the one-shot hash, which halved it) | 5% | 11 | 0 |
-| runtime (V8, outside any JavaScript frame) | 4% | 8 | 10 |
-| body parse and checks: JSON, depth and duplicate keys, charset, ajv, TextSafety | 3% | 7 | 3 |
-| the decision (\`KeyVerifier\`) | 2% | 4 | 0 |
-| metrics (the duration histogram, the lookup counter) | 1% | 3 | 0 |
-| Redis client (the invalidation bus, usage flushes: not on the request) | 1% | 3 | 1 |
-| cache lookup, route handler, usage counting, serialization (fast-json-stringify) | 3% | 7 | 2 |
+| Stage | share | µs per request | before the front door | the bare route |
+|---|---:|---:|---:|---:|
+| node's HTTP parser, sockets, streams, events (reading the request, writing the answer) | 63% | 28.1 | 50.9 | 33.8 |
+| garbage collection | 17% | 7.5 | 14.1 | 14.2 |
+| Fastify: routing, hooks, reply, Nest's adapter hooks (now: start-up requests and \`/health\` only) | 1% | 0.3 | 5.1 | 3.0 |
+| Fastify's body parser binding an \`AsyncResource\` per request (node 20's \`deprecate\` wrappers) | 0% | 0.1 | 3.1 | 1.8 |
+| runtime (V8, outside any JavaScript frame) | 3% | 1.4 | 3.2 | 2.4 |
+| checksum + HMAC | 2% | 1.1 | 3.0 | 0 |
+| body parse and checks: JSON, depth and duplicate keys, ajv, the text rule | 2% | 0.8 | 2.3 | 0.8 |
+| the decision (\`KeyVerifier\`) | 1% | 0.5 | 0.7 | 0 |
+| metrics (the duration histogram, the lookup counter) | 2% | 0.7 | 1.3 | 0 |
+| Redis client (the invalidation bus, usage flushes: not on the request) | 1% | 0.3 | 0.4 | 0 |
+| cache lookup, usage counting, serialization (fast-json-stringify), the front door's reading and writing | 4% | 1.7 | 2.2 | 0 |
+| other: the start-up's key creation (Nest, class-validator), Kafka and PostgreSQL clients | 5% | 2.1 | 2.4 | 0.1 |
 
-Verify's own work, everything from the checksum to the usage count, is about 13% of its
-process's time; the rest is what any Fastify route in a Nest application pays, and most of that
-the bare route pays too. What separates the two is mostly a Nest application's Fastify (its
-instance-wide hooks, the service's content-type parser and its checks) and, on this box, node's
-HTTP and socket work costing more per request in the busier process. Done this round (the
-decision probe above shows the first three): the checksum without a regex or a Buffer, a warm
-cache read without a promise, the record's derivations and answers made once per record; the HMAC
-over node's one-shot hash (1.0 against 2.2 µs of CPU per call, 160 against 270 bytes); the
-histogram's and counter's labelled children taken once; the reply not awaited; Fusion's
-\`preParsing\` hook, which runs on every request with a body, callback-style instead of async.`;
+Fastify's own frames were never the bulk (about 8 µs before, parser included), but what it makes
+node do and allocate per request was: its request and reply objects, the body read through a
+stream decoder behind an \`AsyncResource\`, listeners on the response for its \`onResponse\` hooks,
+the async handler's promise. The innermost-frame rule charges those to node and to the collector,
+which is where the saving shows: 51 to 28 µs of node's work, 14 to 7.5 µs of collection. Verify
+now answers its plain requests before Fastify (\`apps/key-service/src/http/front-door.ts\`,
+Fastify's \`serverFactory\`): a POST to exactly \`/v1/keys/verify\` with content-type
+\`application/json\` and a content-length within \`BODY_LIMIT_BYTES\` is read from node's request,
+put through every check Fastify's route applies (the same JSON parser, depth and duplicate keys,
+ajv, the text rule, the access context), verified, and written with the same serializer and
+headers; any other request, and any body a check refuses, goes to the Fastify route with its body
+replayed, so every refusal is Fastify's, word for word (\`test/e2e/verify-front-door.e2e.spec.ts\`
+compares the two answers, headers included). Verify's own work, checksum to serialization, is
+about 11% of its process's time, and the process now spends less per request than the bare
+Fastify route's. Unprofiled, \`BENCH_ONLY=verify\` with 5 s loads, each figure the mean of the
+bench's two loads, the same day: before, the warm verify 69.5 µs against the bare route's 48.0
+(1.45×), cold 82.9 (1.73×), 0.75× and 0.60× its requests/s; after, in three runs, warm 0.72×,
+0.82× and 0.83× the bare route's CPU, cold 0.82×, 0.97× and 0.88×, and 1.1× to 1.3× its
+requests/s warm, 0.9× to 1.4× cold. Done before (the decision probe above shows the first three):
+the checksum without a regex or a Buffer, a warm cache read without a promise, the record's
+derivations and answers made once per record; the HMAC over node's one-shot hash (1.0 against
+2.2 µs of CPU per call, 160 against 270 bytes); the histogram's and counter's labelled children
+taken once; the reply not awaited; Fusion's \`preParsing\` hook callback-style.`;

@@ -107,7 +107,14 @@ export class VerifyKeyRoute implements OnModuleInit {
       chunks.push(chunk);
     };
     request.on('data', onData);
-    request.on('end', () => this.answerRead(request, response, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), handOver));
+    request.on('end', () => {
+      try {
+        this.answerRead(request, response, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), handOver);
+      } catch (error) {
+        // No Fastify around to catch it: a throw from an event listener would end the process.
+        if (!response.headersSent) sendRawError(response, error);
+      }
+    });
     // The client left before its body arrived: nobody to answer (Fastify's 400 would go nowhere too).
     request.on('error', () => request.removeListener('data', onData));
   }
