@@ -127,11 +127,11 @@ the async handler's promise. The innermost-frame rule charges those to node and 
 which is where the saving shows: 51 to 28 µs of node's work, 14 to 7.5 µs of collection. Verify
 now answers its plain requests before Fastify (\`apps/key-service/src/http/front-door.ts\`,
 Fastify's \`serverFactory\`): a POST to exactly \`/v1/keys/verify\` with content-type
-\`application/json\` and a content-length within \`BODY_LIMIT_BYTES\` is read from node's request,
-put through every check Fastify's route applies (the same JSON parser, depth and duplicate keys,
-ajv, the text rule, the access context), verified, and written with the same serializer and
-headers; any other request, and any body a check refuses, goes to the Fastify route with its body
-replayed, so every refusal is Fastify's, word for word (\`test/e2e/verify-front-door.e2e.spec.ts\`
+\`application/json\` (or with \`; charset=utf-8\`) and a content-length within
+\`BODY_LIMIT_BYTES\` is read from node's request, put through every check Fastify's route
+applies (the same JSON parser, depth and duplicate keys, ajv, the text rule, the access context),
+verified, and written with the same serializer and headers; any other request, and any body a
+check refuses, goes to the Fastify route with its body replayed, so every refusal is Fastify's, word for word (\`test/e2e/verify-front-door.e2e.spec.ts\`
 compares the two answers, headers included). Verify's own work, checksum to serialization, is
 about 11% of its process's time, and the process now spends less per request than the bare
 Fastify route's. Unprofiled, \`BENCH_ONLY=verify\` with 5 s loads, each figure the mean of the

@@ -40,11 +40,12 @@ const serializeAnswer = fastJsonStringify(VERIFY_RESPONSE_SCHEMA as unknown as S
  * so the 400 says exactly what it always said, and the DTO stays the authority: a body the pipe
  * accepts is verified even if ajv was stricter.
  *
- * The plain requests (content-type exactly `application/json`, a content-length within
- * BODY_LIMIT_BYTES, the URL without a query string) are answered at the front door, before
- * Fastify (http/front-door.ts), once their body passed every check Fastify's route applies: the
- * JSON parser's, ajv's, the text-safety rule and the access context's. Any other request, and any
- * body a check refuses, goes to the Fastify route below, which gives the answer it always gave.
+ * The plain requests (content-type exactly `application/json` or `application/json; charset=utf-8`,
+ * a content-length within BODY_LIMIT_BYTES, the URL without a query string) are answered at the
+ * front door, before Fastify (http/front-door.ts), once their body passed every check Fastify's
+ * route applies: the JSON parser's, ajv's, the text-safety rule and the access context's. Any
+ * other request, and any body a check refuses, goes to the Fastify route below, which gives the
+ * answer it always gave.
  */
 @Injectable()
 export class VerifyKeyRoute implements OnModuleInit {
@@ -97,8 +98,13 @@ export class VerifyKeyRoute implements OnModuleInit {
   /** Reads a plain request's body and answers it, or hands the request to the Fastify route. */
   private answerAtFrontDoor(request: IncomingMessage, response: ServerResponse, handOver: () => void): void {
     const headers = request.headers;
+    const type = headers['content-type'];
     const length = Number(headers['content-length']);
-    if (headers['content-type'] !== 'application/json' || headers['transfer-encoding'] !== undefined || !(length > 0 && length <= this.config.bodyLimitBytes)) {
+    if (
+      (type !== 'application/json' && type !== 'application/json; charset=utf-8') ||
+      headers['transfer-encoding'] !== undefined ||
+      !(length > 0 && length <= this.config.bodyLimitBytes)
+    ) {
       handOver();
       return;
     }
