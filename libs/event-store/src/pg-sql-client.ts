@@ -1,5 +1,19 @@
-import { Pool, PoolConfig } from 'pg';
-import { SqlClient, SqlQueryable } from './sql-client';
+import { createHash } from 'node:crypto';
+import { Pool, PoolConfig, QueryConfig } from 'pg';
+import { QueryOptions, SqlClient, SqlQueryable } from './sql-client';
+
+/** Statement names by text: `pg` prepares a name once per connection and refuses one reused for another text. */
+const statementNames = new Map<string, string>();
+
+/** A named query, so `pg` prepares it once per connection. */
+function preparedQuery(sql: string, params: unknown[] | undefined): QueryConfig {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `ks_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: params };
+}
 
 export interface PgSqlClientOptions {
   connectionString: string;
@@ -21,8 +35,8 @@ export class PgSqlClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
 
-  async query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }> {
-    const result = await this.pool.query(sql, params);
+  async query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: Row[] }> {
+    const result = options?.prepared ? await this.pool.query(preparedQuery(sql, params)) : await this.pool.query(sql, params);
     return { rows: result.rows as Row[] };
   }
 
@@ -35,8 +49,8 @@ export class PgSqlClient implements SqlClient {
     try {
       await client.query('BEGIN');
       const tx: SqlQueryable = {
-        query: async <Row extends object>(sql: string, params?: unknown[]) => ({
-          rows: (await client.query(sql, params)).rows as Row[],
+        query: async <Row extends object>(sql: string, params?: unknown[], options?: QueryOptions) => ({
+          rows: (options?.prepared ? await client.query(preparedQuery(sql, params)) : await client.query(sql, params)).rows as Row[],
         }),
       };
       const result = await work(tx);

@@ -49,6 +49,9 @@ const FEED_COLUMNS = COLUMNS.replace(
 const INSERTED_COLUMNS = `event_id, stream_id, stream_version, tenant, type, schema_version, data,
   actor_type, actor_id, correlation_id, occurred_at`;
 
+/** Appends of at most this many events run as prepared statements (one text per count). */
+const PREPARED_APPEND_MAX_EVENTS = 4;
+
 /** Held while DDL runs so that replicas starting together do not race on CREATE IF NOT EXISTS. */
 const MIGRATION_LOCK = 7_316_001;
 
@@ -158,6 +161,9 @@ export class PostgresEventStore implements EventStore {
          FROM current_version LEFT JOIN inserted ON true
          ORDER BY inserted.global_position`,
         params,
+        // Planning this statement cost PostgreSQL more than running it; its text depends only on
+        // how many events it appends, and commands append one or a few.
+        { prepared: events.length <= PREPARED_APPEND_MAX_EVENTS },
       ));
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION && String((error as Error).message).includes('events_stream_version_unique'))
@@ -256,6 +262,7 @@ export class PostgresEventStore implements EventStore {
        WHERE stream_id = $1 AND stream_version > COALESCE((SELECT stream_version FROM snapshot), 0)
        ORDER BY stream_version`,
       [streamId, schema],
+      { prepared: true },
     );
     const [first, ...rest] = result.rows;
     if (first && first.event_id === null) return { snapshot: { version: first.stream_version, state: first.data }, events: rest.map(toStoredEvent) };

@@ -26,7 +26,7 @@ export class KeyCommandPgWriter {
       details.keyId,
       details.version,
       JSON.stringify(details),
-    ]);
+    ], { prepared: true });
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   validationRecords,
 } from '@keys/projections';
 import { RedisInvalidationBus } from '@key-service/verifier';
-import { AppendedChange, ReadModelSync, StreamBeforeAppend } from './read-model-sync.port';
+import { AppendedChange, ReadModelSync, StreamBeforeAppend, SyncOptions } from './read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {
   readonly pgWriter: KeyCommandPgWriter;
@@ -22,7 +22,8 @@ export interface DistributedReadModelSyncDeps {
  * The distributed mode's part of a command, after its append and before its response:
  * 1. the key's validation view, folded from its whole stream, goes to Redis (verify's model);
  * 2. every instance drops the key from its in-process cache, or refreshes it with the records
- *    the message carries (published by the Redis write's own script), and confirms;
+ *    the message carries (published by the Redis write's own script), and confirms; not for a key
+ *    created with a secret the command generated, which no cache can hold (SyncOptions);
  * 3. beside them, one PostgreSQL statement writes the validation view (verify's fallback) and the
  *    key's query-model row (get, list), version-guarded so the projector never regresses them.
  * So a command needs PostgreSQL, and Redis for the deny state (with the PostgreSQL fallback),
@@ -34,14 +35,14 @@ export class DistributedReadModelSync implements ReadModelSync {
 
   constructor(private readonly deps: DistributedReadModelSyncDeps) {}
 
-  async afterAppend(events: readonly RecordedKeyEvent[], before: StreamBeforeAppend, after: KeyDetails): Promise<void> {
+  async afterAppend(events: readonly RecordedKeyEvent[], before: StreamBeforeAppend, after: KeyDetails, options: SyncOptions = {}): Promise<void> {
     const view = this.viewAfter(events, before);
     if (view === undefined) return;
     if (view === null) return this.invalidate(keyStreamId(events[0].tenant, events[0].keyId));
     // Verifiers read Redis, so Redis and the invalidation go first, while PostgreSQL is written
     // beside them; all are done before the response, so whichever a verifier reads (Redis, or
     // PostgreSQL when Redis is down) and whatever instance a GET lands on has the change.
-    await Promise.all([this.deps.pgWriter.write(after, view), this.writeAndAnnounce(view)]);
+    await Promise.all([this.deps.pgWriter.write(after, view), this.writeToRedis(view, options)]);
   }
 
   /**
@@ -50,7 +51,7 @@ export class DistributedReadModelSync implements ReadModelSync {
    * the Redis writes, one script per key as for a single command, are sent together (ioredis
    * pipelines what is issued in one tick).
    */
-  async afterAppendMany(changes: readonly AppendedChange[]): Promise<void> {
+  async afterAppendMany(changes: readonly AppendedChange[], options: SyncOptions = {}): Promise<void> {
     const rows: Array<{ details: KeyDetails; validation: KeyValidationView }> = [];
     const invalidations: Promise<void>[] = [];
     for (const { appended, before, after } of changes) {
@@ -58,7 +59,7 @@ export class DistributedReadModelSync implements ReadModelSync {
       if (view === null) invalidations.push(this.invalidate(keyStreamId(appended[0].tenant, appended[0].keyId)));
       else if (view !== undefined) rows.push({ details: after, validation: view });
     }
-    await Promise.all([this.deps.pgWriter.writeMany(rows), ...rows.map((r) => this.writeAndAnnounce(r.validation)), ...invalidations]);
+    await Promise.all([this.deps.pgWriter.writeMany(rows), ...rows.map((r) => this.writeToRedis(r.validation, options)), ...invalidations]);
   }
 
   /** The key's validation view after `events`; undefined when nothing is to be written, null when it folds to nothing. */
@@ -74,6 +75,20 @@ export class DistributedReadModelSync implements ReadModelSync {
     const last = events[events.length - 1];
     this.logger.error(`Key ${keyStreamId(last.tenant, last.keyId)} folds to no validation view; its caches are dropped`);
     return null;
+  }
+
+  /**
+   * A fresh secret's key is written alone: no cache can hold its hash, so there is no message to
+   * send, no instance has to handle one and the command waits for no confirmation. A failed write
+   * is only logged, as for any command: verifiers then read the PostgreSQL copy.
+   */
+  private async writeToRedis(view: KeyValidationView, options: SyncOptions): Promise<void> {
+    if (!options.freshSecret) return this.writeAndAnnounce(view);
+    try {
+      await this.deps.redisValidation.upsertView(view);
+    } catch (error) {
+      this.logger.error(`Could not write key ${keyStreamId(view.tenant, view.keyId)} to the Redis validation model: ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import { KeyDetails, validationViewOf } from '@keys/projections';
 import { KeyServiceMetrics } from '../metrics/key-service.metrics';
 import { detailsAfter, KeyChange } from './key-change.result';
 import { KEY_SNAPSHOT_SCHEMA, SNAPSHOT_EVERY } from './key-snapshot';
-import { AppendedChange, READ_MODEL_SYNC, ReadModelSync } from './read-model-sync.port';
+import { AppendedChange, READ_MODEL_SYNC, ReadModelSync, SyncOptions } from './read-model-sync.port';
 
 /**
  * Everything that follows a command's append, before it answers: the change is put in force for
@@ -21,8 +21,11 @@ export class KeyChangeSettler {
     private readonly metrics: KeyServiceMetrics,
   ) {}
 
-  /** Resolves once the change is in force and readable; answers the key as it now stands. */
-  async settle(change: KeyChange): Promise<KeyDetails> {
+  /**
+   * Resolves once the change is in force and readable; answers the key as it now stands.
+   * `options.freshSecret` only for a key this command created with a secret it generated (SyncOptions).
+   */
+  async settle(change: KeyChange, options: SyncOptions = {}): Promise<KeyDetails> {
     const { before, recorded } = change;
     const details = detailsAfter(change);
     if (recorded.length > 0) {
@@ -33,7 +36,7 @@ export class KeyChangeSettler {
       const snapshotDue = change.after.version - before.snapshotVersion >= SNAPSHOT_EVERY;
       // The snapshot is written while the read models are, off the change's critical path.
       const snapshot = snapshotDue ? this.takeSnapshot(change) : undefined;
-      await this.sync.afterAppend(recorded, { validation, events: [] }, details);
+      await this.sync.afterAppend(recorded, { validation, events: [] }, details, options);
       const effective = recorded.filter((e) => e.type !== 'KeyUsed').pop();
       if (effective) this.metrics.changeEffective.observe({ change: effective.type }, (performance.now() - before.loadStartedAt) / 1000);
       await snapshot;
@@ -46,7 +49,7 @@ export class KeyChangeSettler {
    * when it resolves, as after settle, with the read models' writes shared (afterAppendMany).
    * Answers each key as it now stands, in the order given.
    */
-  async settleMany(changes: readonly KeyChange[]): Promise<KeyDetails[]> {
+  async settleMany(changes: readonly KeyChange[], options: SyncOptions = {}): Promise<KeyDetails[]> {
     const details = changes.map(detailsAfter);
     const appended: AppendedChange[] = [];
     const snapshots: Promise<void>[] = [];
@@ -59,7 +62,7 @@ export class KeyChangeSettler {
       appended.push({ appended: recorded, before: { validation, events: [] }, after: details[i] });
     }
     if (appended.length === 0) return details;
-    await this.sync.afterAppendMany(appended);
+    await this.sync.afterAppendMany(appended, options);
     const now = performance.now();
     for (const { before, recorded } of changes) {
       const effective = recorded.filter((e) => e.type !== 'KeyUsed').pop();

@@ -119,7 +119,7 @@ export class KeyDetailsPgStore implements ProjectionSink, BulkRebuildable {
 
   /** The tenants that hold a key with this id (ids are unique per tenant only), sorted. */
   async tenantsOf(keyId: string): Promise<string[]> {
-    const r = await this.sql.query<{ tenant: string }>('SELECT tenant FROM key_details WHERE key_id = $1 ORDER BY tenant', [keyId]);
+    const r = await this.sql.query<{ tenant: string }>('SELECT tenant FROM key_details WHERE key_id = $1 ORDER BY tenant', [keyId], { prepared: true });
     return r.rows.map((row) => row.tenant);
   }
 

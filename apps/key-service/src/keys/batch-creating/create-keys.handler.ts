@@ -55,7 +55,8 @@ export class CreateKeysHandler implements ICommandHandler<CreateKeysCommand, Cre
         results[index] = { error: describeError(error) };
       }
     }
-    const outcomes = await createKeysInOneAppend(this.keys, this.changes, planned, context, now);
+    // Every secret was generated above: no instance can have cached any of them (SyncOptions).
+    const outcomes = await createKeysInOneAppend(this.keys, this.changes, planned, context, now, { freshSecret: true });
     for (const [i, outcome] of outcomes.entries()) {
       const { index, plaintext } = planned[i];
       results[index] = 'error' in outcome ? outcome : { view: outcome.view, plaintext };

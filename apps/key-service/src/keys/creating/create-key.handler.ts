@@ -40,6 +40,7 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand, Creat
       if (error instanceof WrongExpectedVersionError) throw new KeyDomainError('KEY_ALREADY_EXISTS', `Key '${keyId}' already exists`);
       throw error;
     });
-    return { view: await this.changes.settle(change), plaintext: secret.plaintext };
+    // The secret was generated above: no instance can have cached it, so no invalidation (SyncOptions).
+    return { view: await this.changes.settle(change, { freshSecret: true }), plaintext: secret.plaintext };
   }
 }
