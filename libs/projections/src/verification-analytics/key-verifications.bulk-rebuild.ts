@@ -5,13 +5,13 @@ import { BulkRebuild, KeyChange } from '../rebuild/bulk-rebuild';
 import { chunksOf, REBUILD_ROWS_PER_STATEMENT } from '../rebuild/rows-per-statement';
 import { KeyVerificationsDocument, keyVerificationsProjection } from './key-verifications.projection';
 import { KEY_VERIFICATION_BUCKETS_INDEXES, KEY_VERIFICATION_BUCKETS_KEY_COLUMNS, KEY_VERIFICATION_BUCKETS_PKEY } from './key-verifications.schema';
-import { expired, rollUp } from './verification-buckets';
+import { addMinutes, expired, forEachRolledUp, MinuteSums } from './verification-buckets';
 
 /**
  * The analytics' bulk writes. The projection folds each key's KeyUsed minutes into its document's
  * `added`; after every page `settle` sums them per key, minute and code in memory, so a counter is
- * written once however many events fed it. A flush rolls each key's minutes up (rollUp, as the
- * live sink does per batch) to minute, hour and day buckets, adds them to the table (a counter
+ * written once however many events fed it. A flush rolls each key's minutes up (forEachRolledUp: rollUp's
+ * counters, as the live sink writes them per batch) to minute, hour and day buckets, adds them to the table (a counter
  * flushed earlier in the rebuild is added to, as the live sink adds) and writes each key's
  * version and name, with the checkpoint, in one transaction. Buckets past their retention are
  * never written, as live. Summing minutes first and rolling up once is what keeps this cheap:
@@ -20,8 +20,8 @@ import { expired, rollUp } from './verification-buckets';
 export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerificationsDocument> {
   readonly name = keyVerificationsProjection.name;
   readonly projection = keyVerificationsProjection;
-  /** Per key (stream id): per minute (ISO), the answers by code not yet written. */
-  private readonly minutes = new Map<string, Map<string, Record<string, number>>>();
+  /** Per key (stream id): per minute, the answers by code not yet written. */
+  private readonly minutes = new Map<string, MinuteSums>();
   private pendingMinutes = 0;
 
   constructor(
@@ -43,20 +43,12 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
 
   settle(streamId: string, document: KeyVerificationsDocument): KeyVerificationsDocument {
     if (document.added.length === 0) return document;
-    let byMinute = this.minutes.get(streamId);
-    if (!byMinute) {
-      byMinute = new Map();
-      this.minutes.set(streamId, byMinute);
+    let sums = this.minutes.get(streamId);
+    if (!sums) {
+      sums = new Map();
+      this.minutes.set(streamId, sums);
     }
-    for (const { minute, counts } of document.added) {
-      let sums = byMinute.get(minute);
-      if (!sums) {
-        sums = {};
-        byMinute.set(minute, sums);
-        this.pendingMinutes++;
-      }
-      for (const code in counts) sums[code] = (sums[code] ?? 0) + counts[code];
-    }
+    this.pendingMinutes += addMinutes(sums, document.added);
     return { ...document, added: [] };
   }
 
@@ -79,7 +71,7 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
       const load = rows[0].empty;
       // An empty table (a replay's first write) is loaded without its indexes, which are built once
       // its rows are in: sorting the rows once costs about half of maintaining three B-trees row by
-      // row. Plain INSERT then: rollUp sums each key's counters, so no row comes twice.
+      // row. Plain INSERT then: each key's counters are summed once, so no row comes twice.
       if (load) {
         // Enough for a day of 10,000 keys to be sorted in memory rather than in temporary files;
         // the server may also give the builds its parallel maintenance workers.
@@ -114,19 +106,19 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
   /** The counters set aside, rolled up and past-retention ones left out, as statement parameters of at most `size` rows; emptied as it goes. */
   private *takeCounters(size: number): Generator<[string[], string[], string[], number[], string[], number[]]> {
     let columns: [string[], string[], string[], number[], string[], number[]] = [[], [], [], [], [], []];
-    for (const [streamId, byMinute] of this.minutes) {
+    for (const [streamId, sums] of this.minutes) {
       this.minutes.delete(streamId);
       const key = parseKeyStreamId(streamId);
       if (!key) continue;
-      for (const c of rollUp([...byMinute].map(([minute, counts]) => ({ minute, counts })))) {
-        if (expired(c.granularity, c.start, this.now)) continue;
+      forEachRolledUp(sums, (granularity, start, code, count) => {
+        if (expired(granularity, start, this.now)) return;
         columns[0].push(key.tenant);
         columns[1].push(key.keyId);
-        columns[2].push(c.granularity);
-        columns[3].push(c.start);
-        columns[4].push(c.code);
-        columns[5].push(c.count);
-      }
+        columns[2].push(granularity);
+        columns[3].push(start);
+        columns[4].push(code);
+        columns[5].push(count);
+      });
       if (columns[0].length >= size) {
         yield columns;
         columns = [[], [], [], [], [], []];
