@@ -103,13 +103,23 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
     });
   }
 
-  /** The counters set aside, rolled up and past-retention ones left out, as statement parameters of at most `size` rows; emptied as it goes. */
+  /**
+   * The counters set aside, rolled up and past-retention ones left out, as statement parameters of
+   * at most `size` rows; emptied as it goes. Keys in (tenant, id) order and each key's counters in
+   * the primary key's order: an emptied table's primary key is then built from presorted rows,
+   * which takes about half the time.
+   */
   private *takeCounters(size: number): Generator<[string[], string[], string[], number[], string[], number[]]> {
-    let columns: [string[], string[], string[], number[], string[], number[]] = [[], [], [], [], [], []];
-    for (const [streamId, sums] of this.minutes) {
-      this.minutes.delete(streamId);
+    const keys: Array<{ tenant: string; keyId: string; streamId: string }> = [];
+    for (const streamId of this.minutes.keys()) {
       const key = parseKeyStreamId(streamId);
-      if (!key) continue;
+      if (key) keys.push({ ...key, streamId });
+    }
+    keys.sort((a, b) => (a.tenant === b.tenant ? (a.keyId < b.keyId ? -1 : 1) : a.tenant < b.tenant ? -1 : 1));
+    let columns: [string[], string[], string[], number[], string[], number[]] = [[], [], [], [], [], []];
+    for (const key of keys) {
+      const sums = this.minutes.get(key.streamId) as MinuteSums;
+      this.minutes.delete(key.streamId);
       forEachRolledUp(sums, (granularity, start, code, count) => {
         if (expired(granularity, start, this.now)) return;
         columns[0].push(key.tenant);
@@ -124,6 +134,7 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
         columns = [[], [], [], [], [], []];
       }
     }
+    this.minutes.clear();
     this.pendingMinutes = 0;
     if (columns[0].length > 0) yield columns;
   }
