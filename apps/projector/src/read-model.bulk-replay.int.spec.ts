@@ -62,6 +62,15 @@ async function snapshot(m: Models) {
   };
 }
 
+/** The model tables' indexes as PostgreSQL describes them, schema left out. */
+async function indexesOf(sql: SqlClient): Promise<string[]> {
+  const r = await sql.query<{ indexdef: string }>(
+    `SELECT regexp_replace(indexdef, ' ON \\S+\\.', ' ON ') AS indexdef FROM pg_indexes
+     WHERE schemaname = current_schema() AND tablename LIKE 'key_verification%' ORDER BY indexname`,
+  );
+  return r.rows.map((row) => row.indexdef);
+}
+
 /**
  * A replay folds every key's events in memory and writes each key once: it must build, row by
  * row, what the live sinks build applying the same log a small batch at a time, on both databases
@@ -114,6 +123,8 @@ function bulkReplayContract(name: string, open: () => Promise<{ log: SqlClient; 
       );
       expect(await snapshot(rebuilt)).toEqual(expected);
       for (const sink of sinksOf(rebuilt)) expect(await sink.checkpoint()).toBe(head);
+      // The analytics are loaded without their indexes and build them after: the same ones come back.
+      expect(await indexesOf(sqls.rebuilt)).toEqual(await indexesOf(sqls.live));
     });
 
     it('builds the same when its memory bound makes it write and read keys back many times', async () => {

@@ -58,6 +58,66 @@ export function rollUp(minutes: readonly MinuteOutcomes[]): BucketCount[] {
   return [...sums.values()];
 }
 
+/**
+ * One key's answers per minute and code, keyed by the minute's start in epoch minutes (a small
+ * integer, where the ISO string would be one more string kept per minute): what a bulk rebuild
+ * sums in memory before it rolls them up once.
+ */
+export type MinuteSums = Map<number, Record<string, number>>;
+
+/** Adds answers to a key's sums (a minute is the one holding its instant, as rollUp counts it); returns how many minutes were new. */
+export function addMinutes(sums: MinuteSums, minutes: readonly MinuteOutcomes[]): number {
+  let added = 0;
+  for (const { minute, counts } of minutes) {
+    const at = Math.floor(Date.parse(minute) / UNIT_MS.minute);
+    let sum = sums.get(at);
+    if (!sum) {
+      sum = Object.create(null) as Record<string, number>;
+      sums.set(at, sum);
+      added++;
+    }
+    for (const code in counts) sum[code] = (sum[code] ?? 0) + counts[code];
+  }
+  return added;
+}
+
+/**
+ * rollUp over sums already made per minute: each counter (minute, hour and day buckets, summed
+ * per bucket and code) given to `visit` once, without an object per counter, in the order of the
+ * counters table's primary key after the key (granularity as text: day, hour, minute; then start;
+ * then code), so rows a bulk load writes key after key come presorted to its index build.
+ */
+export function forEachRolledUp(sums: MinuteSums, visit: (granularity: Granularity, start: number, code: string, count: number) => void): void {
+  const hours = new Map<number, Record<string, number>>();
+  const days = new Map<number, Record<string, number>>();
+  const add = (level: Map<number, Record<string, number>>, start: number, counts: Record<string, number>) => {
+    let sum = level.get(start);
+    if (!sum) {
+      sum = Object.create(null) as Record<string, number>;
+      level.set(start, sum);
+    }
+    for (const code in counts) sum[code] = (sum[code] ?? 0) + counts[code];
+  };
+  const minutes = new Map<number, Record<string, number>>();
+  for (const [minute, counts] of sums) {
+    const start = minute * UNIT_MS.minute;
+    minutes.set(start, counts);
+    add(hours, bucketStart(start, 'hour'), counts);
+    add(days, bucketStart(start, 'day'), counts);
+  }
+  const visitLevel = (granularity: Granularity, level: Map<number, Record<string, number>>) => {
+    for (const start of [...level.keys()].sort((a, b) => a - b)) {
+      const counts = level.get(start) as Record<string, number>;
+      const codes = Object.keys(counts);
+      if (codes.length > 1) codes.sort();
+      for (const code of codes) visit(granularity, start, code, counts[code]);
+    }
+  };
+  visitLevel('day', days);
+  visitLevel('hour', hours);
+  visitLevel('minute', minutes);
+}
+
 /** One bucket of an answer: every code's count and their total. */
 export interface VerificationBucket {
   /** ISO-8601 start of the bucket. */
