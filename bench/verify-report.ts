@@ -40,7 +40,7 @@ export function verifySections(guard: GuardResult, decision: DecisionResult): st
   const guardRow = (r: GuardRow, unguarded: GuardRow) =>
     `| ${r.scenario} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | ${(r.rps / unguarded.rps).toFixed(2)} | ${us(r.cpuUs)} | ${r.requests} | ${r.failed} |`;
   const decisionTable = decision.rows
-    .map((r) => `| ${r.scenario} | ${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${us(r.max)} | ${r.scavenges} | ${r.calls} |`)
+    .map((r) => `| ${r.scenario} | ${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${us(r.max)} | ${r.scavenges} | ${r.preempted} | ${r.calls} |`)
     .join('\n');
   return `## The guard in a consuming service
 
@@ -70,8 +70,8 @@ bare HMAC-SHA-256 of the same keys under the same pepper (\`createHmac\`), the l
 peppered hash does. Two interleaved rounds, microseconds; "scavenges" counts the young-generation
 collections during the timed calls (what allocation costs the tail).
 
-| | p50 | p99 | p99.9 | max | scavenges | calls |
-|---|---:|---:|---:|---:|---:|---:|
+| | p50 | p99 | p99.9 | max | scavenges | preempted | calls |
+|---|---:|---:|---:|---:|---:|---:|---:|
 ${decisionTable}
 
 A warm verify of a key without limits allocates about what its HMAC does (a settled promise
