@@ -57,6 +57,7 @@ move least: the guard's own cost is the difference between a guarded row and the
 | Scenario | req/s | p50 | p99 | p99.9 | × unguarded | consumer CPU µs/request | requests | failed |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${guardRow(guard.warm.unguarded, guard.warm.unguarded)}
+${guardRow(guard.warm.admitted, guard.warm.unguarded)}
 ${guardRow(guard.warm.guarded, guard.warm.unguarded)}
 ${guardRow(guard.cold.unguarded, guard.cold.unguarded)}
 ${guardRow(guard.cold.guarded, guard.cold.unguarded)}
