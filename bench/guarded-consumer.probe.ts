@@ -23,7 +23,7 @@ export interface GuardRow {
 
 export interface GuardResult {
   /** Per cache mode, the mean over the rounds of each route's requests/s. */
-  readonly warm: { readonly guarded: GuardRow; readonly unguarded: GuardRow };
+  readonly warm: { readonly guarded: GuardRow; readonly unguarded: GuardRow; readonly admitted: GuardRow };
   readonly cold: { readonly guarded: GuardRow; readonly unguarded: GuardRow };
   /** Every run, in the order it ran. */
   readonly runs: readonly GuardRow[];
@@ -82,6 +82,7 @@ export async function measureGuard(options: GuardOptions): Promise<GuardResult> 
     const [warmPid, coldPid] = processes.map((p) => p.child.pid ?? 0);
     const plan: Array<[scenario: string, url: string, pid: number]> = [
       ['consumer, unguarded route (cache on)', `${warmBase}/unguarded`, warmPid],
+      ['consumer, route behind a guard that admits every request (Nest\'s guard machinery alone)', `${warmBase}/admitted`, warmPid],
       ['consumer, route guarded by ApiKeyGuard + role, cache warm', `${warmBase}/guarded`, warmPid],
       ['consumer, unguarded route (cache off)', `${coldBase}/unguarded`, coldPid],
       ['consumer, route guarded by ApiKeyGuard + role, cache cold (every request reads Redis)', `${coldBase}/guarded`, coldPid],
@@ -110,8 +111,8 @@ export async function measureGuard(options: GuardOptions): Promise<GuardResult> 
       };
     };
     return {
-      warm: { unguarded: merged(plan[0][0]), guarded: merged(plan[1][0]) },
-      cold: { unguarded: merged(plan[2][0]), guarded: merged(plan[3][0]) },
+      warm: { unguarded: merged(plan[0][0]), admitted: merged(plan[1][0]), guarded: merged(plan[2][0]) },
+      cold: { unguarded: merged(plan[3][0]), guarded: merged(plan[4][0]) },
       runs,
     };
   } finally {
@@ -127,6 +128,10 @@ export function printGuard(result: GuardResult): void {
     process.stdout.write(
       `guard, cache ${mode}: guarded ${r.guarded.rps.toFixed(0)} req/s against unguarded ${r.unguarded.rps.toFixed(0)} req/s: ${(r.guarded.rps / r.unguarded.rps).toFixed(2)}×; CPU per request ${r.guarded.cpuUs.toFixed(1)} against ${r.unguarded.cpuUs.toFixed(1)} µs\n`,
     );
+  const { admitted, unguarded } = result.warm;
+  process.stdout.write(
+    `Nest's guard machinery alone: ${admitted.rps.toFixed(0)} req/s, ${(admitted.rps / unguarded.rps).toFixed(2)}×; CPU per request ${admitted.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
+  );
 }
 
 /** Keys the guarded route admits: created through the key service, each holding `orders:read`. */

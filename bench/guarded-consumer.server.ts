@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, UseGuards } from '@nestjs/common';
+import { CanActivate, Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyGuard, KeyVerificationModule, RequireKeyRoles } from '@key-service/nestjs';
@@ -15,6 +15,18 @@ import { ApiKeyGuard, KeyVerificationModule, RequireKeyRoles } from '@key-servic
 /** What both routes answer: the same body, so serialising it costs both the same. */
 const ORDERS = { orders: [{ id: 'o-1', total: 42 }] };
 
+/**
+ * A guard that admits every request, synchronously: what Nest's guard machinery costs a route
+ * (its execution context, its async guard consumer and the awaits around it) before any guard
+ * does any work, so the guarded route's cost splits into Nest's and ApiKeyGuard's own.
+ */
+@Injectable()
+class AdmitEveryRequestGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
 @Controller('orders')
 class OrdersController {
   @Get('guarded')
@@ -26,6 +38,12 @@ class OrdersController {
 
   @Get('unguarded')
   unguarded() {
+    return ORDERS;
+  }
+
+  @Get('admitted')
+  @UseGuards(AdmitEveryRequestGuard)
+  admitted() {
     return ORDERS;
   }
 }

@@ -15,14 +15,12 @@ import { IncomingHttpHeaders } from 'node:http';
 import { KeyVerifier, VerificationUnavailableError, VerifyResult } from '@key-service/verifier';
 import { presentedKey } from './presented-key';
 import { KEY_ROLES_METADATA } from './require-key-roles.decorator';
-import { clientAddressOf } from './client-address';
+import { callerBehind, peerAddressOf, PeerSocket } from './client-address';
 import { KEY_PERMISSIONS_METADATA, RequiredKeyPermissions } from './require-key-permissions.decorator';
 
 export const KEY_VERIFIER = Symbol('KEY_VERIFIER');
 /** The trusted proxies' ranges (IpRange[]): whose X-Forwarded-For the guard believes. */
 export const TRUSTED_PROXY_RANGES = Symbol('TRUSTED_PROXY_RANGES');
-
-type Socket = { remoteAddress?: string };
 
 /** What a route asks of the key, from its decorators. */
 interface RouteRequirements {
@@ -34,7 +32,7 @@ interface RouteRequirements {
  * What the guard leaves on the request for handlers: the verified key's id, tenant and roles. The
  * socket is Express's `request.socket` or Fastify's `request.raw.socket`.
  */
-export type RequestWithApiKey = { headers: IncomingHttpHeaders; socket?: Socket; raw?: { socket?: Socket }; apiKey?: VerifyResult };
+export type RequestWithApiKey = { headers: IncomingHttpHeaders; socket?: PeerSocket; raw?: { socket?: PeerSocket }; apiKey?: VerifyResult };
 
 /**
  * Authenticates a request by the API key it presents (`x-api-key`, `apiKey` or
@@ -83,12 +81,13 @@ export class ApiKeyGuard implements CanActivate {
    * route beyond the decision itself.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const request = context.switchToHttp().getRequest<RequestWithApiKey>();
+    // The request is the first argument of an HTTP context: what switchToHttp().getRequest()
+    // returns, without the object and closures switchToHttp() makes on every call.
+    const request = context.getArgByIndex<RequestWithApiKey>(0);
     const key = presentedKey(request.headers);
     if (!key) throw new UnauthorizedException('Missing API key: send it in x-api-key, apiKey or Authorization: Bearer');
     const requirements = this.requirementsOf(context);
-    const socket = request.socket ?? request.raw?.socket;
-    const ip = clientAddressOf(socket?.remoteAddress, request.headers['x-forwarded-for'], this.trustedProxies);
+    const ip = callerBehind(peerAddressOf(request.socket ?? request.raw?.socket), request.headers['x-forwarded-for'], this.trustedProxies);
     let result: VerifyResult | Promise<VerifyResult>;
     try {
       result = this.verifier.verifyEagerly(key, requirements.roles, { ip, permissions: requirements.permissions?.parsed });

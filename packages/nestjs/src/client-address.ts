@@ -28,7 +28,37 @@ export function clientAddressOf(
   forwardedFor: string | readonly string[] | undefined,
   trusted: readonly IpRange[],
 ): IpAddressWords | null {
-  const peer = socketAddress ? parseClientAddress(socketAddress) : null;
+  return callerBehind(socketAddress ? parseClientAddress(socketAddress) : null, forwardedFor, trusted);
+}
+
+/** The socket's side of a request: Express's `request.socket`, Fastify's `request.raw.socket`. */
+export type PeerSocket = { readonly remoteAddress?: string };
+
+const peers = new WeakMap<PeerSocket, IpAddressWords | null>();
+
+/**
+ * The socket's peer, parsed once per socket rather than once per request: a keep-alive connection
+ * carries many requests from one peer, and parsing its address was a measurable share of what
+ * ApiKeyGuard cost a request. Not kept while the socket has no address yet (or any more).
+ */
+export function peerAddressOf(socket: PeerSocket | undefined): IpAddressWords | null {
+  if (!socket) return null;
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    const address = socket.remoteAddress;
+    if (!address) return null;
+    peer = parseClientAddress(address);
+    peers.set(socket, peer);
+  }
+  return peer;
+}
+
+/** clientAddressOf over a peer already parsed (peerAddressOf). */
+export function callerBehind(
+  peer: IpAddressWords | null,
+  forwardedFor: string | readonly string[] | undefined,
+  trusted: readonly IpRange[],
+): IpAddressWords | null {
   if (!peer || trusted.length === 0 || !ipInRanges(peer, trusted) || forwardedFor === undefined) return peer;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor as string)).split(',').map((hop) => hop.trim());
   let caller = peer;

@@ -1,5 +1,5 @@
 import { ipInRanges, ipRangesOf, parseClientAddress } from '@key-service/verifier';
-import { clientAddressOf, trustedProxyRanges } from './client-address';
+import { callerBehind, clientAddressOf, peerAddressOf, trustedProxyRanges } from './client-address';
 
 const same = (address: ReturnType<typeof clientAddressOf>, text: string) => {
   expect(address).not.toBeNull();
@@ -42,5 +42,18 @@ describe('clientAddressOf', () => {
       'TRUSTED_PROXIES[1]: "proxy.internal" is not an IPv4 address',
     );
     expect(parseClientAddress('10.0.0.1')).not.toBeNull();
+  });
+
+  it('parses a socket\'s peer once, and not before the socket has an address', () => {
+    const socket: { remoteAddress?: string } = {};
+    expect(peerAddressOf(socket)).toBeNull();
+    socket.remoteAddress = '10.0.0.2';
+    const peer = peerAddressOf(socket);
+    same(peer, '10.0.0.2');
+    expect(peerAddressOf(socket)).toBe(peer);
+    expect(peerAddressOf({ remoteAddress: 'not an address' })).toBeNull();
+    expect(peerAddressOf(undefined)).toBeNull();
+    same(callerBehind(peer, '198.51.100.1', proxies), '198.51.100.1');
+    same(callerBehind(peer, '198.51.100.1', []), '10.0.0.2');
   });
 });

@@ -7,7 +7,10 @@ import { IncomingHttpHeaders } from 'node:http';
 export function presentedKey(headers: IncomingHttpHeaders): string | null {
   const direct = headers['x-api-key'] ?? headers['apikey'];
   const value = Array.isArray(direct) ? direct[0] : direct;
-  if (value && value.trim()) return value.trim();
+  if (value) {
+    const trimmed = value.trim();
+    if (trimmed) return trimmed;
+  }
   const auth = headers.authorization;
   if (auth) {
     const match = /^Bearer\s+(.+)$/i.exec(auth.trim());

@@ -144,7 +144,7 @@ export class KeyVerifier {
       hash = knownHash ?? this.deps.hasher.hash(plaintext);
       // A warm cache answers without a promise; only a miss waits for the source.
       const cached = this.deps.lookup.peek?.(hash);
-      if (cached) return this.decide(cached, requiredRoles, access);
+      if (cached) return this.decide(cached, this.preparedOf(cached), requiredRoles, access);
       if (cached === null) hash = null;
     }
     return this.readAndDecide(plaintext, hash, requiredRoles, access);
@@ -158,13 +158,15 @@ export class KeyVerifier {
       record = imported && (await imported);
     }
     if (!record) return NOT_FOUND;
-    return this.decide(record, requiredRoles, access);
+    // A record read from the source is prepared for this verify only, not kept: with the cache off
+    // every read is a new object, and keeping each in the WeakMap cost a cold verify more than
+    // preparing it (and the collector its ephemerons). A cached one is kept on its first hit (peek).
+    return this.decide(record, this.prepared.get(record) ?? prepare(record), requiredRoles, access);
   }
 
   /** Grace period, status and expiry, address, roles, permissions, then limits: synchronous unless the key has limits to check. */
-  private decide(record: ValidationRecord, requiredRoles: readonly string[], access: VerifyAccess): VerifyResult | Promise<VerifyResult> {
+  private decide(record: ValidationRecord, prepared: PreparedRecord, requiredRoles: readonly string[], access: VerifyAccess): VerifyResult | Promise<VerifyResult> {
     const now = this.now();
-    const prepared = this.preparedOf(record);
     if (prepared.validUntilMs <= now) return NOT_FOUND;
     const { streamId, hasQuota } = prepared;
     // effectiveStatus (libs/domain), on the expiry parsed once.
