@@ -49,6 +49,14 @@ describe('API key secrets', () => {
     expect(candidates.filter(hasValidChecksum).length).toBeGreaterThanOrEqual(200);
   });
 
+  it('keep CRC-32 (IEEE) as every issued key was checksummed with it', () => {
+    // The standard check values: a table or arithmetic change that still agreed with itself
+    // would otherwise pass the tests above and reject every key issued before it.
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    expect(crc32('The quick brown fox jumps over the lazy dog')).toBe(0x414fa339);
+    expect(crc32('')).toBe(0);
+  });
+
   it('reject a prefix that is not lowercase alphanumeric', () => {
     expect(() => generateSecret('Bad_Prefix')).toThrow("Invalid key prefix 'Bad_Prefix'");
   });
