@@ -174,9 +174,9 @@ compares the two answers, headers included). Verify's own work, checksum to seri
 about 11% of its process's time, and the process now spends less per request than the bare
 Fastify route's. Unprofiled, \`BENCH_ONLY=verify\` with 5 s loads, each figure the mean of the
 bench's two loads, the same day: before, the warm verify 69.5 µs against the bare route's 48.0
-(1.45×), cold 82.9 (1.73×), 0.75× and 0.60× its requests/s; after, in three runs, warm 0.72×,
-0.82× and 0.83× the bare route's CPU, cold 0.82×, 0.97× and 0.88×, and 1.1× to 1.3× its
-requests/s warm, 0.9× to 1.4× cold. Done before (the decision probe above shows the first three):
+(1.45×), cold 82.9 (1.73×), 0.75× and 0.60× its requests/s; after, in five runs, warm 0.72× to
+0.89× the bare route's CPU, cold 0.82× to 1.03×, and 0.96× to 1.3× its requests/s warm, 0.81× to
+1.4× cold. Done before (the decision probe above shows the first three):
 the checksum without a regex or a Buffer, a warm cache read without a promise, the record's
 derivations and answers made once per record; the HMAC over node's one-shot hash (1.0 against
 2.2 µs of CPU per call, 160 against 270 bytes); the histogram's and counter's labelled children

@@ -154,10 +154,12 @@ export class VerifyKeyRoute implements OnModuleInit {
       return;
     }
     if (answer instanceof Promise)
-      answer.then(
-        (result) => sendRawJson(response, 200, serializeAnswer(result)),
-        (error: unknown) => sendRawError(response, error),
-      );
+      answer
+        .then((result) => sendRawJson(response, 200, serializeAnswer(result)))
+        // The verify's refusal (503), or a throw while writing: never an unhandled rejection.
+        .catch((error: unknown) => {
+          if (!response.headersSent) sendRawError(response, error);
+        });
     else sendRawJson(response, 200, serializeAnswer(answer));
   }
 
