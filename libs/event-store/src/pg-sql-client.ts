@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Pool, PoolConfig } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { SqlClient, SqlQueryable } from './sql-client';
 
 export interface PgSqlClientOptions {
@@ -38,6 +41,10 @@ export class PgSqlClient implements SqlClient {
         query: async <Row extends object>(sql: string, params?: unknown[]) => ({
           rows: (await client.query(sql, params)).rows as Row[],
         }),
+        copyFrom: async (statement: string, data: string) => {
+          const stream = client.query(copyFrom(statement));
+          await pipeline(Readable.from([data]), stream);
+        },
       };
       const result = await work(tx);
       await client.query('COMMIT');

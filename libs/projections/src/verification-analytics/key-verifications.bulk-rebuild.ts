@@ -87,11 +87,15 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
         : `${insert}
            ON CONFLICT ${KEY_VERIFICATION_BUCKETS_KEY_COLUMNS}
            DO UPDATE SET count = key_verification_buckets.count + EXCLUDED.count`;
-      // The next statement's rows are rolled up while PostgreSQL writes the previous one's.
+      // The next statement's rows are rolled up while PostgreSQL writes the previous one's. Loading,
+      // COPY where the client speaks it: its text costs less to make and to parse than six arrays.
+      const copy = load ? tx.copyFrom?.bind(tx) : undefined;
+      const instants = new Map<number, string>();
       let writing: Promise<unknown> = Promise.resolve();
       for (const chunk of this.takeCounters(REBUILD_ROWS_PER_STATEMENT * 4)) {
+        const text = copy ? copyText(chunk, instants) : '';
         await writing;
-        writing = tx.query(statement, chunk);
+        writing = copy ? copy(COPY_BUCKETS, text) : tx.query(statement, chunk);
         writing.catch(() => undefined);
       }
       await writing;
@@ -138,4 +142,29 @@ export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerifications
     this.pendingMinutes = 0;
     if (columns[0].length > 0) yield columns;
   }
+}
+
+const COPY_BUCKETS = 'COPY key_verification_buckets (tenant, key_id, granularity, bucket_start, code, count) FROM STDIN';
+
+const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** A text value as COPY's text format reads it back unchanged. */
+function copyValue(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : value;
+}
+
+/** Counter rows in COPY's text format; `instants` keeps each bucket start's ISO text, shared by many rows. */
+function copyText(columns: readonly [string[], string[], string[], number[], string[], number[]], instants: Map<number, string>): string {
+  const [tenants, keyIds, granularities, starts, codes, counts] = columns;
+  let text = '';
+  for (let i = 0; i < tenants.length; i++) {
+    let instant = instants.get(starts[i]);
+    if (instant === undefined) {
+      instant = new Date(starts[i]).toISOString();
+      instants.set(starts[i], instant);
+    }
+    text += `${copyValue(tenants[i])}\t${copyValue(keyIds[i])}\t${granularities[i]}\t${instant}\t${copyValue(codes[i])}\t${counts[i]}\n`;
+  }
+  return text;
 }
