@@ -10,12 +10,13 @@ import { addMinutes, expired, forEachRolledUp, MinuteSums } from './verification
 /**
  * The analytics' bulk writes. The projection folds each key's KeyUsed minutes into its document's
  * `added`; after every page `settle` sums them per key, minute and code in memory, so a counter is
- * written once however many events fed it. A flush rolls each key's minutes up (forEachRolledUp: rollUp's
- * counters, as the live sink writes them per batch) to minute, hour and day buckets, adds them to the table (a counter
- * flushed earlier in the rebuild is added to, as the live sink adds) and writes each key's
- * version and name, with the checkpoint, in one transaction. Buckets past their retention are
- * never written, as live. Summing minutes first and rolling up once is what keeps this cheap:
- * a day of one key is at most 1,440 minutes, however many events carried them.
+ * written once however many events fed it. A flush rolls each key's minutes up (forEachRolledUp:
+ * rollUp's counters) to minute, hour and day buckets, adds them to the table (a counter flushed
+ * earlier in the rebuild is added to, as the live sink adds; an empty table is loaded without its
+ * indexes) and writes each key's version and name, with the checkpoint, in one transaction.
+ * Buckets past their retention are never written, as live. Summing minutes first and rolling up
+ * once is what keeps this cheap: a day of one key is at most 1,440 minutes, however many events
+ * carried them.
  */
 export class KeyVerificationsBulkRebuild implements BulkRebuild<KeyVerificationsDocument> {
   readonly name = keyVerificationsProjection.name;
