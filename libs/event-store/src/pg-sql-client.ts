@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Pool, PoolConfig, QueryConfig } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { QueryOptions, SqlClient, SqlQueryable } from './sql-client';
 
 /** Statement names by text: `pg` prepares a name once per connection and refuses one reused for another text. */
@@ -52,6 +55,10 @@ export class PgSqlClient implements SqlClient {
         query: async <Row extends object>(sql: string, params?: unknown[], options?: QueryOptions) => ({
           rows: (options?.prepared ? await client.query(preparedQuery(sql, params)) : await client.query(sql, params)).rows as Row[],
         }),
+        copyFrom: async (statement: string, data: string) => {
+          const stream = client.query(copyFrom(statement));
+          await pipeline(Readable.from([data]), stream);
+        },
       };
       const result = await work(tx);
       await client.query('COMMIT');

@@ -4,6 +4,11 @@
  */
 export interface SqlQueryable {
   query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: Row[] }>;
+  /**
+   * Runs `COPY … FROM STDIN` (`statement`) with `data`, rows in COPY's text format. Only where the
+   * client speaks COPY's protocol (a `pg` transaction); elsewhere absent, and the caller inserts.
+   */
+  copyFrom?(statement: string, data: string): Promise<void>;
 }
 
 export interface QueryOptions {

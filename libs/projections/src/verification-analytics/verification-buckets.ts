@@ -98,24 +98,22 @@ export function forEachRolledUp(sums: MinuteSums, visit: (granularity: Granulari
     }
     for (const code in counts) sum[code] = (sum[code] ?? 0) + counts[code];
   };
-  const minutes = new Map<number, Record<string, number>>();
   for (const [minute, counts] of sums) {
     const start = minute * UNIT_MS.minute;
-    minutes.set(start, counts);
     add(hours, bucketStart(start, 'hour'), counts);
     add(days, bucketStart(start, 'day'), counts);
   }
-  const visitLevel = (granularity: Granularity, level: Map<number, Record<string, number>>) => {
-    for (const start of [...level.keys()].sort((a, b) => a - b)) {
-      const counts = level.get(start) as Record<string, number>;
+  const visitLevel = (granularity: Granularity, level: ReadonlyMap<number, Record<string, number>>, unit: number) => {
+    for (const key of [...level.keys()].sort((a, b) => a - b)) {
+      const counts = level.get(key) as Record<string, number>;
       const codes = Object.keys(counts);
       if (codes.length > 1) codes.sort();
-      for (const code of codes) visit(granularity, start, code, counts[code]);
+      for (const code of codes) visit(granularity, key * unit, code, counts[code]);
     }
   };
-  visitLevel('day', days);
-  visitLevel('hour', hours);
-  visitLevel('minute', minutes);
+  visitLevel('day', days, 1);
+  visitLevel('hour', hours, 1);
+  visitLevel('minute', sums, UNIT_MS.minute);
 }
 
 /** One bucket of an answer: every code's count and their total. */
