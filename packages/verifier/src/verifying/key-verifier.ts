@@ -115,33 +115,9 @@ export class KeyVerifier {
    * verify would reject.
    */
   verifyEagerly(plaintext: string, requiredRoles: readonly string[] = NO_ROLES, access: VerifyAccess = NO_ACCESS_CONTEXT): VerifyResult | Promise<VerifyResult> {
-    return this.decideEagerly(plaintext, undefined, requiredRoles, access);
-  }
-
-  /**
-   * verify, for a caller that has already hashed the presented key with this verifier's hasher
-   * (the key service's management guard compares that hash with the root key's first): the same
-   * decision, without hashing the key a second time. `hash` must be `hasher.hash(plaintext)`.
-   */
-  verifyHashed(plaintext: string, hash: string, requiredRoles: readonly string[] = NO_ROLES, access: VerifyAccess = NO_ACCESS_CONTEXT): Promise<VerifyResult> {
-    try {
-      const answer = this.decideEagerly(plaintext, hash, requiredRoles, access);
-      return answer instanceof Promise ? answer : Promise.resolve(answer);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  /** `knownHash`: the key's HMAC when the caller has it already, else it is computed here (when the checksum holds). */
-  private decideEagerly(
-    plaintext: string,
-    knownHash: string | undefined,
-    requiredRoles: readonly string[],
-    access: VerifyAccess,
-  ): VerifyResult | Promise<VerifyResult> {
     let hash: string | null = null;
     if (hasValidChecksum(plaintext)) {
-      hash = knownHash ?? this.deps.hasher.hash(plaintext);
+      hash = this.deps.hasher.hash(plaintext);
       // A warm cache answers without a promise; only a miss waits for the source.
       const cached = this.deps.lookup.peek?.(hash);
       if (cached) return this.decide(cached, this.preparedOf(cached), requiredRoles, access);
