@@ -3,22 +3,26 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { ServerResponse } from 'node:http';
 import { sendRawJson } from '../http/front-door';
 import { bodyTooLarge, isBodyTooLarge } from '../input/body-limits.hook';
-import { describeError } from './error-body';
+import { describeError, ErrorBody } from './error-body';
 
 const logger = new Logger('HttpError');
 
 /** Sends `exception` in the one error shape; a 5xx is logged, since its body says nothing of the cause. */
 export async function sendError(reply: FastifyReply, exception: unknown): Promise<void> {
-  const body = describeError(exception);
-  if (body.statusCode >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  const body = loggedErrorBody(exception);
   await reply.status(body.statusCode).send(body);
 }
 
 /** sendError for a request answered at the front door, before Fastify (http/front-door.ts): the same body and headers. */
 export function sendRawError(response: ServerResponse, exception: unknown): void {
+  const body = loggedErrorBody(exception);
+  sendRawJson(response, body.statusCode, JSON.stringify(body));
+}
+
+function loggedErrorBody(exception: unknown): ErrorBody {
   const body = describeError(exception);
   if (body.statusCode >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
-  sendRawJson(response, body.statusCode, JSON.stringify(body));
+  return body;
 }
 
 /** Routes under `path` answer errors in `shape` (a compat dialect's) instead. */

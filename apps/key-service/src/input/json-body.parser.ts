@@ -27,7 +27,7 @@ function charsetOf(contentType: string | undefined): string | null {
  * Called before Nest registers its own parsers, which `bodyParser: false` turns off.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const parseJson = checkedJsonParser(fastify);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
     const charset = charsetOf(request.headers['content-type']);
@@ -35,14 +35,24 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
       done(new UnsupportedMediaTypeException(`Unsupported charset '${charset}': JSON bodies must be UTF-8`), undefined);
       return;
     }
-    const text = body.toString(); // parseAs 'string': already a string
-    parseJson(request, text, (error, value) => {
+    parseJson(body.toString(), done); // parseAs 'string': already a string
+  });
+}
+
+/**
+ * The parse every JSON body gets: Fastify's own parser (secure-json-parse, its messages), then the
+ * depth and duplicate-key rule. Calls back before it returns.
+ */
+function checkedJsonParser(fastify: FastifyInstance): (text: string, done: (error: Error | null, value: unknown) => void) => void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  return (text, done) =>
+    // The default parser does not read its request argument.
+    parseJson(undefined as never, text, (error, value) => {
       if (error) return done(error, undefined);
       const problem = jsonShapeProblem(text, MAX_JSON_DEPTH);
       if (problem) return done(new BadRequestException(problem), undefined);
       done(null, value);
     });
-  });
 }
 
 /** What `acceptedJsonOf` returns for a body the parser above refuses. */
@@ -54,12 +64,11 @@ export const REFUSED_JSON: unique symbol = Symbol('refused JSON');
  * verify-key.route.ts) and hands the refused ones to Fastify, which then says why.
  */
 export function acceptedJsonOf(fastify: FastifyInstance): (text: string) => unknown {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const parseJson = checkedJsonParser(fastify);
   return (text) => {
     let accepted: unknown = REFUSED_JSON;
-    // Synchronous: the default parser calls back before it returns.
-    parseJson(undefined as never, text, (error, value) => {
-      if (!error && jsonShapeProblem(text, MAX_JSON_DEPTH) === null) accepted = value;
+    parseJson(text, (error, value) => {
+      if (!error) accepted = value;
     });
     return accepted;
   };

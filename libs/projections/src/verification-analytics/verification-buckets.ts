@@ -42,20 +42,11 @@ export interface BucketCount {
  * store adds each counter once.
  */
 export function rollUp(minutes: readonly MinuteOutcomes[]): BucketCount[] {
-  const sums = new Map<string, { granularity: Granularity; start: number; code: string; count: number }>();
-  for (const { minute, counts } of minutes) {
-    const at = Date.parse(minute);
-    for (const granularity of GRANULARITIES) {
-      const start = bucketStart(at, granularity);
-      for (const [code, n] of Object.entries(counts)) {
-        const id = `${granularity}|${start}|${code}`;
-        const sum = sums.get(id);
-        if (sum) sum.count += n;
-        else sums.set(id, { granularity, start, code, count: n });
-      }
-    }
-  }
-  return [...sums.values()];
+  const sums: MinuteSums = new Map();
+  addMinutes(sums, minutes);
+  const counters: BucketCount[] = [];
+  forEachRolledUp(sums, (granularity, start, code, count) => counters.push({ granularity, start, code, count }));
+  return counters;
 }
 
 /**
