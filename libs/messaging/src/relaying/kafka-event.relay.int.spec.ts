@@ -174,7 +174,7 @@ describe('Kafka event relay', () => {
     }
   });
 
-  it('is woken by the NOTIFY of an append made elsewhere, without polling or a poke', async () => {
+  it('is woken by the NOTIFY of an append made elsewhere, without polling or a poke, and again after a burst it was deaf to', async () => {
     const topic = `key-events-${randomUUID()}`;
     // A poll this rare cannot be what delivers the event within the wait below.
     const r = await relay(topic, { pollIntervalMs: 600_000 });
@@ -184,14 +184,22 @@ describe('Kafka event relay', () => {
     // Another pool, as another instance would append: nothing pokes this relay.
     const otherSql = new PgSqlClient({ connectionString: TEST_DATABASE_URL, schema, max: 2 });
     try {
-      await writeLifecycles(new KeyEventWriter(new PostgresEventStore(otherSql)), 1);
+      const otherWriter = new KeyEventWriter(new PostgresEventStore(otherSql));
+      // A lifecycle is a burst: the relay publishes its first event, stops listening while it
+      // lingers over the rest, and listens again once a pass finds nothing.
+      await writeLifecycles(otherWriter, 1);
+      const burst = (await everyStoredEvent(store)).slice(-1);
+      await topicReader.waitFor((m) => containsAll(m, burst), 30_000);
+      // Counted once the checkpoint is written, a moment after the topic shows the batch.
+      await waitUntil(() => r.publishedCount > 0, 10_000, () => 'the woken relay to count what it published');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Only a notification can deliver this one: the relay must be listening again.
+      await writeLifecycles(otherWriter, 1);
+      const after = (await everyStoredEvent(store)).slice(-1);
+      await topicReader.waitFor((m) => containsAll(m, after), 30_000);
     } finally {
       await otherSql.close();
     }
-    const stored = (await everyStoredEvent(store)).slice(-1);
-    await topicReader.waitFor((m) => containsAll(m, stored), 30_000);
-    // Counted once the checkpoint is written, a moment after the topic shows the batch.
-    await waitUntil(() => r.publishedCount > 0, 10_000, () => 'the woken relay to count what it published');
   });
 
   it('resumes from its checkpoint after it went down, publishing what was appended meanwhile', async () => {

@@ -26,7 +26,10 @@ export interface KafkaEventRelayOptions {
   /**
    * After a pass that published something (the store is busy), how long to let appends gather
    * before the next pass, so one read, one produce request and one checkpoint write carry many
-   * events instead of one each. Default 5 ms; 0 publishes each notification at once.
+   * events instead of one each. While it lingers the leader does not listen for appends (a
+   * notification per append cost PostgreSQL and this process more than the pass it would trigger);
+   * it listens again once a pass finds nothing. No command waits for the relay, so the linger only
+   * delays consumers. Default 50 ms; 0 publishes each notification at once and always listens.
    */
   readonly lingerMs?: number;
   /** How often to look for new events when no notification arrives: the safety net. */
@@ -76,6 +79,9 @@ export class KafkaEventRelay {
   private readonly recentlyPublished = new Set<number>();
   private retryPause = 0;
   private leading = false;
+  /** The channel the leader's session LISTENs to, null until leadership; `listening`: whether it does now. */
+  private channel: string | null = null;
+  private listening = false;
   private published = 0;
   private failure: unknown = null;
 
@@ -85,7 +91,7 @@ export class KafkaEventRelay {
     this.instanceId = options.instanceId ?? randomUUID();
     this.logger = options.logger ?? consoleMessagingLogger;
     this.batchSize = options.batchSize ?? 500;
-    this.lingerMs = options.lingerMs ?? 5;
+    this.lingerMs = options.lingerMs ?? 50;
     // Appends NOTIFY the leader, so polling only catches what a reconnecting session missed.
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.lockRetryMs = options.lockRetryMs ?? 2000;
@@ -184,7 +190,8 @@ export class KafkaEventRelay {
             continue;
           }
           this.leading = true;
-          await this.lock.listen(EVENTS_APPENDED_CHANNEL_SQL, (payload) => this.onAnnounced(payload));
+          this.channel = await this.lock.listen(EVENTS_APPENDED_CHANNEL_SQL, (payload) => this.onAnnounced(payload));
+          this.listening = true;
           this.logger.info('relay leadership acquired', { relay: this.name, instance: this.instanceId });
         }
         const count = await this.relayBatch();
@@ -192,9 +199,13 @@ export class KafkaEventRelay {
         this.failure = null;
         // A full batch: more is waiting, go on. Some events: appends are arriving, so let the next
         // few milliseconds' worth gather into one pass (each pass costs three PostgreSQL round
-        // trips and a produce request however few events it carries). None: wait for a notification.
+        // trips and a produce request however few events it carries), deaf to their notifications,
+        // which would only wake this process to learn what the next pass reads anyway. None: listen
+        // again, read once more what was appended while not listening, then wait for a notification.
+        if (count > 0 && this.lingerMs > 0) await this.setListening(false);
         if (count >= this.batchSize) continue;
         if (count > 0 && this.lingerMs > 0) await this.linger(this.lingerMs);
+        else if (!this.listening) await this.setListening(true);
         else await this.sleep(this.nextPause());
       } catch (error) {
         failures++;
@@ -211,6 +222,16 @@ export class KafkaEventRelay {
         await this.sleep(delay * (0.8 + Math.random() * 0.4));
       }
     }
+  }
+
+  /**
+   * LISTEN or UNLISTEN on the leader's session. Every append committed after a LISTEN returns is
+   * announced; one committed before it is read by the pass that follows it, which starts later.
+   */
+  private async setListening(on: boolean): Promise<void> {
+    if (this.listening === on || this.channel === null) return;
+    await this.lock.query(`${on ? 'LISTEN' : 'UNLISTEN'} "${this.channel.replace(/"/g, '""')}"`);
+    this.listening = on;
   }
 
   private onAnnounced(payload: string): void {

@@ -56,9 +56,9 @@ export class PgAdvisoryLeaderLock {
   /**
    * LISTENs on the leader's session to the channel `channelSql` names there; `onPayload` gets
    * each notification's payload. Call again after each acquisition: a new session listens to
-   * nothing.
+   * nothing. Returns the channel's name (for UNLISTEN and LISTEN again through `query`).
    */
-  async listen(channelSql: string, onPayload: (payload: string) => void): Promise<void> {
+  async listen(channelSql: string, onPayload: (payload: string) => void): Promise<string> {
     const client = this.client;
     if (!this.holding || !client) throw new Error(`Leadership of '${this.options.name}' is not held`);
     const { rows } = await client.query<{ channel: string }>(`SELECT ${channelSql} AS channel`);
@@ -67,6 +67,7 @@ export class PgAdvisoryLeaderLock {
       if (message.channel === channel) onPayload(message.payload ?? '');
     });
     await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    return channel;
   }
 
   /** Gives up leadership and closes the session. */
