@@ -1,5 +1,5 @@
 import { keyStreamId } from '@key-service/events';
-import { SqlClient } from '@keys/event-store';
+import { AppendAlongside, SqlClient } from '@keys/event-store';
 import { KeyDetails } from './key-details/key-details.view';
 import { KeyValidationView, validationRecords } from './key-validation/key-validation.view';
 
@@ -27,6 +27,26 @@ export class KeyCommandPgWriter {
       details.version,
       JSON.stringify(details),
     ], { prepared: true });
+  }
+
+  /**
+   * `write` as part of the append of the key's events (AppendOptions.alongside): the same two
+   * calls, in the append's statement, so a command costs PostgreSQL one statement and one commit.
+   * `createdAt`: where KeyCreated is among the appended events (0-based), when the append creates
+   * the key; its list position is then the one the insert gives it, which nothing knows before.
+   */
+  withAppend(details: KeyDetails, validation: KeyValidationView, createdAt: number | null): AppendAlongside {
+    const records = validationRecords(validation).map(([hash, record]) => ({ hash, record }));
+    return {
+      select: (param, positions) => {
+        const doc = param(JSON.stringify(details), 'jsonb');
+        const detailsDoc = createdAt === null ? doc : `${doc} || jsonb_build_object('createdPosition', (${positions})[${createdAt + 1}])`;
+        // Two columns, not one expression: each function runs whatever the other answers.
+        return `upsert_key_validation_view(${param(keyStreamId(validation.tenant, validation.keyId), 'text')}, ${param(validation.version, 'integer')},
+                  ${param(JSON.stringify(validation), 'jsonb')}, ${param(JSON.stringify(records), 'jsonb')}) AS validation_written,
+                upsert_key_details(${param(details.tenant, 'text')}, ${param(details.keyId, 'text')}, ${param(details.version, 'integer')}, ${detailsDoc}) AS details_written`;
+      },
+    };
   }
 
   /**
