@@ -51,7 +51,7 @@ describe('KeyCommandPgWriter.withAppend', () => {
   });
 
   /** As KeyRepository's append: the key after the events, then the append carrying its rows. */
-  const append = async (key: ApiKey, events: readonly KeyEvent[], now: Date): Promise<ApiKey> => {
+  const append = async (key: ApiKey, events: readonly KeyEvent[], now: Date, rows: 'with the append' | 'after it' = 'with the append'): Promise<ApiKey> => {
     const after = ApiKey.restore(key.snapshot);
     for (const event of events) after.apply({ ...event, occurredAt: now.toISOString() });
     const created = events.findIndex((e) => e.type === 'KeyCreated');
@@ -69,8 +69,11 @@ describe('KeyCommandPgWriter.withAppend', () => {
         actor: { type: 'root', id: 'root' },
         correlationId: 'c',
       })),
-      { alongside: writer.withAppend(detailsOf(after.state, after.version), validationViewOf(after.state, after.version), created === -1 ? null : created) },
+      rows === 'with the append'
+        ? { alongside: writer.withAppend(detailsOf(after.state, after.version), validationViewOf(after.state, after.version), created === -1 ? null : created) }
+        : {},
     );
+    if (rows === 'after it') await writer.write(detailsOf(after.state, after.version), validationViewOf(after.state, after.version));
     return after;
   };
 
@@ -98,7 +101,7 @@ describe('KeyCommandPgWriter.withAppend', () => {
       now,
     );
 
-  it('writes the rows a replay of the log builds, and none for an append that fails its version check', async () => {
+  it('writes the rows a replay of the log builds (as write after the append does), and none for an append that fails its version check', async () => {
     const t = Date.now();
     const at = (minutes: number) => new Date(t + minutes * 60_000);
     let a = await append(ApiKey.empty(), create('key-a', 'hash-a', at(0)), at(0));
@@ -107,25 +110,29 @@ describe('KeyCommandPgWriter.withAppend', () => {
     a = await append(a, [...a.update({ description: 'changed', roles: ['read', 'write'] }, at(2)), ...a.disable('paused')], at(2));
     a = await append(a, a.rotate({ hash: 'hash-a2', prefix: 'sk', start: 'sk_…efgh', gracePeriodSeconds: 3600 }, at(3)), at(3));
     b = await append(b, b.revoke('leaked'), at(4));
+    // The statement after the append, for a change whose append did not carry its rows.
+    let c = await append(ApiKey.empty(), create('key-c', 'hash-c', at(5)), at(5), 'after it');
+    c = await append(c, c.update({ name: 'renamed' }, at(6)), at(6), 'after it');
     // A stale append (the key moved on since the decision) writes nothing with it.
     const stale = ApiKey.rehydrate([]);
-    await expect(append(stale, create('key-a', 'hash-clash', at(5)), at(5))).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(append(stale, create('key-a', 'hash-clash', at(7)), at(7))).rejects.toBeInstanceOf(WrongExpectedVersionError);
 
     // Read by stream (readAll holds back what is newer than any transaction in flight on the database).
-    const streams = await Promise.all(['key-a', 'key-b'].map((id) => store.readStream(keyStreamId('acme', id))));
+    const streams = await Promise.all(['key-a', 'key-b', 'key-c'].map((id) => store.readStream(keyStreamId('acme', id))));
     const events = streams
       .flat()
       .sort((x, y) => x.position - y.position)
       .map((e) => upcastKeyEvent(e));
-    expect(events.map((e) => e.type)).toEqual(['KeyCreated', 'KeyCreated', 'KeyUpdated', 'KeyDisabled', 'KeyRotated', 'KeyRevoked']);
+    expect(events.map((e) => e.type)).toEqual(['KeyCreated', 'KeyCreated', 'KeyUpdated', 'KeyDisabled', 'KeyRotated', 'KeyRevoked', 'KeyCreated', 'KeyUpdated']);
     await new KeyDetailsPgStore(replayed.sql).handle(events);
     await new KeyValidationPgStore(replayed.sql).handle(events);
     const written = await rowsOf(command.sql);
     expect(written.details.map((d) => [d.key_id, d.version, d.created_position])).toEqual([
       ['key-a', 4, String(events[0].position)],
       ['key-b', 2, String(events[1].position)],
+      ['key-c', 2, String(events[6].position)],
     ]);
     expect(written).toEqual(await rowsOf(replayed.sql));
-    expect([a.version, b.version]).toEqual([4, 2]);
+    expect([a.version, b.version, c.version]).toEqual([4, 2, 2]);
   });
 });
