@@ -23,31 +23,34 @@ const KEYS_PER_ROUND = 400;
 const ROUNDS = 6;
 
 /**
- * What a single command costs PostgreSQL, alone: the append and the key's read-model rows, on one
- * connection (so one backend, whose CPU /proc gives), for KEYS_PER_ROUND creates then as many
- * revokes, alternating the two ways round by round (the first round warms up and is not counted).
+ * What a single command costs PostgreSQL, alone: the append and the key's read-model rows, from
+ * `concurrency` connections at once (each one backend, whose CPU /proc gives; with several,
+ * commits that meet share their WAL flush), for KEYS_PER_ROUND creates then as many revokes,
+ * alternating the two ways round by round (the first round warms up and is not counted).
  * The full bench's CPU per request carries the relay, the projector and the box's other tenants,
  * too much to resolve the tenth of a millisecond this is about. `BENCH_DATABASE_URL`, else the
  * machine's test database; the probe works in a schema of its own and drops it.
  */
-export async function measureCommandStatementCost(databaseUrl: string): Promise<StatementCostRow[]> {
+export async function measureCommandStatementCost(databaseUrl: string, concurrency = 1): Promise<StatementCostRow[]> {
   const schema = `bench_statement_cost_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const sql = new PgSqlClient({ connectionString: url.toString(), max: 1 });
+  const clients = Array.from({ length: concurrency }, () => new PgSqlClient({ connectionString: url.toString(), max: 1 }));
   try {
-    const store = new PostgresEventStore(sql);
-    await store.init();
+    const [sql] = clients;
+    await new PostgresEventStore(sql).init();
     await new KeyDetailsPgStore(sql).init();
     await new KeyValidationPgStore(sql).init();
-    const writer = new KeyCommandPgWriter(sql);
-    const { pid } = (await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0];
+    const workers = clients.map((client) => ({ store: new PostgresEventStore(client), writer: new KeyCommandPgWriter(client) }));
+    const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid));
+    const ticksNow = () => pids.reduce((sum, pid) => sum + (cpuTicks(pid) ?? 0), 0);
 
     // As KeyRepository's append and the distributed sync's PostgreSQL part, without the service around them.
-    const command = async (way: Way, key: ApiKey, events: readonly KeyEvent[]): Promise<ApiKey> => {
+    const command = async (worker: number, way: Way, key: ApiKey, events: readonly KeyEvent[]): Promise<ApiKey> => {
+      const { store, writer } = workers[worker];
       const occurredAt = new Date().toISOString();
       const after = ApiKey.restore(key.snapshot);
       for (const event of events) after.apply({ ...event, occurredAt });
@@ -75,8 +78,9 @@ export async function measureCommandStatementCost(databaseUrl: string): Promise<
     };
 
     let n = 0;
-    const create = (way: Way) =>
+    const create = (worker: number, way: Way) =>
       command(
+        worker,
         way,
         ApiKey.empty(),
         ApiKey.empty().create(
@@ -105,25 +109,34 @@ export async function measureCommandStatementCost(databaseUrl: string): Promise<
 
     const samples = new Map<string, Array<{ backend: number; wall: number }>>();
     const measure = async <T>(way: Way, name: 'create' | 'revoke', counted: boolean, work: () => Promise<T>): Promise<T> => {
-      const ticks = cpuTicks(pid) ?? 0;
+      const ticks = ticksNow();
       const started = performance.now();
       const result = await work();
       const wall = ((performance.now() - started) * 1000) / KEYS_PER_ROUND;
-      const backend = ((((cpuTicks(pid) ?? 0) - ticks) / CLOCK_TICKS_PER_SECOND) * 1e6) / KEYS_PER_ROUND;
+      const backend = (((ticksNow() - ticks) / CLOCK_TICKS_PER_SECOND) * 1e6) / KEYS_PER_ROUND;
       if (counted) samples.set(`${way}/${name}`, [...(samples.get(`${way}/${name}`) ?? []), { backend, wall }]);
       return result;
     };
     for (let round = 0; round < ROUNDS; round++) {
       const ways: Way[] = round % 2 === 0 ? ['rows after the append', 'rows in the append'] : ['rows in the append', 'rows after the append'];
       for (const way of ways) {
-        const keys = await measure(way, 'create', round > 0, async () => {
-          const made: ApiKey[] = [];
-          for (let i = 0; i < KEYS_PER_ROUND; i++) made.push(await create(way));
-          return made;
-        });
-        await measure(way, 'revoke', round > 0, async () => {
-          for (const key of keys) await command(way, key, key.revoke('bench'));
-        });
+        const perWorker = Math.ceil(KEYS_PER_ROUND / concurrency);
+        const keys = await measure(way, 'create', round > 0, () =>
+          Promise.all(
+            workers.map(async (_, w) => {
+              const made: ApiKey[] = [];
+              for (let i = 0; i < perWorker; i++) made.push(await create(w, way));
+              return made;
+            }),
+          ),
+        );
+        await measure(way, 'revoke', round > 0, () =>
+          Promise.all(
+            keys.map(async (made, w) => {
+              for (const key of made) await command(w, way, key, key.revoke('bench'));
+            }),
+          ),
+        );
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -132,17 +145,20 @@ export async function measureCommandStatementCost(databaseUrl: string): Promise<
       return { way, command: cmd, backendMicros: median(s.map((x) => x.backend)), wallMicros: median(s.map((x) => x.wall)) };
     });
   } finally {
-    await sql.close();
+    await Promise.all(clients.map((c) => c.close()));
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.end();
   }
 }
 
 if (require.main === module) {
-  measureCommandStatementCost(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test').then(
+  const concurrency = Number(process.argv[2] ?? 1);
+  measureCommandStatementCost(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', concurrency).then(
     (rows) => {
       for (const r of rows)
-        process.stdout.write(`${r.command}, ${r.way}: PostgreSQL backend ${r.backendMicros.toFixed(0)} µs CPU, ${r.wallMicros.toFixed(0)} µs wall per command\n`);
+        process.stdout.write(
+          `${r.command}, ${r.way}, ${concurrency} connection(s): PostgreSQL backends ${r.backendMicros.toFixed(0)} µs CPU, ${r.wallMicros.toFixed(0)} µs wall per command\n`,
+        );
     },
     (error: unknown) => {
       process.stderr.write(`command statement cost probe failed: ${(error as Error).stack ?? String(error)}\n`);
