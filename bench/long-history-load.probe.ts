@@ -49,8 +49,9 @@ export async function measureLongHistoryLoad(options: LongHistoryOptions): Promi
   const store = new PostgresEventStore(sql);
   await store.init();
   // No key of the probe is recoverable: the vault is never written.
-  const repository = new KeyRepository(store, new KeyVaultPgStore(sql));
-  const settler = new KeyChangeSettler({ afterAppend: async () => undefined, afterAppendMany: async () => undefined }, store, new KeyServiceMetrics());
+  const sync = { rowsWithAppend: () => undefined, afterAppend: async () => undefined, afterAppendMany: async () => undefined };
+  const repository = new KeyRepository(store, new KeyVaultPgStore(sql), sync);
+  const settler = new KeyChangeSettler(sync, store, new KeyServiceMetrics());
   const create = async (keyId: string) =>
     repository.create(
       { tenant: 'default', keyId },

@@ -188,6 +188,49 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       expect(await companions(`${fresh}-batch`)).toBe(1);
     });
 
+    it("runs the work alongside an append in its statement, once, only when it appends, with the events' positions", async () => {
+      await subject.sql.exec(`
+        CREATE TABLE IF NOT EXISTS contract_alongside (stream_id TEXT NOT NULL, positions BIGINT[] NOT NULL, note TEXT NOT NULL);
+        CREATE OR REPLACE FUNCTION contract_alongside_note(p_stream TEXT, p_positions BIGINT[], p_note TEXT) RETURNS BOOLEAN
+          LANGUAGE plpgsql AS $$ BEGIN INSERT INTO contract_alongside VALUES (p_stream, p_positions, p_note); RETURN TRUE; END $$;
+        CREATE OR REPLACE FUNCTION contract_alongside_fail() RETURNS BOOLEAN
+          LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'alongside failed'; END $$;`);
+      const note = (stream: string, text: string) => ({
+        select: (param: (value: unknown, type: string) => string, positions: string) =>
+          `contract_alongside_note(${param(stream, 'text')}, ${positions}, ${param(text, 'text')}) AS noted`,
+      });
+      const notes = async (stream: string) =>
+        (await subject.sql.query<{ positions: Array<string | number>; note: string }>('SELECT positions, note FROM contract_alongside WHERE stream_id = $1', [stream])).rows.map(
+          (r) => [r.positions.map(Number), r.note],
+        );
+      const stream = `key-${randomUUID()}`;
+      const three = [newEvent('KeyCreated'), newEvent('KeyUpdated'), newEvent('KeyUpdated')];
+      const { positions } = await subject.store.appendToStream(stream, 'acme', 0, three, { alongside: note(stream, 'created') });
+      expect(await notes(stream)).toEqual([[[...positions], 'created']]);
+      // A stale append runs none of it.
+      await expect(subject.store.appendToStream(stream, 'acme', 1, [newEvent('KeyRevoked')], { alongside: note(stream, 'stale') })).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
+      // Failing, it takes the append with it.
+      await expect(
+        subject.store.appendToStream(stream, 'acme', 3, [newEvent('KeyRevoked')], { alongside: { select: () => 'contract_alongside_fail()' } }),
+      ).rejects.toThrow('alongside failed');
+      expect(await subject.store.readStream(stream)).toHaveLength(3);
+      // With work within the append's transaction as well, both commit with it.
+      let within = false;
+      const revoked = await subject.store.appendToStream(stream, 'acme', 3, [newEvent('KeyRevoked')], {
+        alongside: note(stream, 'revoked'),
+        within: async () => {
+          within = true;
+        },
+      });
+      expect(within).toBe(true);
+      expect(await notes(stream)).toEqual([
+        [[...positions], 'created'],
+        [[...revoked.positions], 'revoked'],
+      ]);
+    });
+
     it('lets exactly one of many concurrent appends at the same expected version win', async () => {
       const stream = `key-${randomUUID()}`;
       await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')]);

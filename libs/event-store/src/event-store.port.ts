@@ -59,6 +59,26 @@ export interface AppendResult {
  */
 export interface AppendOptions {
   readonly within?: (tx: SqlQueryable) => Promise<void>;
+  /**
+   * Work of the append's own statement (so its round trip and its commit): run once, only when the
+   * insert happened, after it. Failing (an error raised in it) fails the append, as `within` does.
+   */
+  readonly alongside?: AppendAlongside;
+}
+
+/**
+ * SQL to run in an append's statement when the append succeeds, such as read-model rows that must
+ * commit with the events, without a second statement and commit after them.
+ */
+export interface AppendAlongside {
+  /**
+   * A select list (one or more expressions, evaluated left to right, once). `param` adds a value
+   * and answers its placeholder, cast to `type`; `positions` is an SQL expression of type bigint[]
+   * holding the appended events' global positions in their order, 1-based, for the values only the
+   * insert knows. The text must depend on the shape of the work, never on its values: appends of a
+   * few events are prepared statements, one per text (QueryOptions.prepared).
+   */
+  readonly select: (param: (value: unknown, type: string) => string, positions: string) => string;
 }
 
 /** The same for `startStreams`: `started` says which streams the insert started (position not null). */

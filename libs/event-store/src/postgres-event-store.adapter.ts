@@ -1,4 +1,5 @@
 import {
+  AppendAlongside,
   AppendOptions,
   AppendResult,
   EventQuery,
@@ -92,7 +93,8 @@ export class PostgresEventStore implements EventStore {
    * and (on PostgreSQL) the NOTIFY. The check inserts nothing unless the stream is at
    * `expectedVersion`; two writers that both saw the same version race on the unique
    * (stream, version) index, and the loser gets WrongExpectedVersionError as well.
-   * With `options.within`, the statement and those writes run in one explicit transaction.
+   * With `options.within`, the statement and those writes run in one explicit transaction; what
+   * `options.alongside` adds runs in the statement itself.
    */
   async appendToStream(
     streamId: string,
@@ -102,10 +104,10 @@ export class PostgresEventStore implements EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (events.length === 0) return { nextVersion: expectedVersion, positions: [] };
-    const within = options.within;
-    if (within === undefined) return this.appendWith(this.sql, streamId, tenant, expectedVersion, events);
+    const { within, alongside } = options;
+    if (within === undefined) return this.appendWith(this.sql, streamId, tenant, expectedVersion, events, alongside);
     return this.sql.transaction(async (tx) => {
-      const result = await this.appendWith(tx, streamId, tenant, expectedVersion, events);
+      const result = await this.appendWith(tx, streamId, tenant, expectedVersion, events, alongside);
       await within(tx);
       return result;
     });
@@ -117,27 +119,29 @@ export class PostgresEventStore implements EventStore {
     tenant: string,
     expectedVersion: number,
     events: readonly NewEvent[],
+    alongside?: AppendAlongside,
   ): Promise<AppendResult> {
     const params: unknown[] = [streamId, expectedVersion, tenant];
-    const tuples = events.map((event, i) => {
-      const at = (value: unknown, type: string) => {
-        params.push(value);
-        return `$${params.length}::${type}`;
-      };
-      return `(${[
-        at(event.eventId, 'uuid'),
-        '$1::text',
-        at(expectedVersion + i + 1, 'integer'),
-        '$3::text',
-        at(event.type, 'text'),
-        at(event.schemaVersion, 'integer'),
-        at(JSON.stringify(event.data), 'jsonb'),
-        at(event.actor.type, 'text'),
-        at(event.actor.id, 'text'),
-        at(event.correlationId, 'text'),
-        at(event.occurredAt, 'timestamptz'),
-      ].join(', ')})`;
-    });
+    const at = (value: unknown, type: string) => {
+      params.push(value);
+      return `$${params.length}::${type}`;
+    };
+    const tuples = events.map(
+      (event, i) =>
+        `(${[
+          at(event.eventId, 'uuid'),
+          '$1::text',
+          at(expectedVersion + i + 1, 'integer'),
+          '$3::text',
+          at(event.type, 'text'),
+          at(event.schemaVersion, 'integer'),
+          at(JSON.stringify(event.data), 'jsonb'),
+          at(event.actor.type, 'text'),
+          at(event.actor.id, 'text'),
+          at(event.correlationId, 'text'),
+          at(event.occurredAt, 'timestamptz'),
+        ].join(', ')})`,
+    );
     // On PostgreSQL the append also announces its positions (delivered at commit, never for a
     // failed append), so the Kafka relay leader, whichever instance it runs in, publishes at once
     // instead of at its next poll. The embedded mode has no relay to wake.
@@ -146,6 +150,18 @@ export class PostgresEventStore implements EventStore {
         ? `, CASE WHEN inserted.global_position IS NOT NULL
              THEN pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, inserted.global_position::text)::text END AS notified`
         : '';
+    // The caller's work runs over the inserted rows, so only when the version check let them in. A
+    // materialized CTE (its volatile calls keep it from being inlined), read once by the scalar
+    // subquery of the main select, so it runs once whatever the number of rows; it aggregates the
+    // positions first, so every insert is done before it runs.
+    const alongsideCte = alongside
+      ? `, alongside AS (
+           SELECT ${alongside.select(at, 'appended.positions')}
+           FROM (SELECT array_agg(global_position ORDER BY global_position) AS positions FROM inserted) AS appended
+           WHERE appended.positions IS NOT NULL
+         )`
+      : '';
+    const alongsideColumn = alongside ? ', (SELECT count(*) FROM alongside) AS alongside' : '';
     let rows: Array<{ actual: string | number; global_position: string | number | null }>;
     try {
       ({ rows } = await sql.query(
@@ -156,13 +172,14 @@ export class PostgresEventStore implements EventStore {
            SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v(${INSERTED_COLUMNS})
            WHERE (SELECT version FROM current_version) = $2::integer
            RETURNING global_position
-         )
-         SELECT current_version.version AS actual, inserted.global_position${notify}
+         )${alongsideCte}
+         SELECT current_version.version AS actual, inserted.global_position${notify}${alongsideColumn}
          FROM current_version LEFT JOIN inserted ON true
          ORDER BY inserted.global_position`,
         params,
         // Planning this statement cost PostgreSQL more than running it; its text depends only on
-        // how many events it appends, and commands append one or a few.
+        // how many events it appends (and on the shape of `alongside`'s work), and commands append
+        // one or a few.
         { prepared: events.length <= PREPARED_APPEND_MAX_EVENTS },
       ));
     } catch (error) {

@@ -1,12 +1,13 @@
 import { keyStreamId } from '@key-service/events';
-import { SqlClient } from '@keys/event-store';
+import { AppendAlongside, SqlClient } from '@keys/event-store';
 import { KeyDetails } from './key-details/key-details.view';
 import { KeyValidationView, validationRecords } from './key-validation/key-validation.view';
 
 /**
  * A command's own write of its key's rows in PostgreSQL, ahead of the projector: the validation
- * view (verify's fallback) and the query model's row (get, list), in one statement, so one round
- * trip and one transaction. Once it resolves, every instance reads the change from PostgreSQL
+ * view (verify's fallback) and the query model's row (get, list), in the append's own statement
+ * (withAppend), else in one statement after it (write), so one round trip and one transaction.
+ * Once it has committed, every instance reads the change from PostgreSQL
  * alone, whatever Kafka and the projector are doing. Both functions are version-guarded, so the
  * projector's later fold of the same events changes nothing and an older write never wins.
  * Needs the schemas of KeyValidationPgStore and KeyDetailsPgStore (their `init`).
@@ -15,18 +16,34 @@ export class KeyCommandPgWriter {
   constructor(private readonly sql: SqlClient) {}
 
   async write(details: KeyDetails, validation: KeyValidationView): Promise<void> {
+    // withAppend's select on its own: no KeyCreated of this statement to take a position from.
+    const params: unknown[] = [];
+    const select = this.withAppend(details, validation, null).select((value, type) => {
+      params.push(value);
+      return `$${params.length}::${type}`;
+    }, 'NULL::bigint[]');
+    await this.sql.query(`SELECT ${select}`, params, { prepared: true });
+  }
+
+  /**
+   * `write` as part of the append of the key's events (AppendOptions.alongside): the same two
+   * calls, in the append's statement, so a command costs PostgreSQL one statement and one commit.
+   * `createdAt`: where KeyCreated is among the appended events (0-based), when the append creates
+   * the key; its list position is then the one the insert gives it, which nothing knows before.
+   */
+  withAppend(details: KeyDetails, validation: KeyValidationView, createdAt: number | null): AppendAlongside {
     // Both take the key's advisory lock first (upsert_key_validation_view's comment), then rows.
     const records = validationRecords(validation).map(([hash, record]) => ({ hash, record }));
-    await this.sql.query('SELECT upsert_key_validation_view($1, $2, $3::jsonb, $4::jsonb), upsert_key_details($5, $6, $7, $8::jsonb)', [
-      keyStreamId(validation.tenant, validation.keyId),
-      validation.version,
-      JSON.stringify(validation),
-      JSON.stringify(records),
-      details.tenant,
-      details.keyId,
-      details.version,
-      JSON.stringify(details),
-    ], { prepared: true });
+    return {
+      select: (param, positions) => {
+        const doc = param(JSON.stringify(details), 'jsonb');
+        const detailsDoc = createdAt === null ? doc : `${doc} || jsonb_build_object('createdPosition', (${positions})[${createdAt + 1}])`;
+        // Two columns, not one expression: each function runs whatever the other answers.
+        return `upsert_key_validation_view(${param(keyStreamId(validation.tenant, validation.keyId), 'text')}, ${param(validation.version, 'integer')},
+                  ${param(JSON.stringify(validation), 'jsonb')}, ${param(JSON.stringify(records), 'jsonb')}) AS validation_written,
+                upsert_key_details(${param(details.tenant, 'text')}, ${param(details.keyId, 'text')}, ${param(details.version, 'integer')}, ${detailsDoc}) AS details_written`;
+      },
+    };
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
+import { AppendAlongside } from '@keys/event-store';
 import {
+  detailsOf,
   foldKeyEvents,
   KeyCommandPgWriter,
   KeyDetails,
@@ -8,9 +10,10 @@ import {
   KeyValidationView,
   RedisKeyValidationStore,
   validationRecords,
+  validationViewOf,
 } from '@keys/projections';
 import { RedisInvalidationBus } from '@key-service/verifier';
-import { AppendedChange, ReadModelSync, StreamBeforeAppend, SyncOptions } from './read-model-sync.port';
+import { AppendedChange, PlannedChange, ReadModelSync, StreamBeforeAppend, SyncOptions } from './read-model-sync.port';
 
 export interface DistributedReadModelSyncDeps {
   readonly pgWriter: KeyCommandPgWriter;
@@ -24,8 +27,10 @@ export interface DistributedReadModelSyncDeps {
  * 2. every instance drops the key from its in-process cache, or refreshes it with the records
  *    the message carries (published by the Redis write's own script), and confirms; not for a key
  *    created with a secret the command generated, which no cache can hold (SyncOptions);
- * 3. beside them, one PostgreSQL statement writes the validation view (verify's fallback) and the
- *    key's query-model row (get, list), version-guarded so the projector never regresses them.
+ * 3. before them, in the append's own statement (rowsWithAppend), PostgreSQL writes the validation
+ *    view (verify's fallback) and the key's query-model row (get, list), version-guarded so the
+ *    projector never regresses them; for a change whose append did not carry them, one statement
+ *    beside 1 and 2 (afterAppend without SyncOptions.rowsAppended; batches: afterAppendMany).
  * So a command needs PostgreSQL, and Redis for the deny state (with the PostgreSQL fallback),
  * nothing else: Kafka and the projector are off its path. The relay and the projector still carry
  * every event (they build the models of record: replay, lastUsed, other consumers), later.
@@ -35,10 +40,26 @@ export class DistributedReadModelSync implements ReadModelSync {
 
   constructor(private readonly deps: DistributedReadModelSyncDeps) {}
 
+  /**
+   * Step 3 in the append's own statement: the key's rows after the change, computed before the
+   * append from the aggregate (validationViewOf, detailsOf: what the projections fold from the
+   * same events), written only when the append's insert happened and committed with it. So a
+   * command costs PostgreSQL one statement and one commit, and its rows can never be missing after
+   * its events committed.
+   */
+  rowsWithAppend({ events, after }: PlannedChange): AppendAlongside | undefined {
+    // As in viewAfter: usage alone is the projector's, and a stream that folds to nothing has no rows.
+    if (events.length === 0 || events.every((e) => e.type === 'KeyUsed') || !after.exists) return undefined;
+    const created = events.findIndex((e) => e.type === 'KeyCreated');
+    return this.deps.pgWriter.withAppend(detailsOf(after.state, after.version), validationViewOf(after.state, after.version), created === -1 ? null : created);
+  }
+
   async afterAppend(events: readonly RecordedKeyEvent[], before: StreamBeforeAppend, after: KeyDetails, options: SyncOptions = {}): Promise<void> {
     const view = this.viewAfter(events, before);
     if (view === undefined) return;
     if (view === null) return this.invalidate(keyStreamId(events[0].tenant, events[0].keyId));
+    // The append committed the PostgreSQL rows: Redis and the invalidation are what is left.
+    if (options.rowsAppended) return this.writeToRedis(view, options);
     // Verifiers read Redis, so Redis and the invalidation go first, while PostgreSQL is written
     // beside them; all are done before the response, so whichever a verifier reads (Redis, or
     // PostgreSQL when Redis is down) and whatever instance a GET lands on has the change.

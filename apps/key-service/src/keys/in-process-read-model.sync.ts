@@ -14,6 +14,11 @@ export class InProcessReadModelSync implements ReadModelSync {
 
   constructor(private readonly feed: PositionFeedRunner) {}
 
+  /** The in-process projections write every model from the feed: nothing rides in the append. */
+  rowsWithAppend(): undefined {
+    return undefined;
+  }
+
   async afterAppend(events: readonly RecordedKeyEvent[]): Promise<void> {
     if (events.length === 0) return;
     const last = events[events.length - 1];

@@ -9,6 +9,8 @@ export interface KeyChange {
   /** Empty when the command decided nothing changes (an update to the same values). */
   readonly recorded: readonly RecordedKeyEvent[];
   readonly after: ApiKey;
+  /** The append wrote the key's read-model rows in its own statement (ReadModelSync.rowsWithAppend). */
+  readonly rowsAppended?: boolean;
 }
 
 /** The key as it stands after a command: what the command answers. */

@@ -36,7 +36,7 @@ export class KeyChangeSettler {
       const snapshotDue = change.after.version - before.snapshotVersion >= SNAPSHOT_EVERY;
       // The snapshot is written while the read models are, off the change's critical path.
       const snapshot = snapshotDue ? this.takeSnapshot(change) : undefined;
-      await this.sync.afterAppend(recorded, { validation, events: [] }, details, options);
+      await this.sync.afterAppend(recorded, { validation, events: [] }, details, change.rowsAppended ? { ...options, rowsAppended: true } : options);
       const effective = recorded.filter((e) => e.type !== 'KeyUsed').pop();
       if (effective) this.metrics.changeEffective.observe({ change: effective.type }, (performance.now() - before.loadStartedAt) / 1000);
       await snapshot;

@@ -7,6 +7,7 @@ import { SealedSecret } from '@keys/secrets';
 import { CommandContext } from './command-context';
 import { KeyChange } from './key-change.result';
 import { KEY_SNAPSHOT_SCHEMA } from './key-snapshot';
+import { READ_MODEL_SYNC, ReadModelSync } from './read-model-sync.port';
 import { KeyVaultPgStore } from './vault/key-vault.pg-store';
 import { KEY_VAULT_STORE } from './vault/key-vault.tokens';
 
@@ -38,7 +39,8 @@ export interface KeyHistory {
 /**
  * Loads the ApiKey aggregate, lets a command decide on it, appends what it decided with the
  * envelope, and decides again when another writer got there first: Emmett's command handler.
- * Nothing else: what follows an append (read models, metrics, snapshots) is KeyChangeSettler's.
+ * Nothing else: what follows an append (read models, metrics, snapshots) is KeyChangeSettler's;
+ * what of the read models commits with the append, ReadModelSync.rowsWithAppend hands it per attempt.
  * A key is addressed by (tenant, id), its stream by keyStreamId of both: ids are unique per tenant.
  */
 @Injectable()
@@ -46,6 +48,8 @@ export class KeyRepository {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEY_VAULT_STORE) private readonly vault: KeyVaultPgStore,
+    // Only for what of the change the append writes in its own statement (rowsWithAppend).
+    @Inject(READ_MODEL_SYNC) private readonly readModels: Pick<ReadModelSync, 'rowsWithAppend'>,
   ) {}
 
   /** For commands: the newest snapshot of the aggregate and the events after it, in one read. */
@@ -160,24 +164,29 @@ export class KeyRepository {
     const after = ApiKey.restore(before.key.snapshot);
     if (events.length === 0) return { before, recorded: [], after };
     const expectedVersion = before.key.version;
+    const occurredAt = now.toISOString();
     const newEvents = events.map((e) => ({
       eventId: randomUUID(),
       type: e.type,
       data: e.data,
       schemaVersion: KEY_EVENT_SCHEMA_VERSION[e.type],
-      occurredAt: now.toISOString(),
+      occurredAt,
       actor: context.principal.actor,
       correlationId: context.correlationId,
     }));
+    // The key after the events, before they are appended: they apply as recorded (in the current
+    // schema, so upcasting leaves them as they are) and nothing the aggregate folds depends on what
+    // only the insert knows (the positions). The read models' rows riding in the append come from it.
+    for (const event of events) after.apply({ ...event, occurredAt });
+    const alongside = this.readModels.rowsWithAppend({ events, after });
     const { tenant } = address;
     const streamId = keyStreamId(tenant, address.keyId);
     const within = this.vaultWithin(streamId, before.key, events, vault);
-    const result = await this.store.appendToStream(streamId, tenant, expectedVersion, newEvents, { within });
+    const result = await this.store.appendToStream(streamId, tenant, expectedVersion, newEvents, { within, alongside });
     const recorded = newEvents.map((e, i) =>
       upcastKeyEvent({ ...e, streamId, tenant, version: expectedVersion + i + 1, position: result.positions[i], data: e.data as Record<string, unknown> }),
     );
-    for (const event of recorded) after.apply(event);
-    return { before, recorded, after };
+    return { before, recorded, after, rowsAppended: alongside !== undefined };
   }
 
   /**

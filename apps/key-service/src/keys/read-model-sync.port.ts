@@ -1,4 +1,6 @@
-import { RecordedKeyEvent } from '@key-service/events';
+import { ApiKey } from '@keys/domain';
+import { KeyEvent, RecordedKeyEvent } from '@key-service/events';
+import { AppendAlongside } from '@keys/event-store';
 import { KeyDetails, KeyValidationView } from '@keys/projections';
 
 /**
@@ -20,6 +22,15 @@ export interface StreamBeforeAppend {
  */
 export interface SyncOptions {
   readonly freshSecret?: boolean;
+  /** The append wrote the change's PostgreSQL rows in its own statement (rowsWithAppend): afterAppend leaves them. */
+  readonly rowsAppended?: boolean;
+}
+
+/** A change as a command decided it, before its append: the events, and the key once they apply. */
+export interface PlannedChange {
+  readonly events: readonly KeyEvent[];
+  /** The key after the events, as the append will record them (their occurredAt is the append's). */
+  readonly after: ApiKey;
 }
 
 /**
@@ -28,6 +39,13 @@ export interface SyncOptions {
  * query model on every instance.
  */
 export interface ReadModelSync {
+  /**
+   * The part of the change the append writes in its own statement, only when the append succeeds
+   * (AppendOptions.alongside), or undefined for none. Asked for again on each attempt of a command,
+   * so the rows are those of the decision that is appended. What it covers, afterAppend is told
+   * (SyncOptions.rowsAppended) and does not write again.
+   */
+  rowsWithAppend(change: PlannedChange): AppendAlongside | undefined;
   /**
    * `appended` were just appended after `before`, so together they are the key's whole stream;
    * `after` is the key's details once they are applied (what the command answers).

@@ -25,7 +25,9 @@ CREATE INDEX IF NOT EXISTS key_details_order ON key_details (created_position);
 -- advisory lock is the one upsert_key_validation_view takes (re-entrant in one transaction), so
 -- whichever of the two a statement calls first, a command's locks come in one order: advisory,
 -- then rows. The list position is the key's KeyCreated position, kept from the row when there is
--- one, else read from the log (the command committed it). Returns whether it wrote.
+-- one, else the doc's createdPosition (a create's append passes the position its own statement
+-- inserted KeyCreated at, which a read of the log in that statement need not see), else read from
+-- the log (the command committed it). Returns whether it wrote.
 CREATE OR REPLACE FUNCTION upsert_key_details(p_tenant TEXT, p_key_id TEXT, p_version INTEGER, p_doc JSONB)
 RETURNS BOOLEAN LANGUAGE plpgsql AS $$
 DECLARE
@@ -38,6 +40,9 @@ BEGIN
    WHERE d.tenant = p_tenant AND d.key_id = p_key_id FOR UPDATE;
   IF current_version >= p_version THEN
     RETURN FALSE;
+  END IF;
+  IF v_position IS NULL THEN
+    v_position := (p_doc->>'createdPosition')::bigint;
   END IF;
   IF v_position IS NULL THEN
     SELECT e.global_position INTO v_position FROM events e WHERE e.stream_id = p_tenant || '/' || p_key_id AND e.stream_version = 1;
