@@ -9,7 +9,7 @@ import { callerAddressOf } from './caller-address';
 import { ResolvedSecrets } from '../config/local-secrets';
 import { declaredAccess } from './access.decorator';
 import { presentedKey } from '@key-service/nestjs';
-import { Access } from './access.decorator';
+import { Access, RouteAccess } from './access.decorator';
 import { canManage, canManageVault, canRead, canReportLeaks, canReveal, Principal } from './principal';
 
 const ALLOWED: Record<Access, (p: Principal) => boolean> = {
@@ -26,6 +26,8 @@ const REFUSED: Record<Access, string> = {
   reveal: 'This key may not reveal keys: it needs the revealer role',
   'manage-vault': 'Only the root key may re-wrap the vault',
 };
+
+const MISSING_KEY = 'Missing API key: send it in x-api-key, apiKey or Authorization: Bearer';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -45,25 +47,63 @@ export class ManagementAuthGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    // Deny by default: a route that forgot to declare its access needs the strictest one, so a
-    // new controller is never open by omission. Public routes say so with @Public().
-    const access = declaredAccess(this.reflector, context) ?? 'manage';
+  /** Each route's declared access by controller, then handler: read from its metadata once, not per request. */
+  private readonly accessOf = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
+  /**
+   * A plain boolean when no wait was needed (the root key, a public route), so Nest does not pay
+   * an async function and its awaits for them; a promise when the key had to be verified.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const access = this.routeAccess(context);
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.authenticate(presentedKey(request.headers), callerAddressOf(request, this.config.trustedProxies));
+    const key = presentedKey(request.headers);
+    const root = key ? this.rootPrincipal(key) : null;
+    if (root) return this.admit(request, access, root);
+    if (!key) throw new UnauthorizedException(MISSING_KEY);
+    return this.verifiedPrincipal(key, callerAddressOf(request, this.config.trustedProxies)).then((principal) => this.admit(request, access, principal));
+  }
+
+  private admit(request: AuthenticatedRequest, access: Access, principal: Principal): boolean {
     if (!ALLOWED[access](principal)) throw new ForbiddenException(REFUSED[access]);
     request.principal = principal;
     return true;
   }
 
-  /** `ip`: the caller's address, which a management key with an IP allowlist must come from (else 401 FORBIDDEN). */
-  async authenticate(key: string | null, ip: IpAddressWords | null): Promise<Principal> {
-    if (!key) throw new UnauthorizedException('Missing API key: send it in x-api-key, apiKey or Authorization: Bearer');
+  /**
+   * Deny by default: a route that forgot to declare its access needs the strictest one, so a new
+   * controller is never open by omission. Public routes say so with @Public().
+   */
+  private routeAccess(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.accessOf.get(controller);
+    if (byHandler === undefined) {
+      byHandler = new WeakMap();
+      this.accessOf.set(controller, byHandler);
+    }
+    let access = byHandler.get(handler);
+    if (access === undefined) {
+      access = declaredAccess(this.reflector, context) ?? 'manage';
+      byHandler.set(handler, access);
+    }
+    return access;
+  }
+
+  /** The root principal when `key` is the root key; null for any other key. */
+  private rootPrincipal(key: string): Principal | null {
     const hash = Buffer.from(this.hasher.hash(key));
     const root = Buffer.from(this.secrets.rootKeyHash);
-    if (hash.length === root.length && timingSafeEqual(hash, root))
-      return { actor: { type: 'root', id: 'root' }, tenant: null, roles: ['admin'], isRoot: true };
+    if (hash.length === root.length && timingSafeEqual(hash, root)) return { actor: { type: 'root', id: 'root' }, tenant: null, roles: ['admin'], isRoot: true };
+    return null;
+  }
+
+  /**
+   * The principal of a key that is not the root key. `ip`: the caller's address, which a
+   * management key with an IP allowlist must come from (else 401 FORBIDDEN).
+   */
+  private async verifiedPrincipal(key: string, ip: IpAddressWords | null): Promise<Principal> {
     // Hashed again inside verify (about a microsecond): the verifier takes no caller-supplied hash,
     // so nothing that holds a key's hash, as the read models do, can be verified as that key.
     const result = await this.verifier.verify(key, [], { ip });

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { FireworksApiKeyHttpController } from './fireworks/fireworks-api-key.http.controller';
 import { FusionApiKeyHttpController } from './fusion/fusion-api-key.http.controller';
-import { FusionCurlBodyHook } from './fusion/fusion-curl-body.hook';
 import { FusionRolesHandler } from './fusion/fusion-roles.handler';
 import { FusionRolesHttpController } from './fusion/fusion-roles.http.controller';
 import { LuminoApiKeyHttpController } from './lumino/lumino-api-key.http.controller';
@@ -22,6 +21,6 @@ import { OrgV2ApiKeyHttpController } from './org-v2/org-v2-api-key.http.controll
     OrgV2ApiKeyHttpController,
     FireworksApiKeyHttpController,
   ],
-  providers: [FusionRolesHandler, FusionCurlBodyHook],
+  providers: [FusionRolesHandler],
 })
 export class CompatModule {}

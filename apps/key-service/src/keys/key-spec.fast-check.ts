@@ -3,9 +3,11 @@ import { IMPORTED_HASH_ENCODINGS } from '@key-service/verifier';
 import { CreateKeyRequestDto, KEY_ID_PATTERN, ROLE_PATTERN, TENANT_PATTERN } from './creating/create-key.request.dto';
 import { ImportKeyRequestDto } from './importing/import-key.request.dto';
 import { MAX_ANNOTATIONS } from './annotations.validator';
+import { ReasonRequestDto } from './reason.request.dto';
 
 /**
- * A compiled schema that accepts the common create body (and batch or import item) without class-validator,
+ * A compiled schema that accepts the common create body (and batch or import item, and the reason
+ * of a revoke, disable or enable) without class-validator,
  * which cost about 6% of a create's CPU. It only ever accepts: a body it refuses, or one with a
  * field it does not cover (expiresAt, quota, allowedIps, permissions), is judged by class-validator
  * as before, so every 400 keeps its message. So it must accept nothing class-validator refuses:
@@ -63,9 +65,16 @@ const importKeyItem = ajv.compile({
   },
 });
 
+/**
+ * ReasonRequestDto: the body of a revoke, disable or enable, most often `{}`, which cost a revoke
+ * class-transformer and class-validator (about 5% of its CPU) to accept.
+ */
+const reasonBody = ajv.compile({ type: 'object', additionalProperties: false, properties: { reason: text(0, 500) } });
+
 const FAST_CHECKS = new Map<unknown, ValidateFunction>([
   [CreateKeyRequestDto, createKeyBody],
   [ImportKeyRequestDto, importKeyItem],
+  [ReasonRequestDto, reasonBody],
 ]);
 
 /**

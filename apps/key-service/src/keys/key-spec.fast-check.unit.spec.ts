@@ -4,6 +4,7 @@ import { validate } from 'class-validator';
 import { CreateKeyRequestDto } from './creating/create-key.request.dto';
 import { ImportKeyRequestDto } from './importing/import-key.request.dto';
 import { fastKeySpec } from './key-spec.fast-check';
+import { ReasonRequestDto } from './reason.request.dto';
 
 /** What the class-validator path (BodyValidationPipe's options) decides: the instance, or null for a 400. */
 async function classValidated<T extends object>(type: new () => T, item: object): Promise<T | null> {
@@ -84,6 +85,13 @@ describe('the compiled check of create bodies (key-spec.fast-check.ts)', () => {
     expect(await expectSameAnswers(ImportKeyRequestDto, bodiesOf({ ...CANDIDATES, ...IMPORT_CANDIDATES }, base))).toBeGreaterThan(100);
     // A create body is not an import item: it lacks the hash.
     expect(fastKeySpec(ImportKeyRequestDto, { name: 'n' })).toBeNull();
+  });
+
+  it('does the same for the reason of a revoke, disable or enable', async () => {
+    const reasons = { reason: ['leaked in a CI log', '', 'r'.repeat(500), 'r'.repeat(501), '😀'.repeat(250), '😀'.repeat(251), 'a\uFE0F', 'x'.repeat(499) + '\uFE0F', null, 1, ['r']], unknown: ['x'] };
+    expect(await expectSameAnswers(ReasonRequestDto, bodiesOf(reasons, {}))).toBeGreaterThan(100);
+    expect(fastKeySpec(ReasonRequestDto, {})).toBeInstanceOf(ReasonRequestDto);
+    expect(fastKeySpec(ReasonRequestDto, { reason: null })).toBeNull();
   });
 
   it('leaves every field it does not cover to class-validator', () => {

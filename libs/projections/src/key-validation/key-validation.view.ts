@@ -32,7 +32,23 @@ export interface KeyValidationView {
 
 /** The records to store under each hash for a key's view (the current and every grace secret). */
 export function validationRecords(view: KeyValidationView): Array<[hash: string, record: ValidationRecord]> {
-  const base = {
+  // The allowlist parsed here, once per record written, never per verify.
+  const ipRanges = view.allowedIps ? ipRangesOf(view.allowedIps) : undefined;
+  return [
+    [view.hash, recordOf(view, ipRanges, null)],
+    ...view.graceSecrets.map((g): [string, ValidationRecord] => [g.hash, recordOf(view, ipRanges, g.validUntil)]),
+  ];
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * One record, its fields in the order records have always had (the view's, then the access fields
+ * it has, then validUntil). Built as a literal with fields added, not as `{ ...base, validUntil }`:
+ * V8 gave every such spread a hidden class of its own, about 10 µs per command's records.
+ */
+function recordOf(view: KeyValidationView, ipRanges: ValidationRecord['ipRanges'], validUntil: string | null): ValidationRecord {
+  const record: Omit<Writable<ValidationRecord>, 'validUntil'> & { validUntil?: string | null } = {
     keyId: view.keyId,
     tenant: view.tenant,
     name: view.name,
@@ -43,20 +59,11 @@ export function validationRecords(view: KeyValidationView): Array<[hash: string,
     quota: view.quota,
     quotaSetAt: view.quotaSetAt,
     version: view.version,
-    ...accessOf(view),
   };
-  return [
-    [view.hash, { ...base, validUntil: null }],
-    ...view.graceSecrets.map((g): [string, ValidationRecord] => [g.hash, { ...base, validUntil: g.validUntil }]),
-  ];
-}
-
-/** The record's access fields: the allowlist parsed here, once per record written, never per verify. */
-function accessOf(view: KeyValidationView): Pick<ValidationRecord, 'ipRanges' | 'permissions'> {
-  return {
-    ...(view.allowedIps ? { ipRanges: ipRangesOf(view.allowedIps) } : {}),
-    ...(view.permissions && view.permissions.length > 0 ? { permissions: view.permissions } : {}),
-  };
+  if (ipRanges) record.ipRanges = ipRanges;
+  if (view.permissions && view.permissions.length > 0) record.permissions = view.permissions;
+  record.validUntil = validUntil;
+  return record as ValidationRecord;
 }
 
 /** The view's access fields from a key's allowlist and permissions: absent when it has none. */

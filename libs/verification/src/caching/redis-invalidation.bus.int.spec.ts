@@ -100,4 +100,24 @@ describe('Redis invalidation bus with the verify cache (real Redis)', () => {
     await cacheB.lookup(`current-${keyId}`);
     expect(cacheB.misses).toBe(misses + 1);
   });
+
+  it('waits for every instance, itself acknowledging its own message without a message on the ack channel', async () => {
+    const acks: string[] = [];
+    const listener = connect();
+    listener.on('message', (_channel: string, nonce: string) => acks.push(nonce));
+    await listener.subscribe(`${prefix}invalidate:ack`);
+    const timeouts: number[] = [];
+    const c = await RedisInvalidationBus.connect(connect(), connect(), { channel: `${prefix}invalidate`, onTimeout: (_s, acked) => timeouts.push(acked) });
+    const seen: string[] = [];
+    c.onInvalidate((streamId) => seen.push(streamId));
+    // Three subscribers (a, b and c itself): c's own handler runs, a and b acknowledge over Redis.
+    const started = Date.now();
+    await c.publish('acme/own-ack');
+    expect(timeouts).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(250);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(acks).toHaveLength(2);
+    expect(seen.filter((s) => s === 'acme/own-ack').length).toBeGreaterThanOrEqual(1);
+    await c.close();
+  });
 });

@@ -128,6 +128,14 @@ export class RedisInvalidationBus {
     if (typeof message.streamId !== 'string' || typeof message.nonce !== 'string') return;
     const records = Array.isArray(message.records) && message.records.every(isRecordEntry) ? message.records : undefined;
     for (const handler of this.handlers) handler(message.streamId, records);
+    // This instance's own message (PUBLISH counted its subscriber too): acknowledged here, where
+    // the ack would come back to, rather than by a PUBLISH to the ack channel that every instance
+    // then receives. Once the wait is over (no entry), it acks like any other instance.
+    const own = this.pending.get(message.nonce);
+    if (own) {
+      if (++own.acked >= own.expected) own.done();
+      return;
+    }
     void this.publisher.publish(this.ackChannel, message.nonce).catch(() => undefined);
   }
 }

@@ -5,7 +5,7 @@ import { RequireAccess } from '../../auth/access.decorator';
 import { BULK_BODY_TOO_LARGE, BulkBody } from '../../input/bulk-body.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
-import { toKeyRecord } from '../key-record.dto';
+import { toCreatedKeyRecord } from '../key-record.dto';
 import { CreateKeysCommand } from './create-keys.command';
 import { CreateKeysRequestDto } from './create-keys.request.dto';
 import { CreateKeysResponseDto } from './create-keys.response.dto';
@@ -30,7 +30,7 @@ export class CreateKeysHttpController {
     const results = await this.commandBus.execute(new CreateKeysCommand(body.keys, context));
     return {
       results: results.map((r) =>
-        'error' in r ? { status: r.error.statusCode, error: r.error } : { status: 201, key: { ...toKeyRecord(r.view), key: r.plaintext } },
+        'error' in r ? { status: r.error.statusCode, error: r.error } : { status: 201, key: toCreatedKeyRecord(r.view, r.plaintext) },
       ),
     };
   }

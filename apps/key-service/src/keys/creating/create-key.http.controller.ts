@@ -4,7 +4,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiSecurity, Api
 import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
-import { CreatedKeyDto, toKeyRecord } from '../key-record.dto';
+import { CreatedKeyDto, toCreatedKeyRecord } from '../key-record.dto';
 import { CreateKeyCommand } from './create-key.command';
 import { CreateKeyRequestDto } from './create-key.request.dto';
 
@@ -25,6 +25,6 @@ export class CreateKeyHttpController {
   })
   async create(@Body() body: CreateKeyRequestDto, @Ctx() context: CommandContext): Promise<CreatedKeyDto> {
     const { view, plaintext } = await this.commandBus.execute(new CreateKeyCommand(body, context));
-    return { ...toKeyRecord(view), key: plaintext };
+    return toCreatedKeyRecord(view, plaintext);
   }
 }

@@ -16,7 +16,7 @@ import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
 import { KeyIdPipe } from '../key-id.pipe';
-import { CreatedKeyDto, toKeyRecord } from '../key-record.dto';
+import { CreatedKeyDto, toCreatedKeyRecord } from '../key-record.dto';
 import { TENANT_QUERY_DOC } from '../tenant-query.doc';
 import { TenantQueryPipe } from '../tenant-query.pipe';
 import { RevealKeyCommand } from './reveal-key.command';
@@ -50,6 +50,6 @@ export class RevealKeyHttpController {
     @Ctx() context: CommandContext,
   ): Promise<CreatedKeyDto> {
     const revealed = await this.commandBus.execute(new RevealKeyCommand({ keyId: id, tenant }, String(request.id), context));
-    return { ...toKeyRecord(revealed.view), key: revealed.plaintext };
+    return toCreatedKeyRecord(revealed.view, revealed.plaintext);
   }
 }

@@ -5,7 +5,7 @@ import { RequireAccess } from '../../auth/access.decorator';
 import { Ctx } from '../../auth/command-context.decorator';
 import { CommandContext } from '../command-context';
 import { KeyIdPipe } from '../key-id.pipe';
-import { CreatedKeyDto, toKeyRecord } from '../key-record.dto';
+import { CreatedKeyDto, toCreatedKeyRecord } from '../key-record.dto';
 import { RotateKeyCommand } from './rotate-key.command';
 import { RotateKeyRequestDto } from './rotate-key.request.dto';
 import { TENANT_QUERY_DOC } from '../tenant-query.doc';
@@ -39,6 +39,9 @@ export class RotateKeyHttpController {
     @Ctx() context: CommandContext,
   ): Promise<RotatedKeyDto> {
     const rotated = await this.commandBus.execute(new RotateKeyCommand({ keyId: id, tenant }, body?.gracePeriodSeconds ?? 0, context, body?.recoverable ?? false));
-    return { ...toKeyRecord(rotated.view), key: rotated.plaintext, previousKeyValidUntil: rotated.previousValidUntil };
+    // Fields added, not spread into a new literal (see toCreatedKeyRecord); the same order.
+    const record = toCreatedKeyRecord(rotated.view, rotated.plaintext) as RotatedKeyDto;
+    record.previousKeyValidUntil = rotated.previousValidUntil;
+    return record;
   }
 }
