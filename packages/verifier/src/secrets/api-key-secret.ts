@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { randomBase62, toBase62 } from './base62';
 import { crc32, CRC32_START, crc32End, crc32Step } from './crc32';
-import { RandomPool } from './random-pool';
 
 /** 43 base62 characters carry 256 bits of CSPRNG output. */
 export const RANDOM_LENGTH = 43;
@@ -19,13 +19,10 @@ function checksum(prefix: string, random: string): string {
   return toBase62(crc32(`${prefix}_${random}`), CHECKSUM_LENGTH);
 }
 
-const randomPool = new RandomPool();
-const pooledRandomBytes = (size: number) => randomPool.take(size);
-
 /** `<prefix>_<43 random base62><6 base62 CRC-32>`, the shape GitHub's tokens made familiar. */
 export function generateSecret(prefix: string): GeneratedSecret {
   if (!PREFIX_PATTERN.test(prefix)) throw new Error(`Invalid key prefix '${prefix}'`);
-  const random = randomBase62(RANDOM_LENGTH, pooledRandomBytes);
+  const random = randomBase62(RANDOM_LENGTH, (size) => randomBytes(size));
   const plaintext = `${prefix}_${random}${checksum(prefix, random)}`;
   return { plaintext, prefix, start: displayHint(plaintext, prefix) };
 }
