@@ -13,7 +13,6 @@ import { httpServerOptions } from './config/http-server.options';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { ErrorResponseDto } from './errors/error-response.dto';
 import { HttpErrorFilter } from './errors/http-error.filter';
-import { installCheapAsyncResourceBind } from './http/async-resource-bind.patch';
 import { FrontDoor } from './http/front-door';
 import { registerBodyLimits } from './input/body-limits.hook';
 import { registerJsonBodyParser } from './input/json-body.parser';
@@ -39,8 +38,6 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const config = loadAppConfig(env);
-  // Fastify binds an AsyncResource per request body; node 20's bind cost about 5 µs of it.
-  installCheapAsyncResourceBind();
   const logger = createServiceLogger(config.logLevel, options.logDestination);
   for (const deprecation of config.deprecations) logger.warn(deprecation);
   // skipMiddie: no Nest middleware is used, and middie's per-request matching alone cost verify a
