@@ -618,8 +618,8 @@ The floor (bench/revocation-floor.server.ts, two processes like the two instance
 revoke can do to be durable and then visible elsewhere, on this box, now: a bare Fastify route that
 commits one row to PostgreSQL, then writes the deny state and PUBLISHes it in one Redis script; the
 other process marks its in-process copy on the message. The key service does on top: authenticate
-the caller, load the key (snapshot and tail), decide, append the event with its envelope and
-NOTIFY, fold the validation view, write it to PostgreSQL beside Redis, and wait until every
+the caller, load the key (snapshot and tail), decide, append the event with its envelope, its
+NOTIFY and the key's PostgreSQL rows in one statement, write the validation view to Redis, and wait until every
 instance that got the message confirms its cache is clean. The floor does not wait for that
 confirmation, which is why it answers \`VALID\` after its revoke returned: the confirmation is what
 closes that window in the service.
