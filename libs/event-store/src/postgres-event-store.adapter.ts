@@ -16,7 +16,7 @@ import {
 } from './event-store.port';
 import { SqlClient, SqlQueryable, sqlState, UNIQUE_VIOLATION } from './sql-client';
 import { EVENT_STORE_SCHEMA } from './event-store.schema';
-import { EVENTS_APPENDED_CHANNEL_SQL } from './events-appended.channel';
+import { EVENTS_APPENDED_CHANNEL_SQL, EVENTS_APPENDED_LISTENER_LOCK_SQL } from './events-appended.channel';
 import { WrongExpectedVersionError } from './wrong-expected-version.error';
 
 interface EventRow {
@@ -144,10 +144,11 @@ export class PostgresEventStore implements EventStore {
     );
     // On PostgreSQL the append also announces its positions (delivered at commit, never for a
     // failed append), so the Kafka relay leader, whichever instance it runs in, publishes at once
-    // instead of at its next poll. The embedded mode has no relay to wake.
+    // instead of at its next poll; only while a relay listens (EVENTS_APPENDED_LISTENER_LOCK_SQL).
+    // The embedded mode has no relay to wake.
     const notify =
       this.sql.kind === 'postgres'
-        ? `, CASE WHEN inserted.global_position IS NOT NULL
+        ? `, CASE WHEN inserted.global_position IS NOT NULL AND NOT pg_try_advisory_xact_lock_shared(${EVENTS_APPENDED_LISTENER_LOCK_SQL})
              THEN pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, inserted.global_position::text)::text END AS notified`
         : '';
     // The caller's work runs over the inserted rows, so only when the version check let them in. A
@@ -230,7 +231,8 @@ export class PostgresEventStore implements EventStore {
     ];
     const notify =
       this.sql.kind === 'postgres'
-        ? `, (SELECT pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, max(global_position)::text) FROM inserted) AS notified`
+        ? `, (SELECT CASE WHEN NOT pg_try_advisory_xact_lock_shared(${EVENTS_APPENDED_LISTENER_LOCK_SQL})
+               THEN pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, max(global_position)::text)::text END FROM inserted) AS notified`
         : '';
     const { rows } = await sql.query<{ event_id: string; global_position: string | number }>(
       `WITH inserted AS (

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { eventStoreContract, newEvent } from './event-store.contract';
 import { PostgresEventStore } from './postgres-event-store.adapter';
 import { PgliteSqlClient } from './pglite-sql-client';
+import { EVENTS_APPENDED_CHANNEL_SQL, EVENTS_APPENDED_LISTENER_LOCK_SQL } from './events-appended.channel';
 import { TEST_DATABASE_URL } from '../../../test/support/postgres';
 
 eventStoreContract('PostgreSQL', async () => {
@@ -49,6 +50,44 @@ describe('PostgreSQL event store position feed', () => {
       const feed = await store.readAll({ after: 0, limit: 10 });
       expect(feed.map((x) => x.streamId)).toEqual(['slow', 'fast']);
     } finally {
+      await drop();
+    }
+  });
+});
+
+describe('PostgreSQL event store announcements', () => {
+  it('announces appends (one and many streams) only while a listener holds the listener lock', async () => {
+    const { sql, schema, drop } = await createTestSchema('announce');
+    const store = new PostgresEventStore(sql);
+    await store.init();
+    const listener = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+    await listener.connect();
+    try {
+      const { rows } = await listener.query<{ channel: string }>(`SELECT ${EVENTS_APPENDED_CHANNEL_SQL} AS channel`);
+      const payloads: string[] = [];
+      listener.on('notification', (m) => payloads.push(m.payload ?? ''));
+      await listener.query(`LISTEN "${rows[0].channel}"`);
+      // A round trip on the listening session delivers whatever was announced before it.
+      const heard = async () => {
+        await listener.query('SELECT 1');
+        return payloads.splice(0);
+      };
+
+      await store.appendToStream('quiet-1', 'acme', 0, [newEvent('KeyCreated')]);
+      await store.startStreams([{ streamId: 'quiet-2', tenant: 'acme', event: newEvent('KeyCreated') }]);
+      expect(await heard()).toEqual([]);
+
+      await listener.query(`SELECT pg_advisory_lock(${EVENTS_APPENDED_LISTENER_LOCK_SQL})`);
+      await store.appendToStream('loud-1', 'acme', 0, [newEvent('KeyCreated')]);
+      await store.startStreams([{ streamId: 'loud-2', tenant: 'acme', event: newEvent('KeyCreated') }]);
+      const positions = (await store.readAll({ after: 0, limit: 10 })).filter((e) => e.streamId.startsWith('loud')).map((e) => String(e.position));
+      expect(await heard()).toEqual(positions);
+
+      await listener.query(`SELECT pg_advisory_unlock(${EVENTS_APPENDED_LISTENER_LOCK_SQL})`);
+      await store.appendToStream('quiet-3', 'acme', 0, [newEvent('KeyCreated')]);
+      expect(await heard()).toEqual([]);
+    } finally {
+      await listener.end();
       await drop();
     }
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
-import { EventStore, EVENTS_APPENDED_CHANNEL_SQL, migrate, SqlClient } from '@keys/event-store';
+import { EventStore, EVENTS_APPENDED_CHANNEL_SQL, EVENTS_APPENDED_LISTENER_LOCK_SQL, migrate, SqlClient } from '@keys/event-store';
 import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '@key-service/events';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { ensureTopic } from '../kafka/kafka-topic.ensure';
@@ -42,6 +42,8 @@ export interface KafkaEventRelayOptions {
 }
 
 const RECENTLY_PUBLISHED_KEPT = 4096;
+/** How often a listening relay without the listener lock looks for events (and tries for the lock). */
+const UNGATED_POLL_MS = 50;
 
 /**
  * Publishes every event of the event store to Kafka, in feed order, at least once.
@@ -82,6 +84,13 @@ export class KafkaEventRelay {
   /** The channel the leader's session LISTENs to, null until leadership; `listening`: whether it does now. */
   private channel: string | null = null;
   private listening = false;
+  /**
+   * Whether this session holds the listener lock, without which appends do not announce
+   * themselves (EVENTS_APPENDED_LISTENER_LOCK_SQL). Another relay of the same store may hold it
+   * (one per schema at a time); this one then hears what that one makes appends announce, and
+   * polls every UNGATED_POLL_MS, trying for the lock, until it holds it.
+   */
+  private gated = false;
   private published = 0;
   private failure: unknown = null;
 
@@ -127,6 +136,7 @@ export class KafkaEventRelay {
     await this.disconnectProducer();
     await this.lock.release();
     this.leading = false;
+    this.gated = false;
   }
 
   /** Runs a pass now instead of at the next poll: a NOTIFY of an append arrived. */
@@ -181,6 +191,7 @@ export class KafkaEventRelay {
           if (this.leading) {
             // Deposed (our session died): let a healthy standby, which retries every lockRetryMs, take over first.
             this.leading = false;
+            this.gated = false;
             this.logger.warn('relay leadership lost', { relay: this.name, instance: this.instanceId });
             await this.sleep(this.lockRetryMs * 2);
             continue;
@@ -192,6 +203,8 @@ export class KafkaEventRelay {
           this.leading = true;
           this.channel = await this.lock.listen(EVENTS_APPENDED_CHANNEL_SQL, (payload) => this.onAnnounced(payload));
           this.listening = true;
+          this.gated = false;
+          await this.tryGate();
           this.logger.info('relay leadership acquired', { relay: this.name, instance: this.instanceId });
         }
         const count = await this.relayBatch();
@@ -206,7 +219,9 @@ export class KafkaEventRelay {
         if (count >= this.batchSize) continue;
         if (count > 0 && this.lingerMs > 0) await this.linger(this.lingerMs);
         else if (!this.listening) await this.setListening(true);
-        else await this.sleep(this.nextPause());
+        // The lock just taken: appends that did not announce themselves have committed; read them.
+        else if (!this.gated && (await this.tryGate())) continue;
+        else await this.sleep(this.gated ? this.nextPause() : Math.min(this.nextPause(), UNGATED_POLL_MS));
       } catch (error) {
         failures++;
         this.failure = error;
@@ -232,6 +247,23 @@ export class KafkaEventRelay {
     if (this.listening === on || this.channel === null) return;
     await this.lock.query(`${on ? 'LISTEN' : 'UNLISTEN'} "${this.channel.replace(/"/g, '""')}"`);
     this.listening = on;
+    if (on) await this.tryGate();
+    else if (this.gated) {
+      this.gated = false;
+      await this.lock.query(`SELECT pg_advisory_unlock(${EVENTS_APPENDED_LISTENER_LOCK_SQL})`);
+    }
+  }
+
+  /**
+   * Takes the listener lock if it is free: after LISTEN, so an append that sees it held announces
+   * itself to a session already listening. Not free while an append that did not announce itself
+   * is uncommitted (it holds the lock shared), or while another relay of the store listens.
+   */
+  private async tryGate(): Promise<boolean> {
+    if (this.gated || !this.listening) return this.gated;
+    const rows = await this.lock.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(${EVENTS_APPENDED_LISTENER_LOCK_SQL}) AS held`);
+    this.gated = rows[0]?.held === true;
+    return this.gated;
   }
 
   private onAnnounced(payload: string): void {
