@@ -16,6 +16,7 @@ import { KeyVerifier, VerificationUnavailableError, VerifyResult } from '@key-se
 import { presentedKey } from './presented-key';
 import { KEY_ROLES_METADATA } from './require-key-roles.decorator';
 import { callerBehind, peerAddressOf, PeerSocket } from './client-address';
+import { RouteMemo } from './route-memo';
 import { KEY_PERMISSIONS_METADATA, RequiredKeyPermissions } from './require-key-permissions.decorator';
 
 export const KEY_VERIFIER = Symbol('KEY_VERIFIER');
@@ -48,32 +49,13 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(TRUSTED_PROXY_RANGES) private readonly trustedProxies: readonly IpRange[],
   ) {}
 
-  /**
-   * What a route requires (roles, permission query), read from its metadata once per handler and
-   * class: metadata is fixed when the app starts, and reading it (reflections) on every request
-   * cost the guarded route a share of its throughput. Keyed by class, then handler: an inherited
-   * handler can be mounted by two controllers whose class-level requirements differ.
-   */
-  private readonly requirements = new WeakMap<object, WeakMap<object, RouteRequirements>>();
-
-  private requirementsOf(context: ExecutionContext): RouteRequirements {
-    const handler = context.getHandler();
-    const controller = context.getClass();
-    let byHandler = this.requirements.get(controller);
-    if (!byHandler) {
-      byHandler = new WeakMap();
-      this.requirements.set(controller, byHandler);
-    }
-    let requirements = byHandler.get(handler);
-    if (!requirements) {
-      requirements = Object.freeze({
-        roles: Object.freeze([...(this.reflector.getAllAndOverride<string[] | undefined>(KEY_ROLES_METADATA, [handler, controller]) ?? [])]),
-        permissions: this.reflector.getAllAndOverride<RequiredKeyPermissions | undefined>(KEY_PERMISSIONS_METADATA, [handler, controller]),
-      });
-      byHandler.set(handler, requirements);
-    }
-    return requirements;
-  }
+  /** What a route requires (roles, permission query), read from its metadata once per route. */
+  private readonly requirements = new RouteMemo<RouteRequirements>((context) =>
+    Object.freeze({
+      roles: Object.freeze([...(this.reflector.getAllAndOverride<string[] | undefined>(KEY_ROLES_METADATA, [context.getHandler(), context.getClass()]) ?? [])]),
+      permissions: this.reflector.getAllAndOverride<RequiredKeyPermissions | undefined>(KEY_PERMISSIONS_METADATA, [context.getHandler(), context.getClass()]),
+    }),
+  );
 
   /**
    * Synchronous when the verifier decides without waiting (a warm cache, a key without limits):
@@ -86,7 +68,7 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.getArgByIndex<RequestWithApiKey>(0);
     const key = presentedKey(request.headers);
     if (!key) throw new UnauthorizedException('Missing API key: send it in x-api-key, apiKey or Authorization: Bearer');
-    const requirements = this.requirementsOf(context);
+    const requirements = this.requirements.of(context);
     const ip = callerBehind(peerAddressOf(request.socket ?? request.raw?.socket), request.headers['x-forwarded-for'], this.trustedProxies);
     let result: VerifyResult | Promise<VerifyResult>;
     try {

@@ -3,6 +3,7 @@ export * from './presented-key';
 export * from './require-key-roles.decorator';
 export * from './require-key-permissions.decorator';
 export * from './client-address';
+export * from './route-memo';
 export * from './api-key.guard';
 export * from './key-verification.module';
 export type { SqlReaderConnection } from './sql-reader.connection';

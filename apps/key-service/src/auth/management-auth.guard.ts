@@ -8,7 +8,7 @@ import { KEY_HASHER, RESOLVED_SECRETS } from '../config/secrets.tokens';
 import { callerAddressOf } from './caller-address';
 import { ResolvedSecrets } from '../config/local-secrets';
 import { declaredAccess } from './access.decorator';
-import { presentedKey } from '@key-service/nestjs';
+import { presentedKey, RouteMemo } from '@key-service/nestjs';
 import { Access, RouteAccess } from './access.decorator';
 import { canManage, canManageVault, canRead, canReportLeaks, canReveal, Principal } from './principal';
 
@@ -47,15 +47,19 @@ export class ManagementAuthGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Each route's declared access by controller, then handler: read from its metadata once, not per request. */
-  private readonly accessOf = new WeakMap<object, WeakMap<object, RouteAccess>>();
+  /**
+   * Each route's declared access, read from its metadata once per route. Deny by default: a route
+   * that forgot to declare its access needs the strictest one, so a new controller is never open by
+   * omission. Public routes say so with @Public().
+   */
+  private readonly access = new RouteMemo<RouteAccess>((context) => declaredAccess(this.reflector, context) ?? 'manage');
 
   /**
    * A plain boolean when no wait was needed (the root key, a public route), so Nest does not pay
    * an async function and its awaits for them; a promise when the key had to be verified.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const access = this.routeAccess(context);
+    const access = this.access.of(context);
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = presentedKey(request.headers);
@@ -69,26 +73,6 @@ export class ManagementAuthGuard implements CanActivate {
     if (!ALLOWED[access](principal)) throw new ForbiddenException(REFUSED[access]);
     request.principal = principal;
     return true;
-  }
-
-  /**
-   * Deny by default: a route that forgot to declare its access needs the strictest one, so a new
-   * controller is never open by omission. Public routes say so with @Public().
-   */
-  private routeAccess(context: ExecutionContext): RouteAccess {
-    const handler = context.getHandler();
-    const controller = context.getClass();
-    let byHandler = this.accessOf.get(controller);
-    if (byHandler === undefined) {
-      byHandler = new WeakMap();
-      this.accessOf.set(controller, byHandler);
-    }
-    let access = byHandler.get(handler);
-    if (access === undefined) {
-      access = declaredAccess(this.reflector, context) ?? 'manage';
-      byHandler.set(handler, access);
-    }
-    return access;
   }
 
   /** The root principal when `key` is the root key; null for any other key. */
