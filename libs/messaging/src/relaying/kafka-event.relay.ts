@@ -240,8 +240,9 @@ export class KafkaEventRelay {
   }
 
   /**
-   * LISTEN or UNLISTEN on the leader's session. Every append committed after a LISTEN returns is
-   * announced; one committed before it is read by the pass that follows it, which starts later.
+   * LISTEN or UNLISTEN on the leader's session, taking or dropping the listener lock with it. Once
+   * the lock is held every append committed after is announced; one committed before is read by
+   * the pass that follows, which starts later (tryGate).
    */
   private async setListening(on: boolean): Promise<void> {
     if (this.listening === on || this.channel === null) return;
