@@ -5,6 +5,7 @@ import { PostgresEventStore } from './postgres-event-store.adapter';
 import { PgliteSqlClient } from './pglite-sql-client';
 import { EVENTS_APPENDED_CHANNEL_SQL, EVENTS_APPENDED_LISTENER_LOCK_SQL } from './events-appended.channel';
 import { TEST_DATABASE_URL } from '../../../test/support/postgres';
+import { everyCommittedEvent } from '../../../test/support/committed-feed';
 
 eventStoreContract('PostgreSQL', async () => {
   const { sql, drop } = await createTestSchema('event_store');
@@ -80,7 +81,7 @@ describe('PostgreSQL event store announcements', () => {
       await listener.query(`SELECT pg_advisory_lock(${EVENTS_APPENDED_LISTENER_LOCK_SQL})`);
       await store.appendToStream('loud-1', 'acme', 0, [newEvent('KeyCreated')]);
       await store.startStreams([{ streamId: 'loud-2', tenant: 'acme', event: newEvent('KeyCreated') }]);
-      const positions = (await store.readAll({ after: 0, limit: 10 })).filter((e) => e.streamId.startsWith('loud')).map((e) => String(e.position));
+      const positions = (await everyCommittedEvent(store, sql)).filter((e) => e.streamId.startsWith('loud')).map((e) => String(e.position));
       expect(await heard()).toEqual(positions);
 
       await listener.query(`SELECT pg_advisory_unlock(${EVENTS_APPENDED_LISTENER_LOCK_SQL})`);

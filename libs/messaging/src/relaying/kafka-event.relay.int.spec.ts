@@ -7,22 +7,13 @@ import { startDedicatedKafkaBroker } from '../../../../test/support/kafka-broker
 import { freePort } from '../../../../test/support/free-port';
 import { KeyEventWriter, writeLifecycles } from '../../../../test/support/key-event.fixtures';
 import { CollectedMessage, TopicCollector, waitUntil } from '../../../../test/support/kafka-topic.collector';
+import { everyCommittedEvent } from '../../../../test/support/committed-feed';
 import { consoleMessagingLogger, silentMessagingLogger } from '../kafka/messaging.logger';
 import { KafkaEventRelay, KafkaEventRelayOptions } from './kafka-event.relay';
 
 jest.setTimeout(180_000);
 
 const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
-
-async function everyStoredEvent(store: PostgresEventStore): Promise<StoredEvent[]> {
-  const all: StoredEvent[] = [];
-  for (let after = 0; ; ) {
-    const batch = await store.readAll({ after, limit: 1000 });
-    if (batch.length === 0) return all;
-    all.push(...batch);
-    after = batch[batch.length - 1].position;
-  }
-}
 
 /** First delivery of each event, as a consumer deduplicating by eventId sees the topic. */
 function firstDeliveries(messages: readonly CollectedMessage[]): KafkaKeyEventEnvelope[] {
@@ -102,10 +93,10 @@ describe('Kafka event relay', () => {
 
   it('publishes created, updated, used and revoked keys in order per key, with the documented envelope and no secret', async () => {
     const topic = `key-events-${randomUUID()}`;
-    const before = await everyStoredEvent(store);
+    const before = await everyCommittedEvent(store, sql);
     const writer = new KeyEventWriter(store);
     const issued = await writeLifecycles(writer, 6);
-    const stored = (await everyStoredEvent(store)).slice(before.length);
+    const stored = (await everyCommittedEvent(store, sql)).slice(before.length);
     expect(new Set(stored.map((e) => e.type))).toEqual(new Set(['KeyCreated', 'KeyUpdated', 'KeyUsed', 'KeyRevoked', 'KeyRotated', 'KeyRevealed']));
 
     // The relay publishes the whole store; this test looks at its own keys.
@@ -158,7 +149,7 @@ describe('Kafka event relay', () => {
       }
       await writeLifecycles(writer, 5);
 
-      const stored = await everyStoredEvent(store);
+      const stored = await everyCommittedEvent(store, sql);
       const topicReader = new TopicCollector(broker.brokers, topic);
       collectors.push(topicReader);
       await topicReader.start();
@@ -188,14 +179,14 @@ describe('Kafka event relay', () => {
       // A lifecycle is a burst: the relay publishes its first event, stops listening while it
       // lingers over the rest, and listens again once a pass finds nothing.
       await writeLifecycles(otherWriter, 1);
-      const burst = (await everyStoredEvent(store)).slice(-1);
+      const burst = (await everyCommittedEvent(store, sql)).slice(-1);
       await topicReader.waitFor((m) => containsAll(m, burst), 30_000);
       // Counted once the checkpoint is written, a moment after the topic shows the batch.
       await waitUntil(() => r.publishedCount > 0, 10_000, () => 'the woken relay to count what it published');
       await new Promise((resolve) => setTimeout(resolve, 500));
       // Only a notification can deliver this one: the relay must be listening again.
       await writeLifecycles(otherWriter, 1);
-      const after = (await everyStoredEvent(store)).slice(-1);
+      const after = (await everyCommittedEvent(store, sql)).slice(-1);
       await topicReader.waitFor((m) => containsAll(m, after), 30_000);
     } finally {
       await otherSql.close();
@@ -212,9 +203,9 @@ describe('Kafka event relay', () => {
     const publishedBefore = first.publishedCount;
     await first.stop();
 
-    const headBefore = await everyStoredEvent(store);
+    const headBefore = await everyCommittedEvent(store, sql);
     await writeLifecycles(writer, 3);
-    const stored = await everyStoredEvent(store);
+    const stored = await everyCommittedEvent(store, sql);
     const appendedWhileDown = stored.length - headBefore.length;
     expect((await first.lag()).events).toBe(appendedWhileDown);
 
@@ -261,7 +252,7 @@ describe('Kafka event relay', () => {
 
       await waitUntil(() => standby.active, 30_000, () => 'the standby to take over');
       await writeLifecycles(writer, 3);
-      const stored = await everyStoredEvent(store);
+      const stored = await everyCommittedEvent(store, sql);
       const topicReader = await collect(topic);
       await topicReader.waitFor((m) => containsAll(m, stored), 60_000);
       await waitUntil(() => standby.publishedCount > 0, 10_000, () => 'the new leader to count what it published');

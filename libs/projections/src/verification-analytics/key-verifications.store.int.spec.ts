@@ -2,6 +2,7 @@ import { PgliteSqlClient, PostgresEventStore, SqlClient } from '@keys/event-stor
 import { replayReadModels } from '../../../../apps/projector/src/read-model.replay';
 import { KeyEventWriter } from '../../../../test/support/key-event.fixtures';
 import { createTestSchema } from '../../../../test/support/postgres';
+import { everyCommittedEvent } from '../../../../test/support/committed-feed';
 import { PositionFeedRunner } from '../feed/position-feed.runner';
 import { upcastKeyEvent } from '@key-service/events';
 import { KeyVerificationsPgStore } from './key-verifications.pg-store';
@@ -98,7 +99,7 @@ function contract(name: string, open: () => Promise<{ sql: SqlClient; close: () 
     it('counts a redelivered batch once, and a replay from position 0 builds exactly the live model', async () => {
       const live = await model.dump();
       expect(live.length).toBeGreaterThan(10);
-      const everything = (await store.readAll({ after: 0, limit: 1000 })).map((e) => upcastKeyEvent(e));
+      const everything = (await everyCommittedEvent(store, sql)).map((e) => upcastKeyEvent(e));
       await model.handle(everything);
       expect(await model.dump()).toEqual(live);
       const [report] = await replayReadModels(store, [model], { batchSize: 3 });
