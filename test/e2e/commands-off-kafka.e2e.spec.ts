@@ -6,6 +6,7 @@ import { loadProjectorConfig } from '../../apps/projector/src/projector.config';
 import { replayReadModels } from '../../apps/projector/src/read-model.replay';
 import { UsageFlusher } from '../../apps/key-service/src/keys/using/usage-flusher.service';
 import { distributedStack, DistributedStack } from '../support/distributed-stack';
+import { everyCommittedEvent } from '../support/committed-feed';
 import { freePort } from '../support/free-port';
 import { DedicatedKafkaBroker, startDedicatedKafkaBroker } from '../support/kafka-broker';
 import { TopicCollector, waitUntil } from '../support/kafka-topic.collector';
@@ -103,7 +104,7 @@ describe('Distributed commands with Kafka and the projector off their path', () 
    */
   const caughtUp = async (key: { id: string; key: string }) => {
     const store = new PostgresEventStore(stack.sql);
-    const logged = (await store.readAll({ after: 0, limit: 10_000 })).map((e) => e.eventId);
+    const logged = (await everyCommittedEvent(store, stack.sql)).map((e) => e.eventId);
     await collector.waitFor((messages) => {
       const published = new Set(messages.map((m) => (JSON.parse(m.value) as { eventId: string }).eventId));
       return logged.every((id) => published.has(id));
@@ -123,6 +124,8 @@ describe('Distributed commands with Kafka and the projector off their path', () 
     try {
       const replayed = new KeyDetailsPgStore(fresh.sql);
       await replayed.init();
+      // The replay reads the feed: let it show every flush's KeyUsed first.
+      await everyCommittedEvent(store, stack.sql);
       await replayReadModels(store, [replayed]);
       const expected = JSON.stringify(await replayed.dump());
       // The flushes appended a KeyUsed for every key verified, the revoked one too (its refusals):
