@@ -12,6 +12,7 @@ import {
 } from '@keys/projections';
 import { appendReplayLog, replayLog } from '../../../bench/replay-log.generator';
 import { createTestSchema } from '../../../test/support/postgres';
+import { everyCommittedEvent } from '../../../test/support/committed-feed';
 import { replayReadModels } from './read-model.replay';
 
 jest.setTimeout(180_000);
@@ -91,6 +92,8 @@ function bulkReplayContract(name: string, open: () => Promise<{ log: SqlClient; 
       store = new PostgresEventStore(sqls.log);
       await store.init();
       events = await appendReplayLog(sqls.log, replayLog({ keys: 60, windows: 30, endAt: END, label: 'bulk' }), 500);
+      // Every catch-up and replay below reads the feed: let it show the whole log first.
+      await everyCommittedEvent(store, sqls.log);
       live = await openModels(sqls.live, redis, prefixes);
       await new PositionFeedRunner(store, sinksOf(live), { batchSize: 50 }).catchUp();
     });
