@@ -9,7 +9,16 @@ import { startTestApp, TEST_PEPPER, TEST_ROOT_KEY, TestApp } from '../support/te
 
 jest.setTimeout(900_000);
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** execFile, failing with the command's stdout too: tsc and npm print their errors there. */
+async function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  try {
+    await execFileAsync(file, args, options);
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
 const ROOT = path.resolve(__dirname, '../..');
 /** In the order they depend on each other: each package builds against the one before. */
 const PACKAGES = ['events', 'verifier', 'nestjs', 'client'];
