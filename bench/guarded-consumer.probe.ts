@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { BenchProcess, spawnNode, waitForHttp } from './bench-processes';
-import { processCpuMicros } from './process-cpu';
+import { readdirSync, readFileSync } from 'node:fs';
+import { CLOCK_TICKS_PER_SECOND, processCpuMicros } from './process-cpu';
 
 /**
  * The guard measured where it is used (bench/guarded-consumer.server.ts): the guarded route and
@@ -19,11 +20,43 @@ export interface GuardRow {
   readonly failed: number;
   /** The consumer process's CPU time (user + system) per request, µs: what the box's other tenants move least. */
   readonly cpuUs: number;
+  /** The same time split: the main (JavaScript) thread's user and system time, and every other thread's. */
+  readonly threads: ThreadCpu;
+}
+
+/** µs per request: the main thread's user and system time, and the other threads' (libuv pool, V8's GC and compiler helpers). */
+export interface ThreadCpu {
+  readonly mainUser: number;
+  readonly mainSystem: number;
+  readonly others: number;
+}
+
+/** utime and stime of every thread of `pid`, in clock ticks, the main thread apart. */
+function threadTicks(pid: number): { mainUser: number; mainSystem: number; others: number } {
+  let mainUser = 0;
+  let mainSystem = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const user = Number(fields[11]);
+    const system = Number(fields[12]);
+    if (Number(tid) === pid) {
+      mainUser += user;
+      mainSystem += system;
+    } else others += user + system;
+  }
+  return { mainUser, mainSystem, others };
 }
 
 export interface GuardResult {
   /** Per cache mode, the mean over the rounds of each route's requests/s. */
-  readonly warm: { readonly guarded: GuardRow; readonly unguarded: GuardRow; readonly admitted: GuardRow };
+  readonly warm: { readonly guarded: GuardRow; readonly unguarded: GuardRow; readonly admitted: GuardRow; readonly hashed: GuardRow; readonly spun: GuardRow };
   readonly cold: { readonly guarded: GuardRow; readonly unguarded: GuardRow };
   /** Every run, in the order it ran. */
   readonly runs: readonly GuardRow[];
@@ -43,9 +76,18 @@ export interface GuardOptions {
   readonly rounds?: number;
 }
 
+const UNGUARDED_WARM = 'consumer, unguarded route (cache on)';
+const ADMITTED = "consumer, route behind a guard that admits every request (Nest's guard machinery alone)";
+const HASHED = 'consumer, route behind a guard that only hashes the key (HMAC-SHA-256 under the pepper) and admits: the floor';
+const SPUN = "consumer, route behind a guard that spins as long as one HMAC takes in a loop, in pure JavaScript, and admits";
+const GUARDED_WARM = 'consumer, route guarded by ApiKeyGuard + role, cache warm';
+const UNGUARDED_COLD = 'consumer, unguarded route (cache off)';
+const GUARDED_COLD = 'consumer, route guarded by ApiKeyGuard + role, cache cold (every request reads Redis)';
+
 async function load(scenario: string, url: string, pid: number, keys: readonly string[], connections: number, duration: number): Promise<GuardRow> {
   let next = 0;
   const cpuBefore = processCpuMicros(pid);
+  const threadsBefore = threadTicks(pid);
   const result = await autocannon({
     url,
     method: 'GET',
@@ -67,7 +109,13 @@ async function load(scenario: string, url: string, pid: number, keys: readonly s
     requests: result.requests.total,
     failed: result.errors + result.timeouts + wrongStatus + (result.mismatches ?? 0),
     cpuUs: (processCpuMicros(pid) - cpuBefore) / Math.max(1, result.requests.total),
+    threads: perRequest(threadsBefore, threadTicks(pid), result.requests.total),
   };
+}
+
+function perRequest(before: ThreadCpu, after: ThreadCpu, requests: number): ThreadCpu {
+  const us = (ticks: number) => (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND / Math.max(1, requests);
+  return { mainUser: us(after.mainUser - before.mainUser), mainSystem: us(after.mainSystem - before.mainSystem), others: us(after.others - before.others) };
 }
 
 export async function measureGuard(options: GuardOptions): Promise<GuardResult> {
@@ -81,18 +129,23 @@ export async function measureGuard(options: GuardOptions): Promise<GuardResult> 
     await Promise.all([waitForHttp(`${warmBase}/unguarded`), waitForHttp(`${coldBase}/unguarded`)]);
     const [warmPid, coldPid] = processes.map((p) => p.child.pid ?? 0);
     const plan: Array<[scenario: string, url: string, pid: number]> = [
-      ['consumer, unguarded route (cache on)', `${warmBase}/unguarded`, warmPid],
-      ['consumer, route behind a guard that admits every request (Nest\'s guard machinery alone)', `${warmBase}/admitted`, warmPid],
-      ['consumer, route guarded by ApiKeyGuard + role, cache warm', `${warmBase}/guarded`, warmPid],
-      ['consumer, unguarded route (cache off)', `${coldBase}/unguarded`, coldPid],
-      ['consumer, route guarded by ApiKeyGuard + role, cache cold (every request reads Redis)', `${coldBase}/guarded`, coldPid],
+      [UNGUARDED_WARM, `${warmBase}/unguarded`, warmPid],
+      [ADMITTED, `${warmBase}/admitted`, warmPid],
+      [HASHED, `${warmBase}/hashed`, warmPid],
+      [SPUN, `${warmBase}/spun`, warmPid],
+      [GUARDED_WARM, `${warmBase}/guarded`, warmPid],
+      [UNGUARDED_COLD, `${coldBase}/unguarded`, coldPid],
+      [GUARDED_COLD, `${coldBase}/guarded`, coldPid],
     ];
     const runs: GuardRow[] = [];
     for (let round = 0; round < (options.rounds ?? 2); round++) {
       for (const [scenario, url, pid] of plan) {
         await load('warm-up', url, pid, options.keys, options.connections, options.warmupSeconds);
         const row = await load(scenario, url, pid, options.keys, options.connections, options.durationSeconds);
-        process.stdout.write(`${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.cpuUs.toFixed(1)} µs CPU per request, failed ${row.failed}\n`);
+        const t = row.threads;
+        process.stdout.write(
+          `${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.cpuUs.toFixed(1)} µs CPU per request (main thread user ${t.mainUser.toFixed(1)}, system ${t.mainSystem.toFixed(1)}, other threads ${t.others.toFixed(1)}), failed ${row.failed}\n`,
+        );
         runs.push(row);
       }
     }
@@ -108,11 +161,12 @@ export async function measureGuard(options: GuardOptions): Promise<GuardResult> 
         requests: of.reduce((n, r) => n + r.requests, 0),
         failed: of.reduce((n, r) => n + r.failed, 0),
         cpuUs: mean((r) => r.cpuUs),
+        threads: { mainUser: mean((r) => r.threads.mainUser), mainSystem: mean((r) => r.threads.mainSystem), others: mean((r) => r.threads.others) },
       };
     };
     return {
-      warm: { unguarded: merged(plan[0][0]), admitted: merged(plan[1][0]), guarded: merged(plan[2][0]) },
-      cold: { unguarded: merged(plan[3][0]), guarded: merged(plan[4][0]) },
+      warm: { unguarded: merged(UNGUARDED_WARM), admitted: merged(ADMITTED), hashed: merged(HASHED), spun: merged(SPUN), guarded: merged(GUARDED_WARM) },
+      cold: { unguarded: merged(UNGUARDED_COLD), guarded: merged(GUARDED_COLD) },
       runs,
     };
   } finally {
@@ -128,9 +182,15 @@ export function printGuard(result: GuardResult): void {
     process.stdout.write(
       `guard, cache ${mode}: guarded ${r.guarded.rps.toFixed(0)} req/s against unguarded ${r.unguarded.rps.toFixed(0)} req/s: ${(r.guarded.rps / r.unguarded.rps).toFixed(2)}×; CPU per request ${r.guarded.cpuUs.toFixed(1)} against ${r.unguarded.cpuUs.toFixed(1)} µs\n`,
     );
-  const { admitted, unguarded } = result.warm;
+  const { admitted, hashed, spun, unguarded } = result.warm;
   process.stdout.write(
     `Nest's guard machinery alone: ${admitted.rps.toFixed(0)} req/s, ${(admitted.rps / unguarded.rps).toFixed(2)}×; CPU per request ${admitted.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
+  );
+  process.stdout.write(
+    `the floor (a guard that only hashes the key): ${hashed.rps.toFixed(0)} req/s, ${(hashed.rps / unguarded.rps).toFixed(2)}×; CPU per request ${hashed.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
+  );
+  process.stdout.write(
+    `a guard spinning one HMAC's loop time: ${spun.rps.toFixed(0)} req/s, ${(spun.rps / unguarded.rps).toFixed(2)}×; CPU per request ${spun.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
   );
 }
 

@@ -476,6 +476,13 @@ async function main(): Promise<void> {
 async function guard(keyServiceUrl: string, env: Record<string, string>, logDir: string): Promise<GuardResult> {
   const keys = await createGuardKeys(keyServiceUrl, ROOT_KEY, 200);
   const { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl } = env;
+  const hold = process.env.BENCH_GUARD_HOLD;
+  if (hold) {
+    // For iterating by hand: the key service's keyspace and keys, written out, then the services kept up.
+    writeFileSync(hold, JSON.stringify({ env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl }, keys }));
+    process.stdout.write(`guard keys and environment in ${hold}; services kept up until interrupted\n`);
+    await new Promise<never>(() => undefined);
+  }
   return measureGuard({
     env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl },
     ports: { warm: PORTS.guardWarm, cold: PORTS.guardCold },
@@ -484,6 +491,7 @@ async function guard(keyServiceUrl: string, env: Record<string, string>, logDir:
     durationSeconds: DURATION,
     warmupSeconds: WARMUP,
     connections: CONNECTIONS,
+    rounds: Number(process.env.BENCH_GUARD_ROUNDS ?? 2),
   });
 }
 
