@@ -62,3 +62,15 @@ export function groupByKey(events: readonly RecordedKeyEvent[]): Map<string, Rec
   }
   return byKey;
 }
+
+/**
+ * What a store's locked read of a batch's rows gives for a key whose stored version is at or past
+ * every event of the batch (newestVersions): every event is a duplicate, so its document is not
+ * needed, and not read.
+ */
+export const UP_TO_DATE: unique symbol = Symbol('up to date');
+
+/** Per key of a batch (groupByKey's values, in order), the highest version among its events. */
+export function newestVersions(byKey: readonly (readonly RecordedKeyEvent[])[]): number[] {
+  return byKey.map((keyEvents) => keyEvents.reduce((newest, e) => Math.max(newest, e.version), 0));
+}

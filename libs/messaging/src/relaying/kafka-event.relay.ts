@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { EventStore, EVENTS_APPENDED_CHANNEL_SQL, EVENTS_APPENDED_LISTENER_LOCK_SQL, migrate, SqlClient } from '@keys/event-store';
 import { envelopeFromStoredEvent, KEY_EVENTS_TOPIC, toKafkaMessage } from '@key-service/events';
 import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { ensureTopic } from '../kafka/kafka-topic.ensure';
 import { consoleMessagingLogger, MessagingLogger } from '../kafka/messaging.logger';
+import { Murmur2Partitioner } from '../kafka/murmur2.partitioner';
 import { PgAdvisoryLeaderLock, PgConnectionOptions } from './pg-advisory.leader-lock';
 import { RELAY_CHECKPOINT_SCHEMA } from './relay-checkpoint.schema';
 import { RelayLag } from './relay.lag';
@@ -342,7 +343,8 @@ export class KafkaEventRelay {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
       // murmur2 on the key, as Java clients partition: consumers in any language agree on key → partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // kafkajs's DefaultPartitioner's answers, computed in 32-bit arithmetic (murmur2.partitioner.ts).
+      createPartitioner: Murmur2Partitioner,
     });
     await producer.connect();
     this.producer = producer;

@@ -4,7 +4,7 @@ import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/chec
 import { ProjectionSink } from '../feed/projection-sink';
 import { BulkRebuildable } from '../rebuild/bulk-rebuild';
 import { KeyDetailsBulkRebuild } from './key-details.bulk-rebuild';
-import { foldKeyEvents, groupByKey } from '../key-projection';
+import { foldKeyEvents, groupByKey, newestVersions, UP_TO_DATE } from '../key-projection';
 import { keyDetailsProjection } from './key-details.projection';
 import { KEY_DETAILS_SCHEMA } from './key-details.schema';
 import { KeyDetailsView } from './key-details.view';
@@ -49,7 +49,12 @@ export class KeyDetailsPgStore implements ProjectionSink, BulkRebuildable {
     const byKey = [...groupByKey(events).values()];
     await this.sql.transaction(async (tx) => {
       const current = await this.lockedDocs(tx, byKey);
-      for (const keyEvents of byKey) await this.applyToKey(tx, current.get(keyStreamId(keyEvents[0].tenant, keyEvents[0].keyId)) ?? null, keyEvents);
+      for (const keyEvents of byKey) {
+        const stored = current.get(keyStreamId(keyEvents[0].tenant, keyEvents[0].keyId));
+        // A row at or past every event of the batch: all duplicates, which the fold would skip.
+        if (stored === UP_TO_DATE) continue;
+        await this.applyToKey(tx, stored ?? null, keyEvents);
+      }
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
@@ -58,18 +63,21 @@ export class KeyDetailsPgStore implements ProjectionSink, BulkRebuildable {
    * The rows of every key of a batch, locked, in one statement instead of one per key: a Kafka
    * batch of events the commands already wrote costs this read and nothing else. Rows are locked in
    * the batch's order of keys (ORDER BY is applied before FOR UPDATE locks), the order a command's
-   * writeMany and the per-key loop this replaced take them, so the two cannot deadlock.
+   * writeMany and the per-key loop this replaced take them, so the two cannot deadlock. A row whose
+   * version is already the batch's newest for its key comes back as UP_TO_DATE, without its
+   * document: a live batch is mostly such keys, and reading and parsing each one's document was
+   * most of what the projector spent on them (newestVersions).
    */
-  private async lockedDocs(tx: SqlQueryable, byKey: readonly RecordedKeyEvent[][]): Promise<Map<string, KeyDetailsView>> {
-    const docs = new Map<string, KeyDetailsView>();
+  private async lockedDocs(tx: SqlQueryable, byKey: readonly RecordedKeyEvent[][]): Promise<Map<string, KeyDetailsView | typeof UP_TO_DATE>> {
+    const docs = new Map<string, KeyDetailsView | typeof UP_TO_DATE>();
     if (byKey.length === 0) return docs;
-    const { rows } = await tx.query<{ doc: KeyDetailsView }>(
-      `SELECT d.doc FROM key_details d
-       JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(tenant, key_id, n) ON d.tenant = k.tenant AND d.key_id = k.key_id
+    const { rows } = await tx.query<{ tenant: string; key_id: string; doc: KeyDetailsView | null }>(
+      `SELECT d.tenant, d.key_id, CASE WHEN d.version < k.newest THEN d.doc END AS doc FROM key_details d
+       JOIN unnest($1::text[], $2::text[], $3::integer[]) WITH ORDINALITY AS k(tenant, key_id, newest, n) ON d.tenant = k.tenant AND d.key_id = k.key_id
        ORDER BY k.n FOR UPDATE OF d`,
-      [byKey.map((e) => e[0].tenant), byKey.map((e) => e[0].keyId)],
+      [byKey.map((e) => e[0].tenant), byKey.map((e) => e[0].keyId), newestVersions(byKey)],
     );
-    for (const { doc } of rows) docs.set(keyStreamId(doc.tenant, doc.keyId), doc);
+    for (const { tenant, key_id, doc } of rows) docs.set(keyStreamId(tenant, key_id), doc ?? UP_TO_DATE);
     return docs;
   }
 

@@ -2,7 +2,7 @@ import { IMPORTED_HASH_PREFIX, PgValidationReader } from '@key-service/verifier'
 import { keyStreamId, RecordedKeyEvent } from '@key-service/events';
 import { migrate, SqlClient, SqlQueryable } from '@keys/event-store';
 import { CHECKPOINT_SCHEMA, readCheckpoint, writeCheckpoint } from '../feed/checkpoint.schema';
-import { foldKeyEvents, groupByKey } from '../key-projection';
+import { foldKeyEvents, groupByKey, newestVersions, UP_TO_DATE } from '../key-projection';
 import { keyValidationProjection } from './key-validation.projection';
 import { KEY_VALIDATION_SCHEMA } from './key-validation.schema';
 import { KeyValidationStore } from './key-validation.store';
@@ -34,8 +34,14 @@ export class KeyValidationPgStore implements KeyValidationStore, BulkRebuildable
       const current = await this.lockedViews(
         tx,
         byKey.map(([streamId]) => streamId),
+        newestVersions(byKey.map(([, keyEvents]) => keyEvents)),
       );
-      for (const [streamId, keyEvents] of byKey) await this.applyToKey(tx, streamId, current.get(streamId) ?? null, keyEvents);
+      for (const [streamId, keyEvents] of byKey) {
+        const stored = current.get(streamId);
+        // A view at or past every event of the batch: all duplicates, which the fold would skip.
+        if (stored === UP_TO_DATE) continue;
+        await this.applyToKey(tx, streamId, stored ?? null, keyEvents);
+      }
       if (checkpoint !== undefined) await writeCheckpoint(tx, this.name, checkpoint);
     });
   }
@@ -62,18 +68,21 @@ export class KeyValidationPgStore implements KeyValidationStore, BulkRebuildable
    * The views of every key of a batch, locked, in one statement instead of one per key: a Kafka
    * batch of events the commands already wrote costs this read and nothing else. Rows are locked in
    * the batch's order of keys (ORDER BY is applied before FOR UPDATE locks), the order a command's
-   * writeMany and the per-key loop this replaced take them, so the two cannot deadlock.
+   * writeMany and the per-key loop this replaced take them, so the two cannot deadlock. A view
+   * whose version is already `newest` for its key comes back as UP_TO_DATE, without its document:
+   * a live batch is mostly such keys, and reading and parsing each one's document was most of
+   * what the projector spent on them.
    */
-  private async lockedViews(tx: SqlQueryable, streamIds: readonly string[]): Promise<Map<string, KeyValidationView>> {
-    const views = new Map<string, KeyValidationView>();
+  private async lockedViews(tx: SqlQueryable, streamIds: readonly string[], newest: readonly number[]): Promise<Map<string, KeyValidationView | typeof UP_TO_DATE>> {
+    const views = new Map<string, KeyValidationView | typeof UP_TO_DATE>();
     if (streamIds.length === 0) return views;
-    const { rows } = await tx.query<{ stream_id: string; doc: KeyValidationView }>(
-      `SELECT v.stream_id, v.doc FROM key_validation_views v
-       JOIN unnest($1::text[]) WITH ORDINALITY AS k(stream_id, n) ON v.stream_id = k.stream_id
+    const { rows } = await tx.query<{ stream_id: string; doc: KeyValidationView | null }>(
+      `SELECT v.stream_id, CASE WHEN v.version < k.newest THEN v.doc END AS doc FROM key_validation_views v
+       JOIN unnest($1::text[], $2::integer[]) WITH ORDINALITY AS k(stream_id, newest, n) ON v.stream_id = k.stream_id
        ORDER BY k.n FOR UPDATE OF v`,
-      [streamIds],
+      [streamIds, newest],
     );
-    for (const row of rows) views.set(row.stream_id, row.doc);
+    for (const row of rows) views.set(row.stream_id, row.doc ?? UP_TO_DATE);
     return views;
   }
 

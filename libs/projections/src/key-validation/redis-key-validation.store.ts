@@ -122,7 +122,11 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
   }
 
   async handle(events: readonly RecordedKeyEvent[], checkpoint?: number): Promise<void> {
-    await Promise.all([...groupByKey(events)].map(([streamId, keyEvents]) => this.applyToKey(streamId, keyEvents)));
+    const byKey = [...groupByKey(events)];
+    // Every key's view in one MGET: most of a live batch is keys whose commands wrote them
+    // already, and a GET per key was a command (and, without pipelining, a socket write) per event.
+    const stored = byKey.length === 0 ? [] : await this.redis.mget(...byKey.map(([streamId]) => this.viewKey(streamId)));
+    await Promise.all(byKey.map(([streamId, keyEvents], i) => this.applyToKey(streamId, keyEvents, parseView(stored[i]))));
     if (checkpoint !== undefined) await this.redis.set(this.checkpointKey(), String(checkpoint));
   }
 
@@ -160,8 +164,7 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
 
   /** The per-key view (what the store folds from) by the key's stream id, for diagnostics and tests. */
   async view(streamId: string): Promise<KeyValidationView | null> {
-    const json = await this.redis.get(this.viewKey(streamId));
-    return json ? (JSON.parse(json) as KeyValidationView) : null;
+    return parseView(await this.redis.get(this.viewKey(streamId)));
   }
 
   /** Every key's view, a page at a time (SCAN): what restores the limit counters from the usage the views carry. */
@@ -261,9 +264,10 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
     return Number(result) === APPLIED;
   }
 
-  private async applyToKey(streamId: string, events: readonly RecordedKeyEvent[]): Promise<void> {
+  /** `stored`: the key's view as read for the batch; a lost compare-and-set reads it again. */
+  private async applyToKey(streamId: string, events: readonly RecordedKeyEvent[], stored: KeyValidationView | null): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const before = await this.view(streamId);
+      const before = attempt === 1 ? stored : await this.view(streamId);
       const { document, applied } = foldKeyEvents(keyValidationProjection, before, events);
       if (applied === 0 || !document) return;
       if (await this.compareAndSet(streamId, before, document)) return;
@@ -303,4 +307,8 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
   private checkpointKey(): string {
     return `${this.prefix}checkpoint`;
   }
+}
+
+function parseView(json: string | null | undefined): KeyValidationView | null {
+  return json ? (JSON.parse(json) as KeyValidationView) : null;
 }
