@@ -84,7 +84,8 @@ ${guardRow(guard.cold.guarded, guard.cold.unguarded)}
 
 **Where the guarded route's CPU goes** (2026-12-04, measured on this box while other work kept
 its load average at 9-20, where the unguarded route cost 54-77 µs of CPU per request against 15
-on a quiet day: everything below is relative). Two identical warm consumers were loaded at the
+on a quiet day; the full run of the same evening, with the box idle, read 60.3, so the box
+itself was slow that day: everything below is relative). Two identical warm consumers were loaded at the
 same time, one route each, the routes swapped every round (6 rounds of 4 s), so both sides of a
 difference saw the same neighbours; medians of the paired differences:
 
@@ -129,7 +130,10 @@ The same day's \`BENCH_ONLY=guard\` run, one route after another as the table is
 unguarded 66.4, admit-all 73.3, spin 79.4, hash-only 84.5 and ApiKeyGuard 98.9 µs per request
 (0.92×, 0.73×, 0.74×, 0.72× the requests/s), with the unguarded route alone at 59.1 in one round
 and 73.7 in the other: on a busy box the rows one after another order the routes but do not
-size the differences, which is why the pairing above was used. So the warm guard cannot reach
+size the differences, which is why the pairing above was used. The table above is made the
+same way and does not settle the split either: there the spin row cost nearly what the hash-only
+row did (76.1 against 78.7 µs, the unguarded 60.3), where the pairing found +2.8 against +20;
+what both agree on is that the hash-only floor is short of 0.9×. So the warm guard cannot reach
 0.9× on this box while the floor itself does not: the table's
 hash-only row is the bar any guard of this design meets first. Cold, every guarded request
 reads Redis, and that round trip (ioredis's command, pipeline and timeout timer, the socket
