@@ -1,7 +1,6 @@
 import autocannon from 'autocannon';
 import { BenchProcess, spawnNode, waitForHttp } from './bench-processes';
-import { readdirSync, readFileSync } from 'node:fs';
-import { CLOCK_TICKS_PER_SECOND, processCpuMicros } from './process-cpu';
+import { processCpuMicros, ThreadCpu, threadCpuMicros } from './process-cpu';
 
 /**
  * The guard measured where it is used (bench/guarded-consumer.server.ts): the guarded route and
@@ -20,38 +19,8 @@ export interface GuardRow {
   readonly failed: number;
   /** The consumer process's CPU time (user + system) per request, µs: what the box's other tenants move least. */
   readonly cpuUs: number;
-  /** The same time split: the main (JavaScript) thread's user and system time, and every other thread's. */
+  /** The same time per request, split: the main thread's user and system time, and the other threads' (libuv pool, V8's GC and compiler helpers). */
   readonly threads: ThreadCpu;
-}
-
-/** µs per request: the main thread's user and system time, and the other threads' (libuv pool, V8's GC and compiler helpers). */
-export interface ThreadCpu {
-  readonly mainUser: number;
-  readonly mainSystem: number;
-  readonly others: number;
-}
-
-/** utime and stime of every thread of `pid`, in clock ticks, the main thread apart. */
-function threadTicks(pid: number): { mainUser: number; mainSystem: number; others: number } {
-  let mainUser = 0;
-  let mainSystem = 0;
-  let others = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const user = Number(fields[11]);
-    const system = Number(fields[12]);
-    if (Number(tid) === pid) {
-      mainUser += user;
-      mainSystem += system;
-    } else others += user + system;
-  }
-  return { mainUser, mainSystem, others };
 }
 
 export interface GuardResult {
@@ -87,7 +56,7 @@ const GUARDED_COLD = 'consumer, route guarded by ApiKeyGuard + role, cache cold 
 async function load(scenario: string, url: string, pid: number, keys: readonly string[], connections: number, duration: number): Promise<GuardRow> {
   let next = 0;
   const cpuBefore = processCpuMicros(pid);
-  const threadsBefore = threadTicks(pid);
+  const threadsBefore = threadCpuMicros(pid);
   const result = await autocannon({
     url,
     method: 'GET',
@@ -109,13 +78,13 @@ async function load(scenario: string, url: string, pid: number, keys: readonly s
     requests: result.requests.total,
     failed: result.errors + result.timeouts + wrongStatus + (result.mismatches ?? 0),
     cpuUs: (processCpuMicros(pid) - cpuBefore) / Math.max(1, result.requests.total),
-    threads: perRequest(threadsBefore, threadTicks(pid), result.requests.total),
+    threads: perRequest(threadsBefore, threadCpuMicros(pid), result.requests.total),
   };
 }
 
 function perRequest(before: ThreadCpu, after: ThreadCpu, requests: number): ThreadCpu {
-  const us = (ticks: number) => (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND / Math.max(1, requests);
-  return { mainUser: us(after.mainUser - before.mainUser), mainSystem: us(after.mainSystem - before.mainSystem), others: us(after.others - before.others) };
+  const each = (micros: number) => micros / Math.max(1, requests);
+  return { mainUser: each(after.mainUser - before.mainUser), mainSystem: each(after.mainSystem - before.mainSystem), others: each(after.others - before.others) };
 }
 
 export async function measureGuard(options: GuardOptions): Promise<GuardResult> {
@@ -183,15 +152,15 @@ export function printGuard(result: GuardResult): void {
       `guard, cache ${mode}: guarded ${r.guarded.rps.toFixed(0)} req/s against unguarded ${r.unguarded.rps.toFixed(0)} req/s: ${(r.guarded.rps / r.unguarded.rps).toFixed(2)}×; CPU per request ${r.guarded.cpuUs.toFixed(1)} against ${r.unguarded.cpuUs.toFixed(1)} µs\n`,
     );
   const { admitted, hashed, spun, unguarded } = result.warm;
-  process.stdout.write(
-    `Nest's guard machinery alone: ${admitted.rps.toFixed(0)} req/s, ${(admitted.rps / unguarded.rps).toFixed(2)}×; CPU per request ${admitted.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
-  );
-  process.stdout.write(
-    `the floor (a guard that only hashes the key): ${hashed.rps.toFixed(0)} req/s, ${(hashed.rps / unguarded.rps).toFixed(2)}×; CPU per request ${hashed.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
-  );
-  process.stdout.write(
-    `a guard spinning one HMAC's loop time: ${spun.rps.toFixed(0)} req/s, ${(spun.rps / unguarded.rps).toFixed(2)}×; CPU per request ${spun.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
-  );
+  const beside: Array<[label: string, row: GuardRow]> = [
+    ["Nest's guard machinery alone", admitted],
+    ['the floor (a guard that only hashes the key)', hashed],
+    ["a guard spinning one HMAC's loop time", spun],
+  ];
+  for (const [label, row] of beside)
+    process.stdout.write(
+      `${label}: ${row.rps.toFixed(0)} req/s, ${(row.rps / unguarded.rps).toFixed(2)}×; CPU per request ${row.cpuUs.toFixed(1)} against ${unguarded.cpuUs.toFixed(1)} µs\n`,
+    );
 }
 
 /** Keys the guarded route admits: created through the key service, each holding `orders:read`. */

@@ -33,18 +33,48 @@ export interface CpuSample {
   readonly wallSeconds: number;
 }
 
-/** utime + stime of a process, in clock ticks; null when it is gone. */
-export function cpuTicks(pid: number): number | null {
+/** utime and stime from a /proc stat file (a process's or one thread's), in clock ticks; null when it is gone. */
+function statTicks(path: string): { user: number; system: number } | null {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
   // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Field 3 (state) is fields[0]; utime is field 14, stime field 15.
-  return Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
+/** utime + stime of a process, in clock ticks; null when it is gone. */
+export function cpuTicks(pid: number): number | null {
+  const ticks = statTicks(`/proc/${pid}/stat`);
+  return ticks === null ? null : ticks.user + ticks.system;
+}
+
+/** A process's CPU time split: its main (JavaScript) thread's user and system time, and every other thread's. */
+export interface ThreadCpu {
+  readonly mainUser: number;
+  readonly mainSystem: number;
+  readonly others: number;
+}
+
+/** ThreadCpu of a live process in microseconds so far (threads that exited are not counted). */
+export function threadCpuMicros(pid: number): ThreadCpu {
+  let mainUser = 0;
+  let mainSystem = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const ticks = statTicks(`/proc/${pid}/task/${tid}/stat`);
+    if (ticks === null) continue;
+    if (Number(tid) === pid) {
+      mainUser += ticks.user;
+      mainSystem += ticks.system;
+    } else others += ticks.user + ticks.system;
+  }
+  const us = (t: number) => (t * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  return { mainUser: us(mainUser), mainSystem: us(mainSystem), others: us(others) };
 }
 
 /** CPU time (user + system) a process has used so far, in microseconds; throws when it is gone. */

@@ -476,13 +476,6 @@ async function main(): Promise<void> {
 async function guard(keyServiceUrl: string, env: Record<string, string>, logDir: string): Promise<GuardResult> {
   const keys = await createGuardKeys(keyServiceUrl, ROOT_KEY, 200);
   const { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl } = env;
-  const hold = process.env.BENCH_GUARD_HOLD;
-  if (hold) {
-    // For iterating by hand: the key service's keyspace and keys, written out, then the services kept up.
-    writeFileSync(hold, JSON.stringify({ env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl }, keys }));
-    process.stdout.write(`guard keys and environment in ${hold}; services kept up until interrupted\n`);
-    await new Promise<never>(() => undefined);
-  }
   return measureGuard({
     env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX, KEY_PEPPER, DATABASE_URL: databaseUrl },
     ports: { warm: PORTS.guardWarm, cold: PORTS.guardCold },
@@ -689,7 +682,7 @@ BENCH_ONLY=commands npm run bench                 # only the command floor and c
 BENCH_ONLY=outage npm run bench                   # only create with the bench's broker up, then stopped, then the topic checked once it is back, printed
 BENCH_ONLY=replay npm run bench                   # only the replay probe (BENCH_REPLAY_KEYS, default 10,000; BENCH_REPLAY_WINDOWS, default 50), printed
 BENCH_ONLY=decision npm run bench                 # only the decision alone (KeyVerifier, no HTTP) beside a bare HMAC, printed
-BENCH_ONLY=guard npm run bench                    # only the guarded and unguarded routes of a consuming service, warm and cold, printed
+BENCH_ONLY=guard npm run bench                    # only the guarded and unguarded routes of a consuming service, warm and cold, printed (BENCH_GUARD_ROUNDS, default 2)
 BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' BENCH_ONLY=verify npm run bench   # with CPU profiles of the services
 BENCH_PORT_OFFSET=100 npm run bench               # every port moved, to run beside another bench or the tests
 \`\`\`

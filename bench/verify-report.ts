@@ -138,9 +138,7 @@ what both agree on is that the hash-only floor is short of 0.9×. So the warm gu
 hash-only row is the bar any guard of this design meets first. Cold, every guarded request
 reads Redis, and that round trip (ioredis's command, pipeline and timeout timer, the socket
 write that wakes Redis, the reply's parse, a record prepared for one verify) costs more than the
-whole unguarded route: cold at 0.9× is out of reach by construction. \`BENCH_GUARD_HOLD=<file>\`
-(with \`BENCH_ONLY=guard\`) writes the keys and the key service's environment to the file and keeps
-the services up, for loading consumers by hand like this.
+whole unguarded route: cold at 0.9× is out of reach by construction.
 
 ## The decision alone
 
