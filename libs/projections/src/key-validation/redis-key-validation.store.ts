@@ -175,7 +175,7 @@ export class RedisKeyValidationStore implements KeyValidationStore, BulkRebuilda
       cursor = next;
       if (keys.length === 0) continue;
       const values = await this.redis.mget(...keys);
-      yield values.flatMap((json) => (json ? [JSON.parse(json) as KeyValidationView] : []));
+      yield values.map(parseView).filter((view): view is KeyValidationView => view !== null);
     } while (cursor !== '0');
   }
 
