@@ -231,6 +231,38 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       ]);
     });
 
+    it('runs alongside writes as plain statements of the append: once each, only when it appends, with the positions, failing with it', async () => {
+      await subject.sql.exec(`
+        CREATE TABLE IF NOT EXISTS contract_alongside_rows (stream_id TEXT NOT NULL, positions BIGINT[] NOT NULL, note TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS contract_alongside_unique (stream_id TEXT PRIMARY KEY);`);
+      const writes = (stream: string, text: string) => ({
+        writes: (param: (value: unknown, type: string) => string) => {
+          const id = param(stream, 'text');
+          return [
+            `INSERT INTO contract_alongside_rows SELECT ${id}, appended.positions, ${param(text, 'text')} FROM appended`,
+            `INSERT INTO contract_alongside_unique SELECT ${id} || ':' || ${param(text, 'text')} FROM appended`,
+          ];
+        },
+      });
+      const rows = async (stream: string) =>
+        (await subject.sql.query<{ positions: Array<string | number>; note: string }>('SELECT positions, note FROM contract_alongside_rows WHERE stream_id = $1', [stream])).rows.map(
+          (r) => [r.positions.map(Number), r.note],
+        );
+      const stream = `key-${randomUUID()}`;
+      const { positions } = await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated'), newEvent('KeyUpdated')], { alongside: writes(stream, 'created') });
+      expect(await rows(stream)).toEqual([[[...positions], 'created']]);
+      // A stale append writes none of it.
+      await expect(subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')], { alongside: writes(stream, 'stale') })).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
+      // A write that fails (the second's row exists) takes the append and the other write with it.
+      await expect(subject.store.appendToStream(stream, 'acme', 2, [newEvent('KeyRevoked')], { alongside: writes(stream, 'created') })).rejects.toThrow(
+        /contract_alongside_unique/,
+      );
+      expect(await subject.store.readStream(stream)).toHaveLength(2);
+      expect(await rows(stream)).toEqual([[[...positions], 'created']]);
+    });
+
     it('lets exactly one of many concurrent appends at the same expected version win', async () => {
       const stream = `key-${randomUUID()}`;
       await subject.store.appendToStream(stream, 'acme', 0, [newEvent('KeyCreated')]);

@@ -66,19 +66,36 @@ export interface AppendOptions {
   readonly alongside?: AppendAlongside;
 }
 
+/** Adds a value to the statement and answers its placeholder, cast to `type`. */
+export type AppendParam = (value: unknown, type: string) => string;
+
 /**
  * SQL to run in an append's statement when the append succeeds, such as read-model rows that must
- * commit with the events, without a second statement and commit after them.
+ * commit with the events, without a second statement and commit after them. Either form's text
+ * must depend on the shape of the work, never on its values: appends of a few events are prepared
+ * statements, one per text (QueryOptions.prepared).
  */
-export interface AppendAlongside {
+export type AppendAlongside = AlongsideSelect | AlongsideWrites;
+
+/** Work as expressions: functions whose own statements do it (when it needs their locks or branches). */
+export interface AlongsideSelect {
   /**
-   * A select list (one or more expressions, evaluated left to right, once). `param` adds a value
-   * and answers its placeholder, cast to `type`; `positions` is an SQL expression of type bigint[]
-   * holding the appended events' global positions in their order, 1-based, for the values only the
-   * insert knows. The text must depend on the shape of the work, never on its values: appends of a
-   * few events are prepared statements, one per text (QueryOptions.prepared).
+   * A select list (one or more expressions, evaluated left to right, once). `positions` is an SQL
+   * expression of type bigint[] holding the appended events' global positions in their order,
+   * 1-based, for the values only the insert knows.
    */
-  readonly select: (param: (value: unknown, type: string) => string, positions: string) => string;
+  readonly select: (param: AppendParam, positions: string) => string;
+}
+
+/**
+ * Work as plain data-modifying statements, run as CTEs of the append's statement: no function
+ * call, no statement of its own to plan or start. Each is an `INSERT … SELECT … FROM appended …`
+ * (or UPDATE/DELETE … USING appended), where `appended` is a relation of one row when the insert
+ * happened and none otherwise, its column `positions` as in AlongsideSelect. Their order among
+ * themselves is PostgreSQL's to choose: they must not depend on one another.
+ */
+export interface AlongsideWrites {
+  readonly writes: (param: AppendParam) => readonly string[];
 }
 
 /** The same for `startStreams`: `started` says which streams the insert started (position not null). */

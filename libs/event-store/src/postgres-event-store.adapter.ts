@@ -151,18 +151,28 @@ export class PostgresEventStore implements EventStore {
         ? `, CASE WHEN inserted.global_position IS NOT NULL AND NOT pg_try_advisory_xact_lock_shared(${EVENTS_APPENDED_LISTENER_LOCK_SQL})
              THEN pg_notify(${EVENTS_APPENDED_CHANNEL_SQL}, inserted.global_position::text)::text END AS notified`
         : '';
-    // The caller's work runs over the inserted rows, so only when the version check let them in. A
-    // materialized CTE (its volatile calls keep it from being inlined), read once by the scalar
-    // subquery of the main select, so it runs once whatever the number of rows; it aggregates the
-    // positions first, so every insert is done before it runs.
-    const alongsideCte = alongside
-      ? `, alongside AS (
+    // The caller's work runs over the inserted rows, so only when the version check let them in.
+    // Both forms read the positions aggregated first, so every insert is done before they run.
+    let alongsideCte = '';
+    let alongsideColumn = '';
+    if (alongside && 'writes' in alongside) {
+      // Plain CTEs: PostgreSQL runs each data-modifying one exactly once, read or not; `appended`
+      // has no row when nothing was inserted, so they then write nothing.
+      const writes = alongside.writes(at);
+      alongsideCte = `, appended AS (
+           SELECT a.positions FROM (SELECT array_agg(global_position ORDER BY global_position) AS positions FROM inserted) AS a
+           WHERE a.positions IS NOT NULL
+         )${writes.map((write, i) => `, alongside_${i + 1} AS (${write})`).join('')}`;
+    } else if (alongside) {
+      // A materialized CTE (its volatile calls keep it from being inlined), read once by the scalar
+      // subquery of the main select, so it runs once whatever the number of rows.
+      alongsideCte = `, alongside AS (
            SELECT ${alongside.select(at, 'appended.positions')}
            FROM (SELECT array_agg(global_position ORDER BY global_position) AS positions FROM inserted) AS appended
            WHERE appended.positions IS NOT NULL
-         )`
-      : '';
-    const alongsideColumn = alongside ? ', (SELECT count(*) FROM alongside) AS alongside' : '';
+         )`;
+      alongsideColumn = ', (SELECT count(*) FROM alongside) AS alongside';
+    }
     let rows: Array<{ actual: string | number; global_position: string | number | null }>;
     try {
       ({ rows } = await sql.query(

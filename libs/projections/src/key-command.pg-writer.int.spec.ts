@@ -135,4 +135,22 @@ describe('KeyCommandPgWriter.withAppend', () => {
     expect(written).toEqual(await rowsOf(replayed.sql));
     expect([a.version, b.version, c.version]).toEqual([4, 2, 2]);
   });
+
+  it('leaves the rows of the one create that wins when creates of the same id race, without the functions\' locks', async () => {
+    const now = new Date();
+    const contenders = Array.from({ length: 8 }, (_, i) => append(ApiKey.empty(), create('key-raced', `hash-raced-${i}`, now), now));
+    const settled = await Promise.allSettled(contenders);
+    const won = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(WrongExpectedVersionError);
+    const streamId = keyStreamId('acme', 'key-raced');
+    const hashes = await command.sql.query<{ hash: string }>('SELECT hash FROM key_validation_hashes WHERE stream_id = $1', [streamId]);
+    expect(hashes.rows.map((r) => r.hash)).toEqual([`hash-raced-${won[0]}`]);
+    const [created] = await store.readStream(streamId);
+    const details = await command.sql.query<{ created_position: string; doc: { createdPosition: number } }>(
+      'SELECT created_position::text, doc FROM key_details WHERE tenant = $1 AND key_id = $2',
+      ['acme', 'key-raced'],
+    );
+    expect(details.rows).toEqual([{ created_position: String(created.position), doc: expect.objectContaining({ createdPosition: created.position }) }]);
+  });
 });

@@ -1,5 +1,5 @@
 import { keyStreamId } from '@key-service/events';
-import { AppendAlongside, SqlClient } from '@keys/event-store';
+import { AlongsideSelect, AlongsideWrites, AppendAlongside, SqlClient } from '@keys/event-store';
 import { KeyDetails } from './key-details/key-details.view';
 import { KeyValidationView, validationRecords } from './key-validation/key-validation.view';
 
@@ -16,9 +16,9 @@ export class KeyCommandPgWriter {
   constructor(private readonly sql: SqlClient) {}
 
   async write(details: KeyDetails, validation: KeyValidationView): Promise<void> {
-    // withAppend's select on its own: no KeyCreated of this statement to take a position from.
+    // withAppend's function calls on their own: no KeyCreated of this statement to take a position from.
     const params: unknown[] = [];
-    const select = this.withAppend(details, validation, null).select((value, type) => {
+    const select = this.functionCalls(details, validation).select((value, type) => {
       params.push(value);
       return `$${params.length}::${type}`;
     }, 'NULL::bigint[]');
@@ -32,16 +32,61 @@ export class KeyCommandPgWriter {
    * the key; its list position is then the one the insert gives it, which nothing knows before.
    */
   withAppend(details: KeyDetails, validation: KeyValidationView, createdAt: number | null): AppendAlongside {
+    return createdAt === null ? this.functionCalls(details, validation) : this.creationRows(details, validation, createdAt);
+  }
+
+  /** The two functions, for a key whose rows the projector and other commands write too. */
+  private functionCalls(details: KeyDetails, validation: KeyValidationView): AlongsideSelect {
+    const records = validationRecords(validation).map(([hash, record]) => ({ hash, record }));
     // Both take the key's advisory lock first (upsert_key_validation_view's comment), then rows.
+    return {
+      select: (param) =>
+        // Two columns, not one expression: each function runs whatever the other answers.
+        `upsert_key_validation_view(${param(keyStreamId(validation.tenant, validation.keyId), 'text')}, ${param(validation.version, 'integer')},
+                  ${param(JSON.stringify(validation), 'jsonb')}, ${param(JSON.stringify(records), 'jsonb')}) AS validation_written,
+                upsert_key_details(${param(details.tenant, 'text')}, ${param(details.keyId, 'text')}, ${param(details.version, 'integer')}, ${param(JSON.stringify(details), 'jsonb')}) AS details_written`,
+    };
+  }
+
+  /**
+   * A create's rows as three plain inserts in the append's statement, without the two functions:
+   * their advisory lock, row locks and reads of what is there guard a key whose rows others write
+   * too, and a new key's have no other writer before this statement commits. The projector folds
+   * only committed events, and a second create of the same id waits on the log's unique (stream,
+   * version) index and fails, its own inserts with it. Each insert keeps the functions' version
+   * guard all the same, and the columns are taken from the documents as the functions take them,
+   * so the rows are the ones they would write (held equal to a replay by the writer's spec). On
+   * this box, about 60-70 µs less PostgreSQL CPU per create, of 225-295.
+   */
+  private creationRows(details: KeyDetails, validation: KeyValidationView, createdAt: number): AlongsideWrites {
     const records = validationRecords(validation).map(([hash, record]) => ({ hash, record }));
     return {
-      select: (param, positions) => {
-        const doc = param(JSON.stringify(details), 'jsonb');
-        const detailsDoc = createdAt === null ? doc : `${doc} || jsonb_build_object('createdPosition', (${positions})[${createdAt + 1}])`;
-        // Two columns, not one expression: each function runs whatever the other answers.
-        return `upsert_key_validation_view(${param(keyStreamId(validation.tenant, validation.keyId), 'text')}, ${param(validation.version, 'integer')},
-                  ${param(JSON.stringify(validation), 'jsonb')}, ${param(JSON.stringify(records), 'jsonb')}) AS validation_written,
-                upsert_key_details(${param(details.tenant, 'text')}, ${param(details.keyId, 'text')}, ${param(details.version, 'integer')}, ${detailsDoc}) AS details_written`;
+      writes: (param) => {
+        const streamId = param(keyStreamId(validation.tenant, validation.keyId), 'text');
+        const version = param(validation.version, 'integer');
+        const position = `appended.positions[${createdAt + 1}]`;
+        return [
+          `INSERT INTO key_validation_views (stream_id, version, doc)
+             SELECT ${streamId}, ${version}, ${param(JSON.stringify(validation), 'jsonb')} FROM appended
+           ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, doc = EXCLUDED.doc
+             WHERE key_validation_views.version < EXCLUDED.version`,
+          `INSERT INTO key_validation_hashes (hash, stream_id, record)
+             SELECT r.hash, ${streamId}, r.record FROM appended, jsonb_to_recordset(${param(JSON.stringify(records), 'jsonb')}) AS r(hash TEXT, record JSONB)
+             -- As the function: no hash rows under a view already at this version (the statement's snapshot).
+             WHERE NOT EXISTS (SELECT 1 FROM key_validation_views v WHERE v.stream_id = ${streamId} AND v.version >= ${version})
+           ON CONFLICT (hash) DO UPDATE SET stream_id = EXCLUDED.stream_id, record = EXCLUDED.record`,
+          // The columns as upsert_key_details reads them from the document: JSON null is SQL NULL.
+          `INSERT INTO key_details (key_id, tenant, version, status, owner, environment, roles, expires_at, created_position, doc)
+             SELECT ${param(details.keyId, 'text')}, ${param(details.tenant, 'text')}, ${param(details.version, 'integer')}, ${param(details.status, 'text')},
+                    ${param(details.owner, 'text')}, ${param(details.environment, 'text')}, ${param(details.roles, 'text[]')},
+                    ${param(details.expiresAt, 'timestamptz')}, ${position},
+                    ${param(JSON.stringify(details), 'jsonb')} || jsonb_build_object('createdPosition', ${position})
+               FROM appended
+           ON CONFLICT (tenant, key_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
+             owner = EXCLUDED.owner, environment = EXCLUDED.environment, roles = EXCLUDED.roles,
+             expires_at = EXCLUDED.expires_at, doc = EXCLUDED.doc
+             WHERE key_details.version < EXCLUDED.version`,
+        ];
       },
     };
   }
