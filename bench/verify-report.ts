@@ -130,15 +130,25 @@ The same day's \`BENCH_ONLY=guard\` run, one route after another as the table is
 unguarded 66.4, admit-all 73.3, spin 79.4, hash-only 84.5 and ApiKeyGuard 98.9 µs per request
 (0.92×, 0.73×, 0.74×, 0.72× the requests/s), with the unguarded route alone at 59.1 in one round
 and 73.7 in the other: on a busy box the rows one after another order the routes but do not
-size the differences, which is why the pairing above was used. The table above is made the
-same way and does not settle the split either: there the spin row cost nearly what the hash-only
-row did (76.1 against 78.7 µs, the unguarded 60.3), where the pairing found +2.8 against +20;
-what both agree on is that the hash-only floor is short of 0.9×. So the warm guard cannot reach
-0.9× on this box while the floor itself does not: the table's
-hash-only row is the bar any guard of this design meets first. Cold, every guarded request
-reads Redis, and that round trip (ioredis's command, pipeline and timeout timer, the socket
-write that wakes Redis, the reply's parse, a record prepared for one verify) costs more than the
-whole unguarded route: cold at 0.9× is out of reach by construction.
+size the differences, which is why the pairing above was used.
+
+**The bar in µs, on a quiet box** (the full run of the evening of 2026-12-04, the table above,
+where the box ran about four times faster than that afternoon: the unguarded route 14.8 µs of
+CPU per request): 0.9× leaves any guard about 1.6 µs per request. Nest's guard step took 0.1 of
+it (admit-all, 1.00×); the spin guard's one HMAC's loop time cost 4.3 (0.81×), the hash-only
+floor 2.3 (0.88×), ApiKeyGuard 3.5 (0.82×). The peppered HMAC of the presented key costs 0.7
+µs in a loop (\`KeyHasher\`) and 2.2 in the route, more than the whole budget by itself;
+ApiKeyGuard's checksum, cache read and decision cost 1.2 beside it, which would fit only next to
+an HMAC costing the route under half a microsecond. So the warm guard cannot reach 0.9× of a
+route this cheap while it hashes what it is given with node's crypto or any JavaScript hash
+tried, and the floor row is the bar any guard of this design meets first; against a route that does
+work of its own (tens of µs: a database read, a body to validate) the same 3.5 µs is within 10%.
+Tried on this box and not kept: \`@noble/hashes\` 1.8.0 (audited, CommonJS), its HMAC-SHA-256
+over pre-keyed states reused without allocation: the same digests at 1.47 µs per call in a loop
+against \`KeyHasher\`'s 0.68. Cold, every guarded request reads Redis, and that round trip
+(ioredis's command, pipeline and timeout timer, the socket write that wakes Redis, the reply's
+parse, a record prepared for one verify) costs nearly what the whole unguarded route does
+(12.7 against 17.4 µs in that run): cold at 0.9× is out of reach by construction.
 
 ## The decision alone
 
