@@ -55,8 +55,9 @@ export class KeyCommandPgWriter {
    * only committed events, and a second create of the same id waits on the log's unique (stream,
    * version) index and fails, its own inserts with it. Each insert keeps the functions' version
    * guard all the same, and the columns are taken from the documents as the functions take them,
-   * so the rows are the ones they would write (held equal to a replay by the writer's spec). On
-   * this box, about 60-70 µs less PostgreSQL CPU per create, of 225-295.
+   * so the rows are the ones they would write (held equal to a replay by the writer's spec).
+   * Measured alone against the functions, in alternating rounds: 255 → 200 µs of backend CPU per
+   * create on one connection, 270 → 210 on eight (docs/verification.md, "Performance: known gaps").
    */
   private creationRows(details: KeyDetails, validation: KeyValidationView, createdAt: number): AlongsideWrites {
     const records = validationRecords(validation).map(([hash, record]) => ({ hash, record }));
