@@ -145,7 +145,7 @@ tried, and the floor row is the bar any guard of this design meets first; agains
 work of its own (tens of µs: a database read, a body to validate) the same 3.5 µs is within 10%.
 Tried on this box and not kept: \`@noble/hashes\` 1.8.0 (audited, CommonJS), its HMAC-SHA-256
 over pre-keyed states reused without allocation: the same digests at 1.47 µs per call in a loop
-against \`KeyHasher\`'s 0.68. Cold, every guarded request reads Redis, and that round trip
+against \`KeyHasher\`'s 0.68; \`hash-wasm\` 4.13.0's HMAC, re-initialised per call, 2.25. Cold, every guarded request reads Redis, and that round trip
 (ioredis's command, pipeline and timeout timer, the socket write that wakes Redis, the reply's
 parse, a record prepared for one verify) costs nearly what the whole unguarded route does
 (12.7 against 17.4 µs in that run): cold at 0.9× is out of reach by construction.
