@@ -92,7 +92,8 @@ export interface AlongsideSelect {
  * call, no statement of its own to plan or start. Each is an `INSERT … SELECT … FROM appended …`
  * (or UPDATE/DELETE … USING appended), where `appended` is a relation of one row when the insert
  * happened and none otherwise, its column `positions` as in AlongsideSelect. Their order among
- * themselves is PostgreSQL's to choose: they must not depend on one another.
+ * themselves is PostgreSQL's to choose, and each reads the tables as the statement found them,
+ * none of the others' writes: they must not depend on one another.
  */
 export interface AlongsideWrites {
   readonly writes: (param: AppendParam) => readonly string[];
